@@ -1,0 +1,55 @@
+/**
+ * `npm start`: one command on a fresh machine. Ensures the Temporal CLI, starts the dev
+ * server (file-backed under .data/, Web UI on 8233) unless TEMPORAL_ADDRESS points at a
+ * server already, then runs migrations, the worker and the HTTP server in this process.
+ */
+import path from 'node:path';
+import { runMain } from '../src/main';
+import { ensureTemporalCli, isPortOpen, startDevServer, type DevServer } from './lib/temporal-dev-server';
+
+const TEMPORAL_PORT = 7233;
+const UI_PORT = 8233;
+let devServer: DevServer | undefined;
+
+runMain({
+  worker: true,
+  api: true,
+  async before(config, log) {
+    if (process.env.TEMPORAL_ADDRESS) {
+      log.info({ address: process.env.TEMPORAL_ADDRESS }, 'using the Temporal server at TEMPORAL_ADDRESS');
+      return;
+    }
+    if (await isPortOpen(TEMPORAL_PORT)) {
+      log.info('a Temporal server already listens on localhost:7233; using it');
+      return;
+    }
+    const cli = ensureTemporalCli();
+    const dataDir = path.resolve(config.dataDir);
+    log.info({ cli }, 'starting the Temporal dev server');
+    devServer = await startDevServer({
+      cli,
+      port: TEMPORAL_PORT,
+      uiPort: UI_PORT,
+      dbFile: path.join(dataDir, 'temporal.db'),
+      logFile: path.join(dataDir, 'temporal.log'),
+    });
+  },
+  onStarted(system, config) {
+    const lines = [
+      '',
+      'agent-tasks is running',
+      `  API and webhooks   ${system.url}   (health: ${system.url}/healthz)`,
+      `  Temporal           ${system.temporal.address}   namespace ${system.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
+      `  Temporal Web UI    ${devServer?.uiUrl ?? config.temporal.uiUrl}`,
+      `  Database           ${system.database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
+      `  WhatsApp webhook   ${system.url}/webhooks/whatsapp${config.whatsapp.appSecret ? '' : '   (set WHATSAPP_* to enable)'}`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ];
+    console.log(lines.join('\n'));
+  },
+  async onStopped() {
+    await devServer?.stop();
+  },
+});

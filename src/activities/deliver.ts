@@ -1,0 +1,164 @@
+/**
+ * deliver: sends the reply, exactly once as far as the channel allows.
+ *
+ * Each part has one outbound_deliveries row, unique per (task, part). The row is claimed
+ * (`sending`) before the provider is called and marked `sent` with the provider's id
+ * after. A retry or re-run that finds a part `sent` skips it; one that finds it still
+ * `sending` from an earlier attempt cannot know whether the platform got it, so it marks
+ * the part `unknown` and stops rather than risk a second copy. README: "Delivery exactly once".
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { and, eq, sql } from 'drizzle-orm';
+import type { ChannelKind, ChannelSender } from '../channels/types';
+import { ChannelSendError } from '../channels/types';
+import type { Database } from '../db';
+import { messages, outboundDeliveries } from '../db/schema';
+import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError } from '../errors';
+import { recordStep } from './tool-calls';
+import { loadTaskContext, type TaskContext } from './task-context';
+import type { DeliverResult } from './types';
+
+export type ChannelSenders = Partial<Record<ChannelKind, ChannelSender>>;
+
+export interface DeliverDeps {
+  db: Database;
+  senders: ChannelSenders;
+}
+
+type Delivery = typeof outboundDeliveries.$inferSelect;
+const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
+
+export function createDeliverActivities({ db, senders }: DeliverDeps) {
+  /** Claims a part for this attempt; returns the row, or undefined when it was already sent. */
+  async function claim(ctx: TaskContext, part: number, text: string, attempt: number): Promise<Delivery | undefined> {
+    const [inserted] = await db
+      .insert(outboundDeliveries)
+      .values({
+        taskId: ctx.task.id,
+        part,
+        channel: ctx.task.channel,
+        channelAccountId: ctx.account.id,
+        recipient: ctx.contact.externalId,
+        text,
+        status: 'sending',
+        attempt,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) return inserted;
+
+    const [existing] = await db
+      .select()
+      .from(outboundDeliveries)
+      .where(and(eq(outboundDeliveries.taskId, ctx.task.id), eq(outboundDeliveries.part, part)));
+    if (!existing) throw new Error(`delivery part ${part} vanished while being claimed`);
+    if (DONE.has(existing.status)) return undefined;
+    if (existing.status === 'failed') {
+      // An earlier attempt was refused before anything was sent: safe to claim again.
+      const [reclaimed] = await db
+        .update(outboundDeliveries)
+        .set({ status: 'sending', attempt, error: null, updatedAt: sql`now()` })
+        .where(and(eq(outboundDeliveries.id, existing.id), eq(outboundDeliveries.status, 'failed')))
+        .returning();
+      if (reclaimed) return reclaimed;
+    }
+    await markUnknown(existing.id, `part ${part} was left '${existing.status}' by attempt ${existing.attempt}`);
+    throw new DeliveryOutcomeUnknownError(
+      `part ${part} of the reply may already have been sent (attempt ${existing.attempt} did not record the outcome); not sending it again`,
+    );
+  }
+
+  async function markUnknown(id: string, reason: string): Promise<void> {
+    await db
+      .update(outboundDeliveries)
+      .set({ status: 'unknown', error: reason, updatedAt: sql`now()` })
+      .where(eq(outboundDeliveries.id, id));
+  }
+
+  async function markSent(ctx: TaskContext, delivery: Delivery, providerMessageId: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      await tx
+        .update(outboundDeliveries)
+        .set({ status: 'sent', providerMessageId, sentAt: sql`now()`, updatedAt: sql`now()` })
+        .where(eq(outboundDeliveries.id, delivery.id));
+      await tx
+        .insert(messages)
+        .values({
+          conversationId: ctx.conversation.id,
+          channelAccountId: ctx.account.id,
+          direction: 'outbound',
+          externalId: providerMessageId,
+          kind: 'text',
+          text: delivery.text,
+          payload: { taskId: ctx.task.id, part: delivery.part },
+          sentAt: sql`now()`,
+        })
+        .onConflictDoNothing();
+    });
+  }
+
+  async function sendPart(ctx: TaskContext, sender: ChannelSender, delivery: Delivery): Promise<string> {
+    try {
+      const { providerMessageId } = await sender.send({
+        accountExternalId: ctx.account.externalId,
+        to: delivery.recipient,
+        text: delivery.text,
+        replyToExternalId: delivery.part === 0 ? (ctx.message.externalId ?? undefined) : undefined,
+        deliveryId: delivery.id,
+      });
+      await markSent(ctx, delivery, providerMessageId);
+      return providerMessageId;
+    } catch (err) {
+      if (!(err instanceof ChannelSendError)) {
+        await markUnknown(delivery.id, describe(err));
+        throw new DeliveryOutcomeUnknownError(`part ${delivery.part}: ${describe(err)}`);
+      }
+      if (!err.details.notSent) {
+        await markUnknown(delivery.id, err.message);
+        throw new DeliveryOutcomeUnknownError(`part ${delivery.part}: ${err.message}`);
+      }
+      await db
+        .update(outboundDeliveries)
+        .set({ status: 'failed', error: err.message, updatedAt: sql`now()` })
+        .where(eq(outboundDeliveries.id, delivery.id));
+      if (!err.details.retryable) throw new PermanentSendFailureError(err.message);
+      throw ApplicationFailure.create({
+        type: 'ChannelSendRetryable',
+        message: err.message,
+        nextRetryDelay: err.details.retryAfterMs,
+      });
+    }
+  }
+
+  return {
+    async deliver(taskId: string, text: string): Promise<DeliverResult> {
+      return recordStep(db, taskId, 'deliver', { chars: text.length }, async (attempt) => {
+        const ctx = await loadTaskContext(db, taskId);
+        const sender = senders[ctx.task.channel as ChannelKind];
+        if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
+        const parts = sender.formatText(text);
+        const providerMessageIds: string[] = [];
+        let skipped = 0;
+        for (const [part, partText] of parts.entries()) {
+          const delivery = await claim(ctx, part, partText, attempt);
+          if (!delivery) {
+            skipped += 1;
+            continue;
+          }
+          providerMessageIds.push(await sendPart(ctx, sender, delivery));
+        }
+        const value: DeliverResult = {
+          attempt,
+          detail: `${parts.length} part(s) to ${ctx.task.channel}${skipped ? `, ${skipped} already sent` : ''}`,
+          parts: parts.length,
+          providerMessageIds,
+        };
+        return { value, summary: { parts: parts.length, sent: providerMessageIds.length, skipped } };
+      });
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,26 @@
+/**
+ * The activity map: plain async functions over injected dependencies. The worker registers
+ * the result; workflows see only `typeof` it, through proxyActivities.
+ */
+import type { Database } from '../db';
+import type { LlmRegistry } from '../llm';
+import { createDeliverActivities, type ChannelSenders } from './deliver';
+import { createPipelineActivities } from './pipeline';
+import { createStatusActivities } from './task-status';
+
+export interface ActivityDeps {
+  db: Database;
+  llm: LlmRegistry;
+  senders: ChannelSenders;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPipelineActivities(deps),
+    ...createDeliverActivities(deps),
+    ...createStatusActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ChannelSenders } from './deliver';

@@ -1,0 +1,54 @@
+/** What the pipeline's activities take and return. Workflow code imports these as types only. */
+import type { Route, TaskStatus } from '../db/schema';
+import type { AdapterKind, ConversationTurn, GenerateResult, Passage } from '../llm/types';
+
+export const STEP_NAMES = [
+  'inject_profile',
+  'rag_search',
+  'generate',
+  'confidence_check',
+  'deliver',
+  'await_approval',
+  'await_human',
+] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+/** Every step result says which attempt produced it and a one-line detail for `progress`. */
+export interface StepResult {
+  attempt: number;
+  detail: string;
+}
+
+export interface ProfileContext extends StepResult {
+  systemPrompt: string;
+  adapter: AdapterKind;
+  model?: string;
+  contact: { name?: string; channel: string; locale?: string };
+  history: ConversationTurn[];
+  message: { kind: string; text: string };
+}
+
+export interface RagResult extends StepResult {
+  passages: Passage[];
+}
+
+export interface DraftResult extends StepResult, Omit<GenerateResult, 'text'> {
+  draft: string;
+}
+
+export interface GateResult extends StepResult {
+  route: Route;
+  confidence: number;
+  reasons: string[];
+}
+
+export interface DeliverResult extends StepResult {
+  parts: number;
+  providerMessageIds: string[];
+}
+
+export interface StatusChange {
+  status: TaskStatus;
+  route?: Route;
+  error?: string;
+}

@@ -1,0 +1,48 @@
+/** The HTTP server: webhooks (channel signatures), the API (bearer keys), health. */
+import express, { type Express } from 'express';
+import type { Config } from '../config';
+import type { DatabaseHandle } from '../db';
+import type { Logger } from '../logger';
+import { bearerAuth } from './auth';
+import { errorHandler, notFoundHandler } from './errors';
+import { agentTaskRoutes } from './routes/agent-tasks';
+import { healthRoutes } from './routes/health';
+import type { AgentTaskClient } from './temporal-client';
+import { whatsappWebhook, WEBHOOK_BODY_LIMIT } from './webhooks/whatsapp';
+
+export interface AppDeps {
+  config: Config;
+  database: DatabaseHandle;
+  tasks: AgentTaskClient;
+  log: Logger;
+  /** The admin key in force (ADMIN_API_KEY, or the one generated at start). */
+  adminApiKey: string;
+}
+
+export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.use(healthRoutes(database, tasks));
+  app.use(
+    '/webhooks/whatsapp',
+    whatsappWebhook({
+      db: database.db,
+      tasks,
+      log,
+      appSecret: config.whatsapp.appSecret,
+      verifyToken: config.whatsapp.verifyToken,
+    }),
+  );
+
+  const api = express.Router();
+  api.use(bearerAuth(adminApiKey));
+  api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
+  api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,114 @@
+/** GET /api/v1/agent-tasks and GET /api/v1/agent-tasks/:id. */
+import { Router } from 'express';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { CHANNELS } from '../../channels/types';
+import type { Database } from '../../db';
+import { agentTasks, agentToolCalls, outboundDeliveries, TASK_STATUSES } from '../../db/schema';
+import type { Logger } from '../../logger';
+import type { Progress, StepProgress } from '../../workflows/agent-task';
+import { badRequest, notFound } from '../errors';
+import type { AgentTaskClient } from '../temporal-client';
+
+const ListQuery = z.object({
+  status: z.enum(TASK_STATUSES).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  namespace: z.string().min(1).max(200).optional(),
+  conversationId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+const Cursor = z.tuple([z.iso.datetime({ offset: true, precision: 6 }), z.uuid()]);
+const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('cursor is not one this API handed out', 'invalid_cursor');
+  }
+}
+
+/** created_at with its microseconds, so a cursor never skips or repeats a task. */
+const createdAtExact = sql<string>`to_char(${agentTasks.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+
+export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const parsed = ListQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'invalid_query');
+    }
+    const q = parsed.data;
+    const where: SQL[] = [];
+    if (q.status) where.push(eq(agentTasks.status, q.status));
+    if (q.channel) where.push(eq(agentTasks.channel, q.channel));
+    if (q.namespace) where.push(eq(agentTasks.namespace, q.namespace));
+    if (q.conversationId) where.push(eq(agentTasks.conversationId, q.conversationId));
+    if (q.cursor) {
+      const [createdAt, id] = decodeCursor(q.cursor);
+      where.push(sql`(${agentTasks.createdAt}, ${agentTasks.id}) < (${createdAt}::timestamptz, ${id}::uuid)`);
+    }
+    const rows = await db
+      .select({ task: agentTasks, createdAtExact })
+      .from(agentTasks)
+      .where(and(...where))
+      .orderBy(desc(agentTasks.createdAt), desc(agentTasks.id))
+      .limit(q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    res.json({
+      data: page.map((r) => r.task),
+      nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAtExact, last.task.id) : null,
+    });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const id = req.params.id;
+    if (!isUuid(id)) throw notFound(`no agent task ${id}`);
+    const [task] = await db.select().from(agentTasks).where(eq(agentTasks.id, id));
+    if (!task) throw notFound(`no agent task ${id}`);
+    const [toolCalls, deliveries] = await Promise.all([
+      db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, id)).orderBy(asc(agentToolCalls.startedAt)),
+      db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, id)).orderBy(asc(outboundDeliveries.part)),
+    ]);
+    let progress: Progress | undefined;
+    try {
+      progress = await tasks.progress(task.workflowId);
+    } catch (err) {
+      log.warn({ taskId: id, workflowId: task.workflowId, err: (err as Error).message }, 'progress query failed; serving the stored record');
+    }
+    res.json({
+      task,
+      toolCalls,
+      deliveries,
+      progress: progress ?? storedProgress(task, toolCalls),
+      progressSource: progress ? 'workflow' : 'database',
+    });
+  });
+
+  return router;
+}
+
+/** Progress rebuilt from the tool-call rows: the last attempt of each step. */
+function storedProgress(
+  task: typeof agentTasks.$inferSelect,
+  calls: Array<typeof agentToolCalls.$inferSelect>,
+): Progress {
+  const latest = new Map<string, (typeof calls)[number]>();
+  for (const call of calls) {
+    const seen = latest.get(call.name);
+    if (!seen || call.attempt > seen.attempt) latest.set(call.name, call);
+  }
+  const steps: StepProgress[] = [...latest.values()].map((c) => ({
+    name: c.name as StepProgress['name'],
+    status: c.status,
+    startedAt: c.startedAt.toISOString(),
+    finishedAt: c.finishedAt ? c.finishedAt.toISOString() : null,
+    attempt: c.attempt,
+    detail: c.error,
+  }));
+  return { taskId: task.id, status: task.status, route: task.route, steps };
+}

@@ -1,0 +1,133 @@
+/**
+ * Configuration is read from the environment once, at start, and validated with zod.
+ * Everything else receives the parsed `Config`; nothing reads process.env on its own.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v && v.trim() !== '' ? v.trim() : fallback;
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `not a duration: "${text}" (use e.g. 30s, 15m, 24h)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const EnvSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optional,
+  DATABASE_URL: optional,
+  DATA_DIR: z.string().default('.data'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('agent-tasks'),
+  TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional,
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_EMBEDDING_MODEL: optional,
+  WHATSAPP_APP_SECRET: optional,
+  WHATSAPP_VERIFY_TOKEN: optional,
+  WHATSAPP_ACCESS_TOKEN: optional,
+  WHATSAPP_PHONE_NUMBER_ID: optional,
+  WHATSAPP_API_BASE_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_WEBHOOK_SECRET: optional,
+  TELEGRAM_API_BASE_URL: z.string().url().default('https://api.telegram.org'),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional,
+  SLACK_API_BASE_URL: z.string().url().default('https://slack.com/api'),
+  ADMIN_API_KEY: optional,
+  ESCALATION_TIMEOUT: duration('24h'),
+  PAYLOAD_ENCRYPTION_KEY: optional,
+  CHANNEL_HTTP_TIMEOUT: duration('15s'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  temporal: { taskQueue: string; uiUrl: string };
+  openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string };
+  whatsapp: {
+    appSecret?: string;
+    verifyToken?: string;
+    accessToken?: string;
+    phoneNumberId?: string;
+    apiBaseUrl: string;
+  };
+  telegram: { botToken?: string; webhookSecret?: string; apiBaseUrl: string };
+  slack: { signingSecret?: string; botToken?: string; apiBaseUrl: string };
+  adminApiKey: string | undefined;
+  escalationTimeoutMs: number;
+  payloadEncryptionKey: string | undefined;
+  channelHttpTimeoutMs: number;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError listing every problem found. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    temporal: { taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+    },
+    whatsapp: {
+      appSecret: e.WHATSAPP_APP_SECRET,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+      accessToken: e.WHATSAPP_ACCESS_TOKEN,
+      phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      apiBaseUrl: e.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
+    },
+    telegram: {
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      apiBaseUrl: e.TELEGRAM_API_BASE_URL.replace(/\/+$/, ''),
+    },
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      apiBaseUrl: e.SLACK_API_BASE_URL.replace(/\/+$/, ''),
+    },
+    adminApiKey: e.ADMIN_API_KEY,
+    escalationTimeoutMs: e.ESCALATION_TIMEOUT,
+    payloadEncryptionKey: e.PAYLOAD_ENCRYPTION_KEY,
+    channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
+    logLevel: e.LOG_LEVEL,
+  };
+}

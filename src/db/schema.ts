@@ -1,0 +1,227 @@
+/**
+ * The data model. SQL names are snake_case, TypeScript names camelCase.
+ * Migrations are generated from this file into drizzle/ (`npm run db:generate`).
+ */
+import { sql } from 'drizzle-orm';
+import {
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** A tenant: its system prompt, adapters, escalation rules, trust matrix. */
+export const namespaces = pgTable('namespaces', {
+  name: text('name').primaryKey(),
+  config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * One bot/number/app on a channel, owned by a namespace. `externalId` is what inbound
+ * requests are routed by: WhatsApp `phone_number_id`, Telegram account id, Slack `team_id`.
+ * Credentials are not stored here for env-configured accounts (they stay in the env).
+ */
+export const channelAccounts = pgTable(
+  'channel_accounts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('channel_accounts_channel_external_id_key').on(t.channel, t.externalId)],
+);
+
+/** An end user on a channel. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    channel: text('channel').notNull(),
+    externalId: text('external_id').notNull(),
+    displayName: text('display_name'),
+    locale: text('locale'),
+    profile: jsonb('profile').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('contacts_namespace_channel_external_id_key').on(t.namespace, t.channel, t.externalId)],
+);
+
+/** The thread between one contact and one channel account. */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    status: text('status').notNull().default('open'),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('conversations_account_contact_key').on(t.channelAccountId, t.contactId)],
+);
+
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** Every message in and out. Inbound ids are the platform's; unique per account. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    direction: text('direction').$type<MessageDirection>().notNull(),
+    externalId: text('external_id'),
+    kind: text('kind').notNull().default('text'),
+    text: text('text'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_account_external_id_key').on(t.channelAccountId, t.externalId),
+    index('messages_conversation_created_idx').on(t.conversationId, t.createdAt),
+  ],
+);
+
+export const TASK_STATUSES = [
+  'queued',
+  'running',
+  'awaiting_approval',
+  'escalated',
+  'delivered',
+  'failed',
+  'closed',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly TaskStatus[] = ['delivered', 'failed', 'closed'];
+
+export const ROUTES = ['deliver', 'await_approval', 'await_human'] as const;
+export type Route = (typeof ROUTES)[number];
+
+/** One per inbound message: the unit a workflow works on. */
+export const agentTasks = pgTable(
+  'agent_tasks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    channel: text('channel').notNull(),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id),
+    workflowId: text('workflow_id').notNull(),
+    status: text('status').$type<TaskStatus>().notNull().default('queued'),
+    route: text('route').$type<Route>(),
+    draft: text('draft'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('agent_tasks_message_id_key').on(t.messageId),
+    uniqueIndex('agent_tasks_workflow_id_key').on(t.workflowId),
+    index('agent_tasks_status_idx').on(t.status),
+    index('agent_tasks_namespace_created_idx').on(t.namespace, t.createdAt, t.id),
+    index('agent_tasks_conversation_idx').on(t.conversationId),
+  ],
+);
+
+export type ToolCallStatus = 'running' | 'succeeded' | 'failed';
+
+/** One row per attempt of one pipeline step. */
+export const agentToolCalls = pgTable(
+  'agent_tool_calls',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => agentTasks.id),
+    name: text('name').notNull(),
+    attempt: integer('attempt').notNull(),
+    status: text('status').$type<ToolCallStatus>().notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    inputSummary: jsonb('input_summary').$type<Record<string, unknown>>(),
+    outputSummary: jsonb('output_summary').$type<Record<string, unknown>>(),
+    error: text('error'),
+  },
+  (t) => [uniqueIndex('agent_tool_calls_task_name_attempt_key').on(t.taskId, t.name, t.attempt)],
+);
+
+export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
+
+/**
+ * One row per reply part. The row is claimed (status `sending`) before the provider is
+ * called and marked `sent` with the provider's message id after, so a re-run never
+ * sends the same part twice. See README, "Delivery exactly once".
+ */
+export const outboundDeliveries = pgTable(
+  'outbound_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => agentTasks.id),
+    part: integer('part').notNull(),
+    channel: text('channel').notNull(),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    recipient: text('recipient').notNull(),
+    text: text('text').notNull(),
+    status: text('status').$type<DeliveryStatus>().notNull(),
+    attempt: integer('attempt').notNull(),
+    providerMessageId: text('provider_message_id'),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbound_deliveries_task_part_key').on(t.taskId, t.part),
+    index('outbound_deliveries_provider_message_id_idx')
+      .on(t.providerMessageId)
+      .where(sql`${t.providerMessageId} is not null`),
+  ],
+);

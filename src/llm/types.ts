@@ -1,0 +1,40 @@
+/** Model adapters implement one small interface and sit in a registry keyed by kind. */
+
+export const ADAPTER_KINDS = ['offline', 'openai'] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
+
+export interface Passage {
+  documentId: string;
+  title: string;
+  position: number;
+  text: string;
+  score: number;
+}
+
+export interface ConversationTurn {
+  role: 'customer' | 'assistant' | 'agent';
+  text: string;
+}
+
+export interface GenerateRequest {
+  systemPrompt: string;
+  history: ConversationTurn[];
+  message: { kind: string; text: string };
+  passages: Passage[];
+  model?: string;
+}
+
+export interface GenerateResult {
+  text: string;
+  /** Indexes into `passages` of what the reply used. */
+  citations: number[];
+  /** The adapter's own estimate that the reply answers the message, 0..1. */
+  confidence: number;
+  model: string;
+  usage: { promptTokens: number; completionTokens: number };
+}
+
+export interface LlmAdapter {
+  readonly kind: AdapterKind;
+  generate(request: GenerateRequest): Promise<GenerateResult>;
+}

@@ -1,0 +1,129 @@
+/**
+ * Composes the running system from a Config: database, Temporal connections, the worker
+ * and/or the HTTP server. `npm start` runs both in one process; `npm run worker` and
+ * `npm run api` run one each; tests start it in-process against their own dev server.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createApp } from './api/app';
+import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
+import { bootstrap } from './bootstrap';
+import { createSenders } from './channels';
+import type { ChannelSenders } from './activities';
+import type { Config } from './config';
+import { openDatabase, type DatabaseHandle } from './db';
+import { createLlmRegistry } from './llm';
+import type { Logger } from './logger';
+import { temporalSettings, type TemporalSettings } from './temporal/connection';
+import { createAgentWorker } from './temporal/worker';
+
+export interface SystemOptions {
+  config: Config;
+  log: Logger;
+  worker: boolean;
+  api: boolean;
+  /** Environment the Temporal connection settings are read from (TEMPORAL_*). */
+  env?: Record<string, string | undefined>;
+  /** An already open database (tests share one); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  workflowBundlePath?: string;
+  senders?: ChannelSenders;
+}
+
+export interface RunningSystem {
+  database: DatabaseHandle;
+  tasks: AgentTaskClient;
+  client: Client;
+  temporal: TemporalSettings;
+  adminApiKey: string;
+  adminApiKeyGenerated: boolean;
+  worker?: Worker;
+  server?: Server;
+  /** http://host:port of the API, when it runs. */
+  url?: string;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+/** Runtime.install must happen once per process, before any connection or worker. */
+export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}
+
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { config, log } = options;
+  installRuntime();
+  const ownsDatabase = !options.database;
+  const database =
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') }));
+  await database.migrate();
+  await bootstrap(database.db, config);
+
+  const temporal = temporalSettings(options.env);
+  const connection = await Connection.connect(temporal.connectionOptions);
+  const client = new Client({ connection, namespace: temporal.namespace });
+  const tasks = createAgentTaskClient(client, config.temporal.taskQueue);
+
+  const adminApiKeyGenerated = !config.adminApiKey;
+  const adminApiKey = config.adminApiKey ?? `atk_admin_${randomBytes(24).toString('base64url')}`;
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (options.worker) {
+    nativeConnection = await NativeConnection.connect(temporal.connectionOptions);
+    worker = await createAgentWorker({
+      connection: nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundlePath: options.workflowBundlePath,
+      deps: { db: database.db, llm: createLlmRegistry(), senders: options.senders ?? createSenders(config) },
+    });
+    workerRun = worker.run();
+    workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
+  }
+
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.api) {
+    const app = createApp({ config, database, tasks, log, adminApiKey });
+    const listening = app.listen(config.port, config.host);
+    server = listening;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('listening', resolve);
+      listening.once('error', reject);
+    });
+    const { port } = listening.address() as AddressInfo;
+    url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  }
+
+  return {
+    database,
+    tasks,
+    client,
+    temporal,
+    adminApiKey,
+    adminApiKeyGenerated,
+    worker,
+    server,
+    url,
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (worker) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun?.catch(() => undefined);
+      }
+      await nativeConnection?.close();
+      await connection.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}

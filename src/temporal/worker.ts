@@ -1,0 +1,36 @@
+/**
+ * Builds the worker: an explicit activity map over injected dependencies, and the workflow
+ * code either from a prebuilt bundle (production, tests) or bundled from source at start.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+/** The workflows' entry file: index.ts from source, index.js when compiled. */
+export const WORKFLOWS_PATH = ['index.ts', 'index.js']
+  .map((file) => path.resolve(__dirname, '../workflows', file))
+  .find((file) => existsSync(file))!;
+export const PREBUILT_BUNDLE = path.resolve(__dirname, '../../dist/workflow-bundle.js');
+
+export interface AgentWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Path of a bundle made by bundleWorkflowCode; defaults to dist/ when present. */
+  workflowBundlePath?: string;
+  tuning?: Partial<WorkerOptions>;
+}
+
+export async function createAgentWorker(options: AgentWorkerOptions): Promise<Worker> {
+  const bundlePath = options.workflowBundlePath ?? (existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined);
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities(options.deps),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
+    ...options.tuning,
+  });
+}

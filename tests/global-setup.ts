@@ -1,0 +1,74 @@
+/**
+ * Once per test run: a real Temporal dev server (headless, file-backed, WAL), the workflow
+ * bundle built once, and a fresh PostgreSQL database on 127.0.0.1:5432.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { ensureTemporalCli, freePort, startDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../src/temporal/worker';
+
+
+const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+let server: DevServer | undefined;
+let dbName: string | undefined;
+let tmpDir: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  tmpDir = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-test-'));
+  const cli = ensureTemporalCli();
+  const [devServer, bundle] = await Promise.all([
+    startDevServer({
+      cli,
+      port: await freePort(),
+      dbFile: path.join(tmpDir, 'temporal.db'),
+      logFile: path.join(tmpDir, 'temporal.log'),
+    }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+  ]);
+  server = devServer;
+  const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  dbName = `agent_tasks_test_${process.pid}_${Date.now()}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database ${dbName}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalCli', cli);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('postgresUrl', url.toString());
+  project.provide('tmpDir', tmpDir);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+  if (dbName) {
+    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
+    try {
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    } finally {
+      await admin.end();
+    }
+  }
+  if (tmpDir && !process.env.KEEP_TEST_TMP) rmSync(tmpDir, { recursive: true, force: true });
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};

@@ -1,0 +1,78 @@
+/** Starts the real system in-process against the run's dev server, for one test file. */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { loadConfig } from '../../src/config';
+import { openDatabase, type DatabaseHandle } from '../../src/db';
+import { createLogger } from '../../src/logger';
+import { startSystem, type RunningSystem } from '../../src/system';
+import { APP_SECRET, VERIFY_TOKEN } from './whatsapp';
+
+export type DbKind = 'postgres' | 'pglite';
+export const DB_KINDS: DbKind[] = ['postgres', 'pglite'];
+export const ADMIN_KEY = 'test-admin-key';
+
+export async function openTestDatabase(kind: DbKind): Promise<DatabaseHandle> {
+  const handle =
+    kind === 'postgres'
+      ? await openDatabase({ url: inject('postgresUrl'), maxConnections: 5 })
+      : await openDatabase({ pgliteDir: 'memory://' });
+  await handle.migrate();
+  return handle;
+}
+
+export interface TestSystemOptions {
+  database: DatabaseHandle;
+  graphUrl?: string;
+  worker?: boolean;
+  api?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface TestSystem extends RunningSystem {
+  phoneNumberId: string;
+  taskQueue: string;
+  env: Record<string, string>;
+}
+
+/** Each system gets its own task queue and WhatsApp phone number id on the shared server. */
+export async function startTestSystem(options: TestSystemOptions): Promise<TestSystem> {
+  const phoneNumberId = `1${Math.floor(Math.random() * 1e14)}`;
+  const taskQueue = `test-${randomUUID()}`;
+  const env: Record<string, string> = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+    WHATSAPP_ACCESS_TOKEN: 'test-access-token',
+    WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
+    WHATSAPP_API_BASE_URL: options.graphUrl ?? 'http://127.0.0.1:9/v21.0',
+    CHANNEL_HTTP_TIMEOUT: '2s',
+    ADMIN_API_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const system = await startSystem({
+    config,
+    env,
+    log: createLogger('silent'),
+    worker: options.worker ?? true,
+    api: options.api ?? true,
+    database: options.database,
+    workflowBundlePath: inject('workflowBundlePath'),
+  });
+  return Object.assign(system, { phoneNumberId, taskQueue, env });
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
