@@ -1,16 +1,16 @@
 /**
- * Errors that must not be retried, defined once. Activities throw them (the error's `name`
- * becomes the Temporal failure type) and the workflow passes NON_RETRYABLE_ERROR_TYPES to
- * every activity's retry policy.
+ * Errors that must not be retried, defined once. Activities throw them; Temporal takes
+ * the failure type from the class name, and the workflow passes NON_RETRYABLE_ERROR_TYPES
+ * to every activity's retry policy. Keep each class name in the list (a test checks it).
  */
 
 export class TaskNotFoundError extends Error {
-  override name = 'TaskNotFound';
+  override name = 'TaskNotFoundError';
 }
 
 /** The channel refused the message for good (4xx): retrying cannot help. */
 export class PermanentSendFailureError extends Error {
-  override name = 'PermanentSendFailure';
+  override name = 'PermanentSendFailureError';
 }
 
 /**
@@ -18,23 +18,23 @@ export class PermanentSendFailureError extends Error {
  * worker between claim and record). Sending again could double the reply, so we stop.
  */
 export class DeliveryOutcomeUnknownError extends Error {
-  override name = 'DeliveryOutcomeUnknown';
+  override name = 'DeliveryOutcomeUnknownError';
 }
 
 /** No outbound adapter or credentials for the task's channel account. */
 export class ChannelNotConfiguredError extends Error {
-  override name = 'ChannelNotConfigured';
+  override name = 'ChannelNotConfiguredError';
 }
 
 /** The namespace's configuration cannot be used. */
 export class InvalidNamespaceConfigError extends Error {
-  override name = 'InvalidNamespaceConfig';
+  override name = 'InvalidNamespaceConfigError';
 }
 
 export const NON_RETRYABLE_ERROR_TYPES = [
-  'TaskNotFound',
-  'PermanentSendFailure',
-  'DeliveryOutcomeUnknown',
-  'ChannelNotConfigured',
-  'InvalidNamespaceConfig',
+  'TaskNotFoundError',
+  'PermanentSendFailureError',
+  'DeliveryOutcomeUnknownError',
+  'ChannelNotConfiguredError',
+  'InvalidNamespaceConfigError',
 ];
