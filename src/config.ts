@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   ESCALATION_TIMEOUT: duration('24h'),
   PAYLOAD_ENCRYPTION_KEY: optional,
   CHANNEL_HTTP_TIMEOUT: duration('15s'),
+  TEMPORAL_START_TIMEOUT: duration('5s'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -79,6 +80,8 @@ export interface Config {
   escalationTimeoutMs: number;
   payloadEncryptionKey: string | undefined;
   channelHttpTimeoutMs: number;
+  /** How long a webhook waits for Temporal to accept a workflow start. */
+  temporalStartTimeoutMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
     payloadEncryptionKey: e.PAYLOAD_ENCRYPTION_KEY,
     channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
+    temporalStartTimeoutMs: e.TEMPORAL_START_TIMEOUT,
     logLevel: e.LOG_LEVEL,
   };
 }

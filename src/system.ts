@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
 import { bootstrap } from './bootstrap';
@@ -53,7 +53,11 @@ let runtimeInstalled = false;
 /** Runtime.install must happen once per process, before any connection or worker. */
 export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN'): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    // Core (Rust) logs go through the same logger, so the level applies to them too.
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } },
+  });
   runtimeInstalled = true;
 }
 
@@ -70,7 +74,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const temporal = temporalSettings(options.env);
   const connection = await Connection.connect(temporal.connectionOptions);
   const client = new Client({ connection, namespace: temporal.namespace });
-  const tasks = createAgentTaskClient(client, config.temporal.taskQueue);
+  const tasks = createAgentTaskClient(client, config.temporal.taskQueue, config.temporalStartTimeoutMs);
 
   const adminApiKeyGenerated = !config.adminApiKey;
   const adminApiKey = config.adminApiKey ?? `atk_admin_${randomBytes(24).toString('base64url')}`;

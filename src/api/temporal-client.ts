@@ -20,11 +20,15 @@ export interface AgentTaskClient {
   ping(): Promise<void>;
 }
 
-export function createAgentTaskClient(client: Client, taskQueue: string): AgentTaskClient {
+/**
+ * `startTimeoutMs` bounds a start: a webhook must fail fast (and be redelivered) rather
+ * than hang while Temporal is unreachable.
+ */
+export function createAgentTaskClient(client: Client, taskQueue: string, startTimeoutMs = 5000): AgentTaskClient {
   return {
     async launch(workflowId, input) {
       try {
-        await client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
+        const start = () => client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
           taskQueue,
           workflowId,
           args: [input],
@@ -36,6 +40,7 @@ export function createAgentTaskClient(client: Client, taskQueue: string): AgentT
             { key: ConversationId, value: input.conversationId },
           ],
         });
+        await client.connection.withDeadline(Date.now() + startTimeoutMs, start);
         return 'started';
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';

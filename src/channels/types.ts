@@ -98,7 +98,9 @@ export function splitText(text: string, limit: number): string[] {
     const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find(
       (i) => i > limit / 2,
     );
-    const at = cut ?? limit;
+    let at = cut ?? limit;
+    // A hard cut must not split a surrogate pair (an emoji) in two.
+    if (cut === undefined && /[\uD800-\uDBFF]/.test(rest[at - 1] ?? '')) at -= 1;
     parts.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();
   }

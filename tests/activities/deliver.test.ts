@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliverActivities } from '../../src/activities/deliver';
+import type { DeliverResult } from '../../src/activities/types';
 import { acceptInbound } from '../../src/api/ingest';
 import type { AgentTaskClient } from '../../src/api/temporal-client';
 import { bootstrap } from '../../src/bootstrap';
@@ -44,6 +45,9 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
     await database?.close();
   });
 
+  const runDeliver = (attempt: number, taskId: string, text: string): Promise<DeliverResult> =>
+    new MockActivityEnvironment({ attempt }).run(deliver, taskId, text) as Promise<DeliverResult>;
+
   async function newTask(): Promise<string> {
     const accepted = await acceptInbound(database.db, noLaunch, {
       channel: 'whatsapp',
@@ -61,9 +65,9 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
   it('when deliver runs again after it succeeded, then nothing is sent twice', async () => {
     const taskId = await newTask();
     const before = graph.sent().length;
-    const first = await new MockActivityEnvironment({ attempt: 1 }).run(deliver, taskId, 'Your order ships today.');
+    const first = await runDeliver(1, taskId, 'Your order ships today.');
     expect(first.providerMessageIds).toHaveLength(1);
-    const again = await new MockActivityEnvironment({ attempt: 2 }).run(deliver, taskId, 'Your order ships today.');
+    const again = await runDeliver(2, taskId, 'Your order ships today.');
     expect(again).toMatchObject({ parts: 1, providerMessageIds: [] });
     expect(graph.sent().length - before).toBe(1);
 
@@ -85,7 +89,7 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
       attempt: 1,
     });
     const before = graph.sent().length;
-    await expect(new MockActivityEnvironment({ attempt: 2 }).run(deliver, taskId, 'Your order ships today.')).rejects.toBeInstanceOf(
+    await expect(runDeliver(2, taskId, 'Your order ships today.')).rejects.toBeInstanceOf(
       DeliveryOutcomeUnknownError,
     );
     expect(graph.sent().length).toBe(before);
@@ -97,7 +101,7 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
     const taskId = await newTask();
     const long = Array.from({ length: 900 }, (_, i) => `word${i}`).join(' ');
     const before = graph.sent().length;
-    const result = await new MockActivityEnvironment({ attempt: 1 }).run(deliver, taskId, long);
+    const result = await runDeliver(1, taskId, long);
     expect(result.parts).toBe(2);
     const sent = graph.sent().slice(before);
     expect(sent).toHaveLength(2);
@@ -115,8 +119,8 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
     const taskId = await newTask();
     graph.failNext(503);
     const before = graph.sent().length;
-    await expect(new MockActivityEnvironment({ attempt: 1 }).run(deliver, taskId, 'Hi')).rejects.toThrow(/503/);
-    const ok = await new MockActivityEnvironment({ attempt: 2 }).run(deliver, taskId, 'Hi');
+    await expect(runDeliver(1, taskId, 'Hi')).rejects.toThrow(/503/);
+    const ok = await runDeliver(2, taskId, 'Hi');
     expect(ok.providerMessageIds).toHaveLength(1);
     expect(graph.sent().length - before).toBe(2);
   });

@@ -3,6 +3,7 @@
  * on the real dev server → a reply at the local fake Graph API over real HTTP.
  */
 import { eq } from 'drizzle-orm';
+import { json } from '../helpers/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, messages, outboundDeliveries } from '../../src/db/schema';
 import type { DatabaseHandle } from '../../src/db';
@@ -40,7 +41,7 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
     const before = graph.sent().length;
     const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: system.phoneNumberId, id, from: '4915112345678', text: 'hello' }));
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 1, statuses: 0 });
+    expect(await json(res)).toEqual({ received: 1, statuses: 0 });
 
     // 200 means stored and started: both are true the moment the answer arrives.
     const task = await taskFor(id);
@@ -124,7 +125,7 @@ describe('WhatsApp webhook input handling', () => {
     expect(await ok.text()).toBe('1158201444');
     const bad = await fetch(`${system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
     expect(bad.status).toBe(403);
-    expect((await bad.json()).error.code).toBe('verification_failed');
+    expect((await json(bad)).error.code).toBe('verification_failed');
   });
 
   it('when the signature is wrong or missing, then 401 and nothing is stored', async () => {
@@ -132,7 +133,7 @@ describe('WhatsApp webhook input handling', () => {
     const body = textMessageWebhook({ phoneNumberId: system.phoneNumberId, id });
     const wrong = await postWebhook(system.url!, body, { secret: 'not-the-secret' });
     expect(wrong.status).toBe(401);
-    expect((await wrong.json()).error.code).toBe('unauthorized');
+    expect((await json(wrong)).error.code).toBe('unauthorized');
     const missing = await postWebhook(system.url!, body, { signature: '' });
     expect(missing.status).toBe(401);
     expect(await countMessages(id)).toBe(0);
@@ -141,24 +142,24 @@ describe('WhatsApp webhook input handling', () => {
   it('when a signed body is not JSON or not a WhatsApp payload, then 400 with a clear error', async () => {
     const broken = await postWebhook(system.url!, '{"object": "whatsapp_business_account", ');
     expect(broken.status).toBe(400);
-    expect((await broken.json()).error.code).toBe('invalid_json');
+    expect((await json(broken)).error.code).toBe('invalid_json');
     const wrongShape = await postWebhook(system.url!, { object: 'page', entry: [] });
     expect(wrongShape.status).toBe(400);
-    expect((await wrongShape.json()).error).toMatchObject({ code: 'invalid_payload', message: expect.stringContaining('whatsapp_business_account') });
+    expect((await json(wrongShape)).error).toMatchObject({ code: 'invalid_payload', message: expect.stringContaining('whatsapp_business_account') });
   });
 
   it('when the body is over 1 MiB, then 413', async () => {
     const body = textMessageWebhook({ phoneNumberId: system.phoneNumberId, text: 'x'.repeat(1024 * 1024 + 10) });
     const res = await postWebhook(system.url!, body);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect((await json(res)).error.code).toBe('payload_too_large');
   });
 
   it('when the phone_number_id belongs to no account, then 404 and nothing is stored', async () => {
     const id = wamid();
     const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: '999000111', id }));
     expect(res.status).toBe(404);
-    expect((await res.json()).error.message).toContain('999000111');
+    expect((await json(res)).error.message).toContain('999000111');
     expect(await countMessages(id)).toBe(0);
   });
 
@@ -183,6 +184,6 @@ describe('WhatsApp webhook input handling', () => {
     };
     const res = await postWebhook(system.url!, body);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: 0, statuses: 1 });
+    expect(await json(res)).toEqual({ received: 0, statuses: 1 });
   });
 });

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db';
 import { createLogger } from '../../src/logger';
-import { startSystem, type RunningSystem } from '../../src/system';
+import { installRuntime, startSystem, type RunningSystem } from '../../src/system';
 import { APP_SECRET, VERIFY_TOKEN } from './whatsapp';
 
 export type DbKind = 'postgres' | 'pglite';
@@ -55,6 +55,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     ...options.env,
   };
   const config = loadConfig(env);
+  installRuntime('ERROR'); // the SDK's reconnect warnings would drown the test output
   const system = await startSystem({
     config,
     env,

@@ -4,7 +4,7 @@ import { ensureApplicationFailure } from '@temporalio/common/lib/failure';
 import * as errors from '../../src/errors';
 
 describe('non-retryable error types', () => {
-  const classes = Object.values(errors).filter(
+  const classes = (Object.values(errors) as unknown[]).filter(
     (v): v is new (message: string) => Error => typeof v === 'function' && v.prototype instanceof Error,
   );
 
