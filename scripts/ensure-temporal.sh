@@ -6,6 +6,8 @@ set -euo pipefail
 version="v1.5.1"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_bin="$repo/.tools/bin"
+# A machine-wide copy, so a fresh clone (CI) reuses a CLI built once on this machine.
+cache_bin="${XDG_CACHE_HOME:-$HOME/.cache}/agent-tasks/temporal-$version"
 
 if [[ -n "${TEMPORAL_CLI:-}" && -x "${TEMPORAL_CLI}" ]]; then
   echo "$TEMPORAL_CLI"; exit 0
@@ -14,6 +16,11 @@ if command -v temporal >/dev/null 2>&1; then
   command -v temporal; exit 0
 fi
 if [[ -x "$tools_bin/temporal" ]]; then
+  echo "$tools_bin/temporal"; exit 0
+fi
+if [[ -x "$cache_bin" ]]; then
+  mkdir -p "$tools_bin"
+  cp "$cache_bin" "$tools_bin/temporal"
   echo "$tools_bin/temporal"; exit 0
 fi
 
@@ -36,4 +43,5 @@ if ! GOBIN="$tools_bin" go install "github.com/temporalio/cli/cmd/temporal@$vers
   echo "go install of the Temporal CLI failed; see the error above. Other ways out: install the CLI, or use Docker with temporal-dev.yml." >&2
   exit 1
 fi
+mkdir -p "$(dirname "$cache_bin")" && cp "$tools_bin/temporal" "$cache_bin" || true
 echo "$tools_bin/temporal"

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, messages, outboundDeliveries } from '../../src/db/schema';
 import type { DatabaseHandle } from '../../src/db';
 import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
-import { DB_KINDS, openTestDatabase, startTestSystem, waitFor, type TestSystem } from '../helpers/system';
+import { DB_KINDS, openTestDatabase, startTestSystem, type TestSystem } from '../helpers/system';
 import { postWebhook, textMessageWebhook, VERIFY_TOKEN, wamid } from '../helpers/whatsapp';
 
 describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {

@@ -9,6 +9,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are asserted field by field
   body: Record<string, any>;
   at: number;
 }
@@ -38,6 +39,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       let body: Record<string, any> = {};
       try {
         body = text ? JSON.parse(text) : {};

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench`: webhook ack latency and end-to-end latency (signed webhook in → reply at
+ * the fake Graph API), over N sequential messages through the whole stack: own dev server,
+ * offline adapter, real HTTP both ways. Runs on embedded PGlite and, when reachable, on
+ * PostgreSQL, in one run. Writes bench/results/spine-latency.json.
+ *
+ *   npm run bench                 # 200 messages per database
+ *   BENCH_MESSAGES=50 npm run bench
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { loadConfig } from '../src/config';
+import { openDatabase, type DatabaseHandle } from '../src/db';
+import { createLogger } from '../src/logger';
+import { installRuntime, startSystem } from '../src/system';
+import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
+import { startFakeGraph } from '../tests/helpers/fake-graph';
+import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const round = (n: number) => Math.round(n * 10) / 10;
+
+interface Run {
+  database: string;
+  messages: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  e2eP50Ms: number;
+  e2eP99Ms: number;
+}
+
+async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
+  const graph = await startFakeGraph();
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_ACCESS_TOKEN: 'bench-token',
+    WHATSAPP_PHONE_NUMBER_ID: `9${Date.now()}`,
+    WHATSAPP_API_BASE_URL: graph.url,
+    ADMIN_API_KEY: 'bench',
+    LOG_LEVEL: 'silent',
+  };
+  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const acks: number[] = [];
+  const e2e: number[] = [];
+  try {
+    for (let i = -10; i < MESSAGES; i += 1) {
+      const body = textMessageWebhook({ phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, id: wamid(), text: 'hello' });
+      const sentBefore = graph.sent().length;
+      const t0 = performance.now();
+      const res = await postWebhook(system.url!, body);
+      const t1 = performance.now();
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      await res.arrayBuffer();
+      const [reply] = (await graph.waitForSent(sentBefore + 1, 30_000)).slice(sentBefore);
+      const t2 = reply!.at - (Date.now() - performance.now()); // the fake's receive time on this clock
+      if (i >= 0) {
+        acks.push(t1 - t0);
+        e2e.push(t2 - t0);
+      } // the first ten warm up caches and connections
+    }
+  } finally {
+    await system.stop();
+    await graph.close();
+  }
+  acks.sort((a, b) => a - b);
+  e2e.sort((a, b) => a - b);
+  return {
+    database: label,
+    messages: MESSAGES,
+    ackP50Ms: round(percentile(acks, 50)),
+    ackP99Ms: round(percentile(acks, 99)),
+    e2eP50Ms: round(percentile(e2e, 50)),
+    e2eP99Ms: round(percentile(e2e, 99)),
+  };
+}
+
+async function main(): Promise<void> {
+  installRuntime('ERROR');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-bench-'));
+  const server = await startDevServer({
+    cli: ensureTemporalCli(),
+    port: await freePort(),
+    dbFile: path.join(tmp, 'temporal.db'),
+    logFile: path.join(tmp, 'temporal.log'),
+  });
+  const runs: Run[] = [];
+  try {
+    const pglite = await openDatabase({ pgliteDir: path.join(tmp, 'pglite') });
+    runs.push(await measure('pglite', server.address, pglite));
+    await pglite.close();
+
+    const dbName = `agent_tasks_bench_${process.pid}`;
+    const admin = postgres(POSTGRES_ADMIN_URL, { max: 1, onnotice: () => undefined });
+    try {
+      await admin.unsafe(`create database ${dbName}`);
+      const url = new URL(POSTGRES_ADMIN_URL);
+      url.pathname = `/${dbName}`;
+      const pg = await openDatabase({ url: url.toString() });
+      runs.push(await measure('postgres', server.address, pg));
+      await pg.close();
+      await admin.unsafe(`drop database ${dbName} with (force)`);
+    } catch (err) {
+      console.warn(`PostgreSQL run skipped: ${(err as Error).message}`);
+    } finally {
+      await admin.end();
+    }
+  } finally {
+    await server.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const result = {
+    benchmark: 'spine-latency',
+    at: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
+    method: `${MESSAGES} sequential signed WhatsApp text webhooks after 10 warm-up; ack = HTTP response time; e2e = webhook sent → reply received by the fake Graph API`,
+    runs,
+  };
+  const file = path.join(REPO_ROOT, 'bench/results/spine-latency.json');
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.table(runs);
+  console.log(`written: ${path.relative(REPO_ROOT, file)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
