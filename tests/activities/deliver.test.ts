@@ -71,7 +71,10 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
     expect(again).toMatchObject({ parts: 1, providerMessageIds: [] });
     expect(graph.sent().length - before).toBe(1);
 
-    const outbound = await database.db.select().from(messages).where(eq(messages.externalId, first.providerMessageIds[0]!));
+    // Fake ids repeat across test files on the shared database: look at this task's rows only.
+    const outbound = (await database.db.select().from(messages).where(eq(messages.externalId, first.providerMessageIds[0]!))).filter(
+      (m) => m.payload.taskId === taskId,
+    );
     expect(outbound).toEqual([expect.objectContaining({ direction: 'outbound', text: 'Your order ships today.' })]);
   });
 

@@ -4,31 +4,16 @@
  */
 import { eq } from 'drizzle-orm';
 import { json } from '../helpers/http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, messages, outboundDeliveries } from '../../src/db/schema';
-import type { DatabaseHandle } from '../../src/db';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
-import { DB_KINDS, openTestDatabase, startTestSystem, type TestSystem } from '../helpers/system';
+import { DB_KINDS, useTestSystem } from '../helpers/system';
 import { postWebhook, textMessageWebhook, VERIFY_TOKEN, wamid } from '../helpers/whatsapp';
 
 describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
-  let database: DatabaseHandle;
-  let graph: FakeGraph;
-  let system: TestSystem;
-
-  beforeAll(async () => {
-    database = await openTestDatabase(kind);
-    graph = await startFakeGraph();
-    system = await startTestSystem({ database, graphUrl: graph.url });
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await graph?.close();
-    await database?.close();
-  });
+  const stack = useTestSystem(kind);
 
   const taskFor = async (externalId: string) => {
-    const [row] = await database.db
+    const [row] = await stack.database.db
       .select({ task: agentTasks })
       .from(agentTasks)
       .innerJoin(messages, eq(messages.id, agentTasks.messageId))
@@ -38,8 +23,8 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
 
   it('when a signed text webhook arrives, then the customer gets exactly one reply on WhatsApp', async () => {
     const id = wamid();
-    const before = graph.sent().length;
-    const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: system.phoneNumberId, id, from: '4915112345678', text: 'hello' }));
+    const before = stack.graph.sent().length;
+    const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, from: '4915112345678', text: 'hello' }));
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ received: 1, statuses: 0 });
 
@@ -47,11 +32,11 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
     const task = await taskFor(id);
     expect(task).toBeDefined();
     expect(task!.workflowId).toBe(`agent-task:default:whatsapp:${id}`);
-    const description = await system.client.workflow.getHandle(task!.workflowId).describe();
+    const description = await stack.system.client.workflow.getHandle(task!.workflowId).describe();
     expect(description.type).toBe('AgentTaskWorkflow');
 
-    const [reply] = (await graph.waitForSent(before + 1)).slice(before);
-    expect(reply!.path).toBe(`/v21.0/${system.phoneNumberId}/messages`);
+    const [reply] = (await stack.graph.waitForSent(before + 1)).slice(before);
+    expect(reply!.path).toBe(`/v21.0/${stack.system.phoneNumberId}/messages`);
     expect(reply!.headers.authorization).toBe('Bearer test-access-token');
     expect(reply!.body).toMatchObject({
       messaging_product: 'whatsapp',
@@ -61,103 +46,90 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
       context: { message_id: id },
     });
 
-    const result = await system.client.workflow.getHandle(task!.workflowId).result();
+    const result = await stack.system.client.workflow.getHandle(task!.workflowId).result();
     expect(result).toMatchObject({ status: 'delivered', route: 'deliver' });
     const stored = await taskFor(id);
     expect(stored).toMatchObject({ status: 'delivered', route: 'deliver', draft: 'Hello! How can I help you today?' });
     expect(stored!.finishedAt).toBeInstanceOf(Date);
 
-    const calls = await database.db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, task!.id));
+    const calls = await stack.database.db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, task!.id));
     expect(calls.map((c) => c.name).sort()).toEqual(['confidence_check', 'deliver', 'generate', 'inject_profile', 'rag_search']);
     expect(calls.every((c) => c.status === 'succeeded' && c.attempt === 1 && c.finishedAt)).toBe(true);
 
-    const deliveries = await database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, task!.id));
+    const deliveries = await stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, task!.id));
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]).toMatchObject({ status: 'sent', part: 0, providerMessageId: expect.stringMatching(/^wamid\.fake\./) });
     await new Promise((r) => setTimeout(r, 300));
-    expect(graph.sent().length).toBe(before + 1);
+    expect(stack.graph.sent().length).toBe(before + 1);
   });
 
   it('when the same webhook is redelivered, then it is answered 200 and nothing new starts or is sent', async () => {
     const id = wamid();
-    const body = textMessageWebhook({ phoneNumberId: system.phoneNumberId, id, text: 'hi' });
-    const before = graph.sent().length;
-    expect((await postWebhook(system.url!, body)).status).toBe(200);
+    const body = textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, text: 'hi' });
+    const before = stack.graph.sent().length;
+    expect((await postWebhook(stack.system.url!, body)).status).toBe(200);
     const task = await taskFor(id);
-    await system.client.workflow.getHandle(task!.workflowId).result();
+    await stack.system.client.workflow.getHandle(task!.workflowId).result();
 
     for (let i = 0; i < 3; i += 1) {
-      const again = await postWebhook(system.url!, body);
+      const again = await postWebhook(stack.system.url!, body);
       expect(again.status).toBe(200);
     }
-    const tasks = await database.db.select().from(agentTasks).where(eq(agentTasks.workflowId, task!.workflowId));
+    const tasks = await stack.database.db.select().from(agentTasks).where(eq(agentTasks.workflowId, task!.workflowId));
     expect(tasks).toHaveLength(1);
     const runs = [];
-    for await (const wf of system.client.workflow.list({ query: `WorkflowId = '${task!.workflowId}'` })) runs.push(wf);
+    for await (const wf of stack.system.client.workflow.list({ query: `WorkflowId = '${task!.workflowId}'` })) runs.push(wf);
     expect(runs).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
-    expect(graph.sent().length).toBe(before + 1);
+    expect(stack.graph.sent().length).toBe(before + 1);
   });
 });
 
 describe('WhatsApp webhook input handling', () => {
-  let database: DatabaseHandle;
-  let system: TestSystem;
-  let graph: FakeGraph;
-
-  beforeAll(async () => {
-    database = await openTestDatabase('postgres');
-    graph = await startFakeGraph();
-    system = await startTestSystem({ database, graphUrl: graph.url });
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await graph?.close();
-    await database?.close();
-  });
+  const stack = useTestSystem('postgres');
 
   const countMessages = async (externalId: string) =>
-    (await database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
+    (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
 
   it('when Meta verifies the webhook with the right token, then the challenge is echoed', async () => {
-    const ok = await fetch(`${system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
+    const ok = await fetch(`${stack.system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const bad = await fetch(`${system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
+    const bad = await fetch(`${stack.system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`);
     expect(bad.status).toBe(403);
     expect((await json(bad)).error.code).toBe('verification_failed');
   });
 
   it('when the signature is wrong or missing, then 401 and nothing is stored', async () => {
     const id = wamid();
-    const body = textMessageWebhook({ phoneNumberId: system.phoneNumberId, id });
-    const wrong = await postWebhook(system.url!, body, { secret: 'not-the-secret' });
+    const body = textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id });
+    const wrong = await postWebhook(stack.system.url!, body, { secret: 'not-the-secret' });
     expect(wrong.status).toBe(401);
     expect((await json(wrong)).error.code).toBe('unauthorized');
-    const missing = await postWebhook(system.url!, body, { signature: '' });
+    const missing = await postWebhook(stack.system.url!, body, { signature: '' });
     expect(missing.status).toBe(401);
     expect(await countMessages(id)).toBe(0);
   });
 
   it('when a signed body is not JSON or not a WhatsApp payload, then 400 with a clear error', async () => {
-    const broken = await postWebhook(system.url!, '{"object": "whatsapp_business_account", ');
+    const broken = await postWebhook(stack.system.url!, '{"object": "whatsapp_business_account", ');
     expect(broken.status).toBe(400);
     expect((await json(broken)).error.code).toBe('invalid_json');
-    const wrongShape = await postWebhook(system.url!, { object: 'page', entry: [] });
+    const wrongShape = await postWebhook(stack.system.url!, { object: 'page', entry: [] });
     expect(wrongShape.status).toBe(400);
     expect((await json(wrongShape)).error).toMatchObject({ code: 'invalid_payload', message: expect.stringContaining('whatsapp_business_account') });
   });
 
   it('when the body is over 1 MiB, then 413', async () => {
-    const body = textMessageWebhook({ phoneNumberId: system.phoneNumberId, text: 'x'.repeat(1024 * 1024 + 10) });
-    const res = await postWebhook(system.url!, body);
+    const body = textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, text: 'x'.repeat(1024 * 1024 + 10) });
+    const res = await postWebhook(stack.system.url!, body);
     expect(res.status).toBe(413);
     expect((await json(res)).error.code).toBe('payload_too_large');
   });
 
   it('when the phone_number_id belongs to no account, then 404 and nothing is stored', async () => {
     const id = wamid();
-    const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: '999000111', id }));
+    const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: '999000111', id }));
     expect(res.status).toBe(404);
     expect((await json(res)).error.message).toContain('999000111');
     expect(await countMessages(id)).toBe(0);
@@ -174,7 +146,7 @@ describe('WhatsApp webhook input handling', () => {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550783881', phone_number_id: system.phoneNumberId },
+                metadata: { display_phone_number: '15550783881', phone_number_id: stack.system.phoneNumberId },
                 statuses: [{ id: wamid(), status: 'delivered', timestamp: '1749416400', recipient_id: '16315551181' }],
               },
             },
@@ -182,7 +154,7 @@ describe('WhatsApp webhook input handling', () => {
         },
       ],
     };
-    const res = await postWebhook(system.url!, body);
+    const res = await postWebhook(stack.system.url!, body);
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ received: 0, statuses: 1 });
   });

@@ -1,10 +1,11 @@
 /** Starts the real system in-process against the run's dev server, for one test file. */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { installRuntime, startSystem, type RunningSystem } from '../../src/system';
+import { startFakeGraph, type FakeGraph } from './fake-graph';
 import { APP_SECRET, VERIFY_TOKEN } from './whatsapp';
 
 export type DbKind = 'postgres' | 'pglite';
@@ -76,4 +77,29 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+export interface TestStack {
+  database: DatabaseHandle;
+  graph: FakeGraph;
+  system: TestSystem;
+}
+
+/**
+ * Registers beforeAll/afterAll that start a database, a fake Graph API and the system,
+ * and stop them again. The returned object is filled in by beforeAll.
+ */
+export function useTestSystem(kind: DbKind, options: Omit<TestSystemOptions, 'database' | 'graphUrl'> = {}): TestStack {
+  const stack = {} as TestStack;
+  beforeAll(async () => {
+    stack.database = await openTestDatabase(kind);
+    stack.graph = await startFakeGraph();
+    stack.system = await startTestSystem({ ...options, database: stack.database, graphUrl: stack.graph.url });
+  });
+  afterAll(async () => {
+    await stack.system?.stop();
+    await stack.graph?.close();
+    await stack.database?.close();
+  });
+  return stack;
 }

@@ -3,44 +3,29 @@
  * attributes, tool-call rows per attempt, and delivery under retries and failures.
  */
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../src/db';
+import { describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, outboundDeliveries } from '../../src/db/schema';
 import { AgentChannel, AgentNamespace, AgentTaskStatus, ConversationId } from '../../src/temporal/search-attributes';
 import { progressQuery } from '../../src/workflows/agent-task';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
-import { openTestDatabase, startTestSystem, waitFor, type TestSystem } from '../helpers/system';
+import { useTestSystem, waitFor } from '../helpers/system';
 import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
 
 describe('AgentTaskWorkflow', () => {
-  let database: DatabaseHandle;
-  let graph: FakeGraph;
-  let system: TestSystem;
-
-  beforeAll(async () => {
-    database = await openTestDatabase('postgres');
-    graph = await startFakeGraph();
-    system = await startTestSystem({ database, graphUrl: graph.url });
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await graph?.close();
-    await database?.close();
-  });
+  const stack = useTestSystem('postgres');
 
   /** Sends a webhook and returns the task row once stored. */
   async function inbound(text: string) {
     const id = wamid();
-    const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: system.phoneNumberId, id, text }));
+    const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, text }));
     expect(res.status).toBe(200);
     const workflowId = `agent-task:default:whatsapp:${id}`;
-    const [task] = await database.db.select().from(agentTasks).where(eq(agentTasks.workflowId, workflowId));
-    return { task: task!, handle: system.client.workflow.getHandle(workflowId) };
+    const [task] = await stack.database.db.select().from(agentTasks).where(eq(agentTasks.workflowId, workflowId));
+    return { task: task!, handle: stack.system.client.workflow.getHandle(workflowId) };
   }
 
   const toolCalls = (taskId: string) =>
-    database.db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, taskId)).orderBy(agentToolCalls.startedAt);
-  const deliveries = (taskId: string) => database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
+    stack.database.db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, taskId)).orderBy(agentToolCalls.startedAt);
+  const deliveries = (taskId: string) => stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
 
   it('when a task completes, then progress lists every step in order and the search attributes say delivered', async () => {
     const { task, handle } = await inbound('hello');
@@ -63,8 +48,8 @@ describe('AgentTaskWorkflow', () => {
   });
 
   it('when the Graph API fails once with a 5xx, then deliver retries, records both attempts and sends once', async () => {
-    graph.failNext(503, { error: { message: 'Service temporarily unavailable', code: 2 } });
-    const before = graph.sent().length;
+    stack.graph.failNext(503, { error: { message: 'Service temporarily unavailable', code: 2 } });
+    const before = stack.graph.sent().length;
     const { task, handle } = await inbound('hello');
     expect((await handle.result()).status).toBe('delivered');
 
@@ -77,29 +62,29 @@ describe('AgentTaskWorkflow', () => {
     const progress = await handle.query(progressQuery);
     expect(progress.steps.at(-1)).toMatchObject({ name: 'deliver', status: 'succeeded', attempt: 2 });
     // two requests reached the API, one of which was refused: the customer got one message.
-    expect(graph.sent().length - before).toBe(2);
+    expect(stack.graph.sent().length - before).toBe(2);
     expect(await deliveries(task.id)).toEqual([expect.objectContaining({ status: 'sent', attempt: 2 })]);
   });
 
   it('when the Graph API rejects the message for good, then the task fails without retrying', async () => {
-    graph.failNext(400, { error: { message: '(#131030) Recipient phone number not in allowed list', code: 131030 } });
-    const before = graph.sent().length;
+    stack.graph.failNext(400, { error: { message: '(#131030) Recipient phone number not in allowed list', code: 131030 } });
+    const before = stack.graph.sent().length;
     const { task, handle } = await inbound('hello');
     const result = await handle.result();
     expect(result.status).toBe('failed');
     expect(result.error).toContain('PermanentSendFailureError');
     expect(result.error).toContain('131030');
-    expect(graph.sent().length - before).toBe(1);
+    expect(stack.graph.sent().length - before).toBe(1);
 
-    const [stored] = await database.db.select().from(agentTasks).where(eq(agentTasks.id, task.id));
+    const [stored] = await stack.database.db.select().from(agentTasks).where(eq(agentTasks.id, task.id));
     expect(stored).toMatchObject({ status: 'failed', error: expect.stringContaining('131030') });
     expect((await handle.describe()).typedSearchAttributes.get(AgentTaskStatus)).toBe('failed');
     expect(await deliveries(task.id)).toEqual([expect.objectContaining({ status: 'failed' })]);
   });
 
   it('when a send times out with its outcome unknown, then it is never sent again and the task fails visibly', async () => {
-    graph.hangNext();
-    const before = graph.sent().length;
+    stack.graph.hangNext();
+    const before = stack.graph.sent().length;
     const { task, handle } = await inbound('hello');
 
     // While the request hangs, progress shows deliver running.
@@ -114,7 +99,7 @@ describe('AgentTaskWorkflow', () => {
     expect(result.status).toBe('failed');
     expect(result.error).toContain('DeliveryOutcomeUnknownError');
     await new Promise((r) => setTimeout(r, 1500)); // past the first retry interval
-    expect(graph.sent().length - before).toBe(1);
+    expect(stack.graph.sent().length - before).toBe(1);
     expect(await deliveries(task.id)).toEqual([expect.objectContaining({ status: 'unknown' })]);
   });
 });
