@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_WEBHOOK_SECRET: optional,
   TELEGRAM_API_BASE_URL: z.string().url().default('https://api.telegram.org'),
+  TELEGRAM_ANSWER_EDITS: z.enum(['true', 'false', '1', '0', '']).optional(),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
   SLACK_API_BASE_URL: z.string().url().default('https://slack.com/api'),
@@ -74,7 +75,8 @@ export interface Config {
     phoneNumberId?: string;
     apiBaseUrl: string;
   };
-  telegram: { botToken?: string; webhookSecret?: string; apiBaseUrl: string };
+  /** answerEdits: an edited message is answered as a new question (default: recorded only). */
+  telegram: { botToken?: string; webhookSecret?: string; apiBaseUrl: string; answerEdits: boolean };
   slack: { signingSecret?: string; botToken?: string; apiBaseUrl: string };
   adminApiKey: string | undefined;
   escalationTimeoutMs: number;
@@ -121,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       botToken: e.TELEGRAM_BOT_TOKEN,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       apiBaseUrl: e.TELEGRAM_API_BASE_URL.replace(/\/+$/, ''),
+      answerEdits: e.TELEGRAM_ANSWER_EDITS === 'true' || e.TELEGRAM_ANSWER_EDITS === '1',
     },
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,

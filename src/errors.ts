@@ -21,6 +21,11 @@ export class DeliveryOutcomeUnknownError extends Error {
   override name = 'DeliveryOutcomeUnknownError';
 }
 
+/** The recipient blocked the bot or the chat is gone: nothing will ever reach them. */
+export class RecipientBlockedError extends Error {
+  override name = 'RecipientBlockedError';
+}
+
 /** No outbound adapter or credentials for the task's channel account. */
 export class ChannelNotConfiguredError extends Error {
   override name = 'ChannelNotConfiguredError';
@@ -36,5 +41,6 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   'PermanentSendFailureError',
   'DeliveryOutcomeUnknownError',
   'ChannelNotConfiguredError',
+  'RecipientBlockedError',
   'InvalidNamespaceConfigError',
 ];

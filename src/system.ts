@@ -12,8 +12,7 @@ import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, ty
 import { createApp } from './api/app';
 import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
 import { bootstrap } from './bootstrap';
-import { createSenders } from './channels';
-import type { ChannelSenders } from './activities';
+import { createChannels, createSenders, type ChannelSenders } from './channels';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
 import { createLlmRegistry } from './llm';
@@ -89,7 +88,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
-      deps: { db: database.db, llm: createLlmRegistry(), senders: options.senders ?? createSenders(config) },
+      deps: { db: database.db, llm: createLlmRegistry(), channels: createChannels(config, options.senders ?? createSenders(config)) },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));

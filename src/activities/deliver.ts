@@ -9,26 +9,30 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, sql } from 'drizzle-orm';
+import type { Channels } from '../channels';
 import type { ChannelKind, ChannelSender } from '../channels/types';
 import { ChannelSendError } from '../channels/types';
 import type { Database } from '../db';
-import { messages, outboundDeliveries } from '../db/schema';
-import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError } from '../errors';
+import { conversations, messages, outboundDeliveries, PLACEHOLDER_PART } from '../db/schema';
+import {
+  ChannelNotConfiguredError,
+  DeliveryOutcomeUnknownError,
+  PermanentSendFailureError,
+  RecipientBlockedError,
+} from '../errors';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, type TaskContext } from './task-context';
 import type { DeliverResult } from './types';
 
-export type ChannelSenders = Partial<Record<ChannelKind, ChannelSender>>;
-
 export interface DeliverDeps {
   db: Database;
-  senders: ChannelSenders;
+  channels: Channels;
 }
 
-type Delivery = typeof outboundDeliveries.$inferSelect;
+export type Delivery = typeof outboundDeliveries.$inferSelect;
 const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
-export function createDeliverActivities({ db, senders }: DeliverDeps) {
+export function createDeliverActivities({ db, channels }: DeliverDeps) {
   /** Claims a part for this attempt; returns the row, or undefined when it was already sent. */
   async function claim(ctx: TaskContext, part: number, text: string, attempt: number): Promise<Delivery | undefined> {
     const [inserted] = await db
@@ -38,7 +42,7 @@ export function createDeliverActivities({ db, senders }: DeliverDeps) {
         part,
         channel: ctx.task.channel,
         channelAccountId: ctx.account.id,
-        recipient: ctx.contact.externalId,
+        recipient: ctx.conversation.externalId,
         text,
         status: 'sending',
         attempt,
@@ -97,14 +101,22 @@ export function createDeliverActivities({ db, senders }: DeliverDeps) {
     });
   }
 
-  async function sendPart(ctx: TaskContext, sender: ChannelSender, delivery: Delivery): Promise<string> {
+  async function sendPart(
+    ctx: TaskContext,
+    sender: ChannelSender,
+    token: string,
+    delivery: Delivery,
+    replaceProviderMessageId?: string,
+  ): Promise<string> {
     try {
       const { providerMessageId } = await sender.send({
         accountExternalId: ctx.account.externalId,
+        token,
         to: delivery.recipient,
         text: delivery.text,
         replyToExternalId: delivery.part === 0 ? (ctx.message.externalId ?? undefined) : undefined,
         deliveryId: delivery.id,
+        replaceProviderMessageId,
       });
       await markSent(ctx, delivery, providerMessageId);
       return providerMessageId;
@@ -121,6 +133,10 @@ export function createDeliverActivities({ db, senders }: DeliverDeps) {
         .update(outboundDeliveries)
         .set({ status: 'failed', error: err.message, updatedAt: sql`now()` })
         .where(eq(outboundDeliveries.id, delivery.id));
+      if (err.details.blocked) {
+        await markBlocked(ctx, err.message);
+        throw new RecipientBlockedError(err.message);
+      }
       if (!err.details.retryable) throw new PermanentSendFailureError(err.message);
       throw ApplicationFailure.create({
         type: 'ChannelSendRetryable',
@@ -130,13 +146,40 @@ export function createDeliverActivities({ db, senders }: DeliverDeps) {
     }
   }
 
+  /** The platform said this conversation cannot be written to: never try it again. */
+  async function markBlocked(ctx: TaskContext, reason: string): Promise<void> {
+    await db
+      .update(conversations)
+      .set({ blockedAt: sql`now()`, blockedReason: reason, updatedAt: sql`now()` })
+      .where(eq(conversations.id, ctx.conversation.id));
+  }
+
+  /** The placeholder posted when the task started (Slack), which part 0 replaces. */
+  async function placeholderId(ctx: TaskContext): Promise<string | undefined> {
+    const [placeholder] = await db
+      .select({ status: outboundDeliveries.status, providerMessageId: outboundDeliveries.providerMessageId })
+      .from(outboundDeliveries)
+      .where(and(eq(outboundDeliveries.taskId, ctx.task.id), eq(outboundDeliveries.part, PLACEHOLDER_PART)));
+    return placeholder?.status === 'sent' ? (placeholder.providerMessageId ?? undefined) : undefined;
+  }
+
   return {
     async deliver(taskId: string, text: string): Promise<DeliverResult> {
       return recordStep(db, taskId, 'deliver', { chars: text.length }, async (attempt) => {
         const ctx = await loadTaskContext(db, taskId);
-        const sender = senders[ctx.task.channel as ChannelKind];
+        const sender = channels.senders[ctx.task.channel as ChannelKind];
         if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
+        const { token } = channels.secrets(ctx.account);
+        if (!token) {
+          throw new ChannelNotConfiguredError(`${ctx.task.channel} account ${ctx.account.externalId} has no access token`);
+        }
+        if (ctx.conversation.blockedAt) {
+          throw new RecipientBlockedError(
+            `conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`,
+          );
+        }
         const parts = sender.formatText(text);
+        const replaces = sender.placeholderText ? await placeholderId(ctx) : undefined;
         const providerMessageIds: string[] = [];
         let skipped = 0;
         for (const [part, partText] of parts.entries()) {
@@ -145,7 +188,7 @@ export function createDeliverActivities({ db, senders }: DeliverDeps) {
             skipped += 1;
             continue;
           }
-          providerMessageIds.push(await sendPart(ctx, sender, delivery));
+          providerMessageIds.push(await sendPart(ctx, sender, token, delivery, part === 0 ? replaces : undefined));
         }
         const value: DeliverResult = {
           attempt,

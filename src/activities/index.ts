@@ -2,16 +2,17 @@
  * The activity map: plain async functions over injected dependencies. The worker registers
  * the result; workflows see only `typeof` it, through proxyActivities.
  */
+import type { Channels } from '../channels';
 import type { Database } from '../db';
 import type { LlmRegistry } from '../llm';
-import { createDeliverActivities, type ChannelSenders } from './deliver';
+import { createDeliverActivities } from './deliver';
 import { createPipelineActivities } from './pipeline';
 import { createStatusActivities } from './task-status';
 
 export interface ActivityDeps {
   db: Database;
   llm: LlmRegistry;
-  senders: ChannelSenders;
+  channels: Channels;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -23,4 +24,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { ChannelSenders } from './deliver';

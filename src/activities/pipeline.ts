@@ -3,10 +3,12 @@
  * Each is recorded as a tool call per attempt and returns a small, serializable result.
  */
 import { eq, sql } from 'drizzle-orm';
+import type { Channels } from '../channels';
 import type { Database } from '../db';
 import { agentTasks } from '../db/schema';
 import type { LlmRegistry } from '../llm';
 import type { ConversationTurn } from '../llm/types';
+import { acknowledgeInbound } from './acknowledge';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
@@ -17,13 +19,16 @@ export const HISTORY_WINDOW = 12;
 export interface PipelineDeps {
   db: Database;
   llm: LlmRegistry;
+  channels: Channels;
 }
 
-export function createPipelineActivities({ db, llm }: PipelineDeps) {
+export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
   return {
     async inject_profile(taskId: string): Promise<ProfileContext> {
       return recordStep(db, taskId, 'inject_profile', { taskId }, async (attempt) => {
         const ctx = await loadTaskContext(db, taskId);
+        // The task has started: the platform hears about it (read receipt, callback answer, placeholder).
+        const acknowledged = await acknowledgeInbound({ db, channels }, ctx, attempt);
         const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.createdAt, HISTORY_WINDOW);
         const history: ConversationTurn[] = earlier
           .filter((m) => m.text)
@@ -40,11 +45,20 @@ export function createPipelineActivities({ db, llm }: PipelineDeps) {
             locale: ctx.contact.locale ?? undefined,
           },
           history,
-          message: { kind: ctx.message.kind, text: ctx.message.text ?? '' },
+          message: {
+            kind: ctx.message.kind,
+            text: ctx.message.text ?? '',
+            attachments: ctx.message.attachments.map((a) => ({ type: a.type, mimeType: a.mimeType, filename: a.filename })),
+          },
         };
         return {
           value,
-          summary: { adapter: value.adapter, historyMessages: history.length, promptChars: value.systemPrompt.length },
+          summary: {
+            adapter: value.adapter,
+            historyMessages: history.length,
+            promptChars: value.systemPrompt.length,
+            acknowledged,
+          },
         };
       });
     },

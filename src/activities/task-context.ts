@@ -1,5 +1,5 @@
 /** Activities take a task id and re-read what they need from here. */
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { agentTasks, channelAccounts, contacts, conversations, messages, namespaces } from '../db/schema';
 import { TaskNotFoundError, InvalidNamespaceConfigError } from '../errors';
@@ -9,6 +9,7 @@ export interface TaskContext {
   task: typeof agentTasks.$inferSelect;
   message: typeof messages.$inferSelect;
   conversation: typeof conversations.$inferSelect;
+  /** The author of the inbound message. */
   contact: typeof contacts.$inferSelect;
   account: typeof channelAccounts.$inferSelect;
   config: NamespaceConfig;
@@ -27,7 +28,7 @@ export async function loadTaskContext(db: Database, taskId: string): Promise<Tas
     .from(agentTasks)
     .innerJoin(messages, eq(messages.id, agentTasks.messageId))
     .innerJoin(conversations, eq(conversations.id, agentTasks.conversationId))
-    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .innerJoin(contacts, eq(contacts.id, sql`coalesce(${messages.contactId}, ${conversations.contactId})`))
     .innerJoin(channelAccounts, eq(channelAccounts.id, agentTasks.channelAccountId))
     .innerJoin(namespaces, eq(namespaces.name, agentTasks.namespace))
     .where(eq(agentTasks.id, taskId))

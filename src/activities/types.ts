@@ -1,6 +1,6 @@
 /** What the pipeline's activities take and return. Workflow code imports these as types only. */
 import type { Route, TaskStatus } from '../db/schema';
-import type { AdapterKind, ConversationTurn, GenerateResult, Passage } from '../llm/types';
+import type { AdapterKind, ConversationTurn, GenerateResult, InboundContent, Passage } from '../llm/types';
 
 export const STEP_NAMES = [
   'inject_profile',
@@ -25,7 +25,7 @@ export interface ProfileContext extends StepResult {
   model?: string;
   contact: { name?: string; channel: string; locale?: string };
   history: ConversationTurn[];
-  message: { kind: string; text: string };
+  message: InboundContent;
 }
 
 export interface RagResult extends StepResult {

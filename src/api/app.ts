@@ -8,7 +8,11 @@ import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { healthRoutes } from './routes/health';
 import type { AgentTaskClient } from './temporal-client';
-import { whatsappWebhook, WEBHOOK_BODY_LIMIT } from './webhooks/whatsapp';
+import { createTelegramSender } from '../channels/telegram';
+import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
+import { slackWebhook } from './webhooks/slack';
+import { telegramWebhook } from './webhooks/telegram';
+import { whatsappWebhook } from './webhooks/whatsapp';
 
 export interface AppDeps {
   config: Config;
@@ -25,16 +29,20 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   app.set('trust proxy', true);
 
   app.use(healthRoutes(database, tasks));
+  const ingest = { db: database.db, tasks, log };
   app.use(
     '/webhooks/whatsapp',
-    whatsappWebhook({
-      db: database.db,
-      tasks,
-      log,
-      appSecret: config.whatsapp.appSecret,
-      verifyToken: config.whatsapp.verifyToken,
+    whatsappWebhook({ ...ingest, appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken }),
+  );
+  app.use(
+    '/webhooks/telegram',
+    telegramWebhook({
+      ...ingest,
+      config,
+      sender: createTelegramSender({ apiBaseUrl: config.telegram.apiBaseUrl, timeoutMs: config.channelHttpTimeoutMs }),
     }),
   );
+  app.use('/webhooks/slack', slackWebhook({ ...ingest, config }));
 
   const api = express.Router();
   api.use(bearerAuth(adminApiKey));

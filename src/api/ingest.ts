@@ -2,41 +2,76 @@
  * The inbound story, the same for every channel: find the account, store the contact,
  * conversation and message, create the task, start its workflow. Idempotent: a redelivered
  * webhook finds the stored message and the started workflow and does nothing new.
+ *
+ * Besides messages, a webhook may carry delivery receipts (applyStatus), conversation state
+ * changes (a Telegram user blocking the bot) and events we deliberately do not answer
+ * (recordIgnored). Each is stored: nothing that passed a signature is dropped silently.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { InboundMessage } from '../channels/types';
+import { and, eq, or, sql } from 'drizzle-orm';
+import type {
+  ConversationStateChange,
+  DeliveryStatusUpdate,
+  IgnoredEvent,
+  InboundMessage,
+  ParsedInbound,
+} from '../channels/types';
 import type { Database } from '../db';
 import {
   agentTasks,
   channelAccounts,
   contacts,
   conversations,
+  inboundEvents,
   messages,
+  outboundDeliveries,
   TERMINAL_STATUSES,
+  type DeliveryStatus,
+  type InboundEventOutcome,
   type TaskStatus,
 } from '../db/schema';
+import type { Logger } from '../logger';
 import { agentTaskWorkflowId } from '../temporal/ids';
+import { describeDeliveryFailure } from '../channels/whatsapp/errors';
 import type { AgentTaskClient } from './temporal-client';
 
 export class UnknownAccountError extends Error {
   override name = 'UnknownAccountError';
 }
 
+export type ChannelAccount = typeof channelAccounts.$inferSelect;
+
 export interface Accepted {
-  taskId: string;
-  workflowId: string;
-  /** `new`: stored and started now; `duplicate`: seen before (its workflow is started if it was not). */
-  outcome: 'new' | 'duplicate';
+  externalId: string;
+  taskId?: string;
+  workflowId?: string;
+  /**
+   * `new`: stored and started now; `duplicate`: seen before (its workflow is started if it
+   * was not); `stored`: kept for the record, not answered (a reaction, an unanswered edit).
+   */
+  outcome: 'new' | 'duplicate' | 'stored';
 }
 
-export async function acceptInbound(db: Database, tasks: AgentTaskClient, inbound: InboundMessage): Promise<Accepted> {
+export async function findAccount(db: Database, channel: string, externalId: string): Promise<ChannelAccount | undefined> {
   const [account] = await db
     .select()
     .from(channelAccounts)
-    .where(and(eq(channelAccounts.channel, inbound.channel), eq(channelAccounts.externalId, inbound.accountExternalId)));
-  if (!account) {
-    throw new UnknownAccountError(`no ${inbound.channel} account with id ${inbound.accountExternalId}`);
-  }
+    .where(and(eq(channelAccounts.channel, channel), eq(channelAccounts.externalId, externalId)));
+  return account;
+}
+
+async function requireAccount(db: Database, channel: string, externalId: string): Promise<ChannelAccount> {
+  const account = await findAccount(db, channel, externalId);
+  if (!account) throw new UnknownAccountError(`no ${channel} account with id ${externalId}`);
+  return account;
+}
+
+export async function acceptInbound(
+  db: Database,
+  tasks: AgentTaskClient,
+  inbound: InboundMessage,
+  startTimeoutMs?: number,
+): Promise<Accepted> {
+  const account = await requireAccount(db, inbound.channel, inbound.accountExternalId);
   const workflowId = agentTaskWorkflowId(account.namespace, inbound.channel, inbound.externalId);
 
   const stored = await db.transaction(async (tx) => {
@@ -58,12 +93,26 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
         },
       })
       .returning({ id: contacts.id });
+    // A message from a conversation proves it can be written to again.
     const [conversation] = await tx
       .insert(conversations)
-      .values({ namespace: account.namespace, channelAccountId: account.id, contactId: contact!.id, lastMessageAt: inbound.sentAt })
+      .values({
+        namespace: account.namespace,
+        channelAccountId: account.id,
+        externalId: inbound.conversation.externalId,
+        title: inbound.conversation.title,
+        contactId: contact!.id,
+        lastMessageAt: inbound.sentAt,
+      })
       .onConflictDoUpdate({
-        target: [conversations.channelAccountId, conversations.contactId],
-        set: { lastMessageAt: sql`greatest(${conversations.lastMessageAt}, excluded.last_message_at)`, updatedAt: sql`now()` },
+        target: [conversations.channelAccountId, conversations.externalId],
+        set: {
+          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, excluded.last_message_at)`,
+          title: sql`coalesce(excluded.title, ${conversations.title})`,
+          blockedAt: null,
+          blockedReason: null,
+          updatedAt: sql`now()`,
+        },
       })
       .returning({ id: conversations.id });
     const [message] = await tx
@@ -73,14 +122,18 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
         channelAccountId: account.id,
         direction: 'inbound',
         externalId: inbound.externalId,
+        contactId: contact!.id,
         kind: inbound.kind,
         text: inbound.text,
+        replyToExternalId: inbound.replyToExternalId,
+        attachments: inbound.attachments,
         payload: inbound.raw,
         sentAt: inbound.sentAt,
       })
       .onConflictDoNothing()
       .returning({ id: messages.id });
     if (!message) return undefined; // seen before
+    if (!inbound.answer) return 'stored' as const;
     const [task] = await tx
       .insert(agentTasks)
       .values({
@@ -96,8 +149,9 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
     return task!;
   });
 
+  if (stored === 'stored') return { externalId: inbound.externalId, outcome: 'stored' };
   const task = stored ?? (await findTask(db, workflowId));
-  const outcome = stored ? 'new' : 'duplicate';
+  if (!task) return { externalId: inbound.externalId, outcome: 'stored' }; // a stored-only message, redelivered
   // A duplicate whose workflow never started (the process died between commit and start)
   // is started now; one that already finished is left alone.
   if (!TERMINAL_STATUSES.includes(task.status)) {
@@ -106,19 +160,219 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
       namespace: account.namespace,
       channel: inbound.channel,
       conversationId: task.conversationId,
-    });
+    }, startTimeoutMs);
   }
-  return { taskId: task.id, workflowId, outcome };
+  return { externalId: inbound.externalId, taskId: task.id, workflowId, outcome: stored ? 'new' : 'duplicate' };
 }
 
 async function findTask(
   db: Database,
   workflowId: string,
-): Promise<{ id: string; conversationId: string; status: TaskStatus }> {
+): Promise<{ id: string; conversationId: string; status: TaskStatus } | undefined> {
   const [task] = await db
     .select({ id: agentTasks.id, conversationId: agentTasks.conversationId, status: agentTasks.status })
     .from(agentTasks)
     .where(eq(agentTasks.workflowId, workflowId));
-  if (!task) throw new Error(`message for ${workflowId} is stored but has no task`);
   return task;
+}
+
+/** Receipts only move forward: a late `delivered` never overwrites `read`. */
+const RECEIPT_RANK: Partial<Record<string, number>> = { sending: 0, unknown: 0, failed: 0, sent: 1, delivered: 2, read: 3 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type StatusOutcome = 'applied' | 'stale' | 'unmatched';
+
+/**
+ * A delivery receipt. `sent`/`delivered`/`read` move the delivery forward (and settle one
+ * whose outcome was unknown: the platform says it got it). `failed` marks the delivery and
+ * its task failed with the platform's reason, e.g. 131047, outside the 24-hour window.
+ */
+export async function applyStatus(db: Database, update: DeliveryStatusUpdate): Promise<StatusOutcome> {
+  const matchesId = eq(outboundDeliveries.providerMessageId, update.providerMessageId);
+  const byDeliveryId = update.deliveryId && UUID.test(update.deliveryId) ? eq(outboundDeliveries.id, update.deliveryId) : undefined;
+  const [delivery] = await db
+    .select()
+    .from(outboundDeliveries)
+    .where(and(eq(outboundDeliveries.channel, update.channel), byDeliveryId ? or(matchesId, byDeliveryId) : matchesId))
+    .limit(1);
+  if (!delivery) return 'unmatched';
+
+  if (update.status === 'failed') {
+    const reason = describeDeliveryFailure(update.errors);
+    await db.transaction(async (tx) => {
+      await tx
+        .update(outboundDeliveries)
+        .set({
+          status: 'failed',
+          error: reason,
+          errorCode: update.errors[0]?.code !== undefined ? String(update.errors[0].code) : null,
+          providerMessageId: delivery.providerMessageId ?? update.providerMessageId,
+          updatedAt: sql`now()`,
+        })
+        .where(eq(outboundDeliveries.id, delivery.id));
+      await tx
+        .update(agentTasks)
+        .set({ status: 'failed', error: `part ${delivery.part} was not delivered: ${reason}`, updatedAt: sql`now()` })
+        .where(eq(agentTasks.id, delivery.taskId));
+    });
+    return 'applied';
+  }
+
+  const rank = RECEIPT_RANK[update.status];
+  if (rank === undefined) return 'stale';
+  if (delivery.status === 'failed' || (RECEIPT_RANK[delivery.status] ?? 0) >= rank) return 'stale';
+  const at = update.at;
+  await db
+    .update(outboundDeliveries)
+    .set({
+      status: update.status as DeliveryStatus,
+      providerMessageId: delivery.providerMessageId ?? update.providerMessageId,
+      sentAt: delivery.sentAt ?? at,
+      ...(rank >= 2 ? { deliveredAt: delivery.deliveredAt ?? at } : {}),
+      ...(rank >= 3 ? { readAt: at } : {}),
+      error: delivery.status === 'unknown' ? `settled by a '${update.status}' receipt` : delivery.error,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(outboundDeliveries.id, delivery.id));
+  return 'applied';
+}
+
+/** Telegram my_chat_member: a chat that blocked the bot is marked and never sent to again. */
+export async function applyConversationChange(db: Database, change: ConversationStateChange): Promise<boolean> {
+  const account = await requireAccount(db, change.channel, change.accountExternalId);
+  const updated = await db
+    .update(conversations)
+    .set(
+      change.blocked
+        ? { blockedAt: change.at, blockedReason: change.reason, updatedAt: sql`now()` }
+        : { blockedAt: null, blockedReason: null, updatedAt: sql`now()` },
+    )
+    .where(and(eq(conversations.channelAccountId, account.id), eq(conversations.externalId, change.conversationExternalId)))
+    .returning({ id: conversations.id });
+  await recordEvent(db, {
+    channel: change.channel,
+    channelAccountId: account.id,
+    kind: change.blocked ? 'conversation_blocked' : 'conversation_unblocked',
+    outcome: 'state',
+    reason: `${change.reason} (conversation ${change.conversationExternalId})`,
+    payload: change,
+  });
+  return updated.length > 0;
+}
+
+export async function recordIgnored(db: Database, event: IgnoredEvent): Promise<void> {
+  const account = event.accountExternalId ? await findAccount(db, event.channel, event.accountExternalId) : undefined;
+  await recordEvent(db, {
+    channel: event.channel,
+    channelAccountId: account?.id,
+    eventId: event.eventId,
+    kind: event.kind,
+    outcome: event.outcome,
+    reason: event.reason,
+    payload: event.raw,
+  });
+}
+
+export async function recordEvent(
+  db: Database,
+  event: {
+    channel: string;
+    channelAccountId?: string;
+    eventId?: string;
+    kind: string;
+    outcome: InboundEventOutcome;
+    reason?: string;
+    payload: unknown;
+  },
+): Promise<void> {
+  await db.insert(inboundEvents).values(event).onConflictDoNothing();
+}
+
+/** The outcome recorded for an event id on an account, when it was seen before. */
+export async function seenEvent(db: Database, channelAccountId: string, eventId: string): Promise<InboundEventOutcome | undefined> {
+  const [row] = await db
+    .select({ outcome: inboundEvents.outcome })
+    .from(inboundEvents)
+    .where(and(eq(inboundEvents.channelAccountId, channelAccountId), eq(inboundEvents.eventId, eventId)));
+  return row?.outcome;
+}
+
+export interface IngestSummary {
+  received: number;
+  duplicates: number;
+  stored: number;
+  ignored: number;
+  rejected: number;
+  statuses: number;
+  changes: number;
+  tasks: Array<{ taskId: string; workflowId: string; outcome: 'new' | 'duplicate' }>;
+}
+
+export interface IngestDeps {
+  db: Database;
+  tasks: AgentTaskClient;
+  log: Logger;
+  /** Bounds each workflow start (Slack must be answered within 3 seconds). */
+  startTimeoutMs?: number;
+}
+
+/**
+ * Everything a parsed webhook carries. Messages are stored and started in parallel; the
+ * first failure other than an unknown account is thrown (the platform will redeliver and
+ * the messages already stored are found, not doubled). Unknown accounts throw last.
+ */
+export async function ingestParsed({ db, tasks, log, startTimeoutMs }: IngestDeps, parsed: ParsedInbound): Promise<IngestSummary> {
+  const summary: IngestSummary = {
+    received: 0,
+    duplicates: 0,
+    stored: 0,
+    ignored: 0,
+    rejected: 0,
+    statuses: parsed.statuses.length,
+    changes: parsed.conversationChanges.length,
+    tasks: [],
+  };
+  const results = await Promise.allSettled(parsed.messages.map((m) => acceptInbound(db, tasks, m, startTimeoutMs)));
+  const unknown = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof UnknownAccountError ? [r.reason] : []));
+  const failed = results.find((r) => r.status === 'rejected' && !(r.reason instanceof UnknownAccountError));
+  if (failed && failed.status === 'rejected') throw failed.reason;
+  if (unknown.length > 0) throw unknown[0]!;
+
+  for (const result of results) {
+    if (result.status !== 'fulfilled') continue;
+    const a = result.value;
+    if (a.outcome === 'stored') {
+      summary.stored += 1;
+      continue;
+    }
+    if (a.outcome === 'new') summary.received += 1;
+    else summary.duplicates += 1;
+    summary.tasks.push({ taskId: a.taskId!, workflowId: a.workflowId!, outcome: a.outcome });
+    log.info({ taskId: a.taskId, workflowId: a.workflowId, outcome: a.outcome }, 'inbound accepted');
+  }
+  for (const status of parsed.statuses) {
+    const outcome = await applyStatus(db, status);
+    log.info({ channel: status.channel, providerMessageId: status.providerMessageId, status: status.status, outcome }, 'delivery status');
+    if (outcome === 'unmatched') {
+      await recordIgnored(db, {
+        channel: status.channel,
+        accountExternalId: status.accountExternalId,
+        kind: `status.${status.status}`,
+        outcome: 'ignored',
+        reason: `receipt for message ${status.providerMessageId}, which agent-tasks did not send`,
+        raw: status,
+      });
+    }
+  }
+  for (const change of parsed.conversationChanges) {
+    await applyConversationChange(db, change);
+    log.info({ channel: change.channel, conversation: change.conversationExternalId, blocked: change.blocked }, change.reason);
+  }
+  for (const event of parsed.ignored) {
+    await recordIgnored(db, event);
+    if (event.outcome === 'rejected') summary.rejected += 1;
+    else summary.ignored += 1;
+    log[event.outcome === 'rejected' ? 'warn' : 'info']({ channel: event.channel, kind: event.kind, eventId: event.eventId }, event.reason);
+  }
+  return summary;
 }

@@ -13,7 +13,7 @@ import { progressQuery, type AgentTaskInput, type Progress } from '../workflows/
 
 export interface AgentTaskClient {
   /** Starts the task's workflow; a workflow with that id, running or closed, starts nothing new. */
-  launch(workflowId: string, input: AgentTaskInput): Promise<'started' | 'already-started'>;
+  launch(workflowId: string, input: AgentTaskInput, timeoutMs?: number): Promise<'started' | 'already-started'>;
   /** Live progress, or undefined when the workflow is gone or cannot answer. */
   progress(workflowId: string): Promise<Progress | undefined>;
   /** Throws when the Temporal frontend cannot be reached. */
@@ -26,7 +26,7 @@ export interface AgentTaskClient {
  */
 export function createAgentTaskClient(client: Client, taskQueue: string, startTimeoutMs = 5000): AgentTaskClient {
   return {
-    async launch(workflowId, input) {
+    async launch(workflowId, input, timeoutMs = startTimeoutMs) {
       try {
         const start = () => client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
           taskQueue,
@@ -40,7 +40,7 @@ export function createAgentTaskClient(client: Client, taskQueue: string, startTi
             { key: ConversationId, value: input.conversationId },
           ],
         });
-        await client.connection.withDeadline(Date.now() + startTimeoutMs, start);
+        await client.connection.withDeadline(Date.now() + timeoutMs, start);
         return 'started';
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-started';

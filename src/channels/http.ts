@@ -17,14 +17,27 @@ export async function postJson(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<JsonResponse> {
+  return requestJson(channel, url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+}
+
+export async function getJson(
+  channel: ChannelKind,
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<JsonResponse> {
+  return requestJson(channel, url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
+}
+
+async function requestJson(channel: ChannelKind, url: string, init: RequestInit): Promise<JsonResponse> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await fetch(url, init);
   } catch (err) {
     const code = networkErrorCode(err);
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);

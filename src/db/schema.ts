@@ -3,6 +3,7 @@
  * Migrations are generated from this file into drizzle/ (`npm run db:generate`).
  */
 import { sql } from 'drizzle-orm';
+import type { Attachment } from '../channels/types';
 import {
   index,
   integer,
@@ -66,7 +67,12 @@ export const contacts = pgTable(
   (t) => [uniqueIndex('contacts_namespace_channel_external_id_key').on(t.namespace, t.channel, t.externalId)],
 );
 
-/** The thread between one contact and one channel account. */
+/**
+ * Where replies go: one WhatsApp customer, one Telegram chat (private or group), one Slack
+ * DM or thread. `externalId` is the platform's address of it (see InboundMessage.conversation).
+ * `contactId` is the contact who opened it. A conversation the platform says we can no
+ * longer write to (Telegram: the user blocked the bot) has `blockedAt` set.
+ */
 export const conversations = pgTable(
   'conversations',
   {
@@ -77,15 +83,22 @@ export const conversations = pgTable(
     channelAccountId: uuid('channel_account_id')
       .notNull()
       .references(() => channelAccounts.id),
+    externalId: text('external_id').notNull(),
+    title: text('title'),
     contactId: uuid('contact_id')
       .notNull()
       .references(() => contacts.id),
     status: text('status').notNull().default('open'),
+    blockedAt: timestamp('blocked_at', { withTimezone: true }),
+    blockedReason: text('blocked_reason'),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('conversations_account_contact_key').on(t.channelAccountId, t.contactId)],
+  (t) => [
+    uniqueIndex('conversations_account_external_id_key').on(t.channelAccountId, t.externalId),
+    index('conversations_contact_idx').on(t.contactId),
+  ],
 );
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -103,8 +116,13 @@ export const messages = pgTable(
       .references(() => channelAccounts.id),
     direction: text('direction').$type<MessageDirection>().notNull(),
     externalId: text('external_id'),
+    /** The author of an inbound message (in a group, one member). */
+    contactId: uuid('contact_id').references(() => contacts.id),
     kind: text('kind').notNull().default('text'),
     text: text('text'),
+    /** The platform's id of the message this one answers. */
+    replyToExternalId: text('reply_to_external_id'),
+    attachments: jsonb('attachments').$type<Attachment[]>().notNull().default([]),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -191,6 +209,9 @@ export const agentToolCalls = pgTable(
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
 
+/** Part number of a placeholder posted before the answer (Slack), which part 0 then replaces. */
+export const PLACEHOLDER_PART = -1;
+
 /**
  * One row per reply part. The row is claimed (status `sending`) before the provider is
  * called and marked `sent` with the provider's message id after, so a re-run never
@@ -214,14 +235,45 @@ export const outboundDeliveries = pgTable(
     attempt: integer('attempt').notNull(),
     providerMessageId: text('provider_message_id'),
     error: text('error'),
+    /** The platform's failure code from a status callback (WhatsApp 131047, ...). */
+    errorCode: text('error_code'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('outbound_deliveries_task_part_key').on(t.taskId, t.part),
     index('outbound_deliveries_provider_message_id_idx')
       .on(t.providerMessageId)
       .where(sql`${t.providerMessageId} is not null`),
+  ],
+);
+
+export type InboundEventOutcome = 'task' | 'stored' | 'ignored' | 'rejected' | 'state';
+
+/**
+ * Every inbound event that did not simply become a task (ignored, rejected, stored only,
+ * a conversation state change), and every Slack/Telegram event by its platform id, so a
+ * redelivery is recognised. Nothing that passed a signature is dropped without a row here.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel').notNull(),
+    channelAccountId: uuid('channel_account_id').references(() => channelAccounts.id),
+    /** Slack event_id, Telegram update_id; null where the platform has none. */
+    eventId: text('event_id'),
+    kind: text('kind').notNull(),
+    outcome: text('outcome').$type<InboundEventOutcome>().notNull(),
+    reason: text('reason'),
+    payload: jsonb('payload').$type<unknown>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('inbound_events_account_event_id_key').on(t.channelAccountId, t.eventId),
+    index('inbound_events_created_idx').on(t.createdAt),
   ],
 );

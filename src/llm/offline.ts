@@ -15,6 +15,16 @@ export const UNREADABLE_REPLY =
   "Thanks for your message. I can't read this kind of message yet; could you send it as text?";
 export const GREETING_REPLY = 'Hello! How can I help you today?';
 
+/** A message with nothing to read: a file without a caption, a type we cannot read yet. */
+export function emptyMessageReply(message: GenerateRequest['message']): string {
+  if (message.kind === 'request_welcome') return GREETING_REPLY;
+  const file = message.attachments[0];
+  if (file) {
+    return `Thanks for the ${file.type}. I can't look at files like that yet; could you tell me in a message what you need?`;
+  }
+  return UNREADABLE_REPLY;
+}
+
 export function words(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !STOPWORDS.has(w));
 }
@@ -35,7 +45,7 @@ export function createOfflineAdapter(): LlmAdapter {
         usage: { promptTokens: tokens(prompt), completionTokens: tokens(text) },
       });
 
-      if (question.trim() === '') return done(UNREADABLE_REPLY, 1);
+      if (question.trim() === '') return done(emptyMessageReply(request.message), 1);
       if (GREETING.test(question)) return done(GREETING_REPLY, 1);
 
       const asked = new Set(words(question));

@@ -16,10 +16,17 @@ export interface ConversationTurn {
   text: string;
 }
 
+/** The customer's message as a model sees it: its type, its text, what files came with it. */
+export interface InboundContent {
+  kind: string;
+  text: string;
+  attachments: Array<{ type: string; mimeType?: string; filename?: string }>;
+}
+
 export interface GenerateRequest {
   systemPrompt: string;
   history: ConversationTurn[];
-  message: { kind: string; text: string };
+  message: InboundContent;
   passages: Passage[];
   model?: string;
 }

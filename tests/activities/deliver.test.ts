@@ -10,6 +10,7 @@ import type { DeliverResult } from '../../src/activities/types';
 import { acceptInbound } from '../../src/api/ingest';
 import type { AgentTaskClient } from '../../src/api/temporal-client';
 import { bootstrap } from '../../src/bootstrap';
+import { createChannels } from '../../src/channels';
 import { createWhatsAppSender } from '../../src/channels/whatsapp';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db';
@@ -37,8 +38,8 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
     graph = await startFakeGraph();
     const config = loadConfig({ WHATSAPP_PHONE_NUMBER_ID: phoneNumberId, WHATSAPP_ACCESS_TOKEN: 'token' });
     await bootstrap(database.db, config);
-    const sender = createWhatsAppSender({ apiBaseUrl: graph.url, accessTokenFor: () => 'token', timeoutMs: 2000 });
-    deliver = createDeliverActivities({ db: database.db, senders: { whatsapp: sender } }).deliver;
+    const sender = createWhatsAppSender({ apiBaseUrl: graph.url, timeoutMs: 2000 });
+    deliver = createDeliverActivities({ db: database.db, channels: createChannels(config, { whatsapp: sender }) }).deliver;
   });
   afterAll(async () => {
     await graph?.close();
@@ -53,13 +54,16 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
       channel: 'whatsapp',
       accountExternalId: phoneNumberId,
       externalId: wamid(),
+      conversation: { externalId: '31612345678' },
       from: { externalId: '31612345678', displayName: 'Ana' },
       kind: 'text',
       text: 'where is my order?',
+      attachments: [],
+      answer: true,
       sentAt: new Date(),
       raw: {},
     });
-    return accepted.taskId;
+    return accepted.taskId!;
   }
 
   it('when deliver runs again after it succeeded, then nothing is sent twice', async () => {

@@ -176,9 +176,12 @@ describe('parseWebhook', () => {
       channel: 'whatsapp',
       accountExternalId: PHONE_NUMBER_ID,
       externalId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=',
+      conversation: { externalId: '16505551234', title: 'Sheena Nelson' },
       from: { externalId: '16505551234', displayName: 'Sheena Nelson' },
       kind: 'text',
       text: 'Does it come in another color?',
+      attachments: [],
+      answer: true,
       sentAt: at(1749416383),
       raw: firstMessageOf(fixture('text')),
     });
@@ -401,64 +404,73 @@ describe('parseWebhook', () => {
       expectPayloadError(body);
     });
 
-    it('when an entry has no changes array, then it throws WhatsAppPayloadError', () => {
+  });
+
+  describe('when one item of a batch is malformed, then it is rejected and the rest goes on', () => {
+    /** The item is reported as a `rejected` IgnoredEvent whose reason matches; nothing throws. */
+    function expectRejected(body: unknown, reason: RegExp, messages = 0): void {
+      const parsed = parseWebhook(body);
+      expect(parsed.messages).toHaveLength(messages);
+      const rejected = parsed.ignored.filter((e) => e.outcome === 'rejected');
+      expect(rejected.length).toBeGreaterThanOrEqual(1);
+      expect(rejected[0]!.reason).toMatch(reason);
+      expect(rejected[0]!.channel).toBe('whatsapp');
+    }
+
+    it('when an entry has no changes array, then that entry is rejected', () => {
       const body = fixture('text');
       delete body.entry[0].changes;
-      expectPayloadError(body, /changes/);
-      expectPayloadError({ object: 'whatsapp_business_account', entry: ['not-an-entry'] });
+      expectRejected(body, /changes/);
+      expectRejected({ object: 'whatsapp_business_account', entry: ['not-an-entry'] }, /changes/);
     });
 
-    it('when a change has no value object, then it throws WhatsAppPayloadError', () => {
+    it('when a change has no value object, then that change is rejected', () => {
       const body = fixture('text');
       delete body.entry[0].changes[0].value;
-      expectPayloadError(body, /value/);
+      expectRejected(body, /value/);
       body.entry[0].changes[0].value = 'text';
-      expectPayloadError(body, /value/);
+      expectRejected(body, /value/);
       body.entry[0].changes = [null];
-      expectPayloadError(body);
+      expectRejected(body, /value/);
     });
 
-    it('when metadata.phone_number_id is missing, then it throws WhatsAppPayloadError', () => {
+    it('when metadata.phone_number_id is missing or not a string, then the change is rejected', () => {
       const body = fixture('text');
       delete body.entry[0].changes[0].value.metadata.phone_number_id;
-      expectPayloadError(body, /phone_number_id/);
+      expectRejected(body, /phone_number_id/);
       body.entry[0].changes[0].value.metadata.phone_number_id = 106540352242922; // a number, not a string
-      expectPayloadError(body, /phone_number_id/);
+      expectRejected(body, /phone_number_id/);
       delete body.entry[0].changes[0].value.metadata;
-      expectPayloadError(body, /phone_number_id/);
+      expectRejected(body, /phone_number_id/);
     });
 
-    it('when a message has no id, then it throws WhatsAppPayloadError', () => {
-      const body = fixture('text');
-      delete firstMessageOf(body).id;
-      expectPayloadError(body, /id/);
-    });
-
-    it('when a message has no from or no type, or is not an object, then it throws WhatsAppPayloadError', () => {
-      const noFrom = fixture('text');
-      delete firstMessageOf(noFrom).from;
-      expectPayloadError(noFrom);
-      const noType = fixture('text');
-      delete firstMessageOf(noType).type;
-      expectPayloadError(noType);
+    it('when a message has no id, no from or no type, or is not an object, then that message is rejected with its account', () => {
+      for (const field of ['id', 'from', 'type']) {
+        const body = fixture('text');
+        delete firstMessageOf(body)[field];
+        expectRejected(body, /without id, from or type/);
+        expect(parseWebhook(body).ignored[0]!.accountExternalId).toBe(PHONE_NUMBER_ID);
+      }
       const notObject = fixture('text');
       notObject.entry[0].changes[0].value.messages = ['hello'];
-      expectPayloadError(notObject);
+      expectRejected(notObject, /not an object/);
     });
 
-    it('when one message of a batch is malformed, then the whole body is rejected', () => {
+    it('when one message of a batch is malformed, then the other messages still come out', () => {
       const body = fixture('batch');
+      const total = parseWebhook(fixture('batch')).messages.length;
       delete body.entry[1].changes[0].value.messages[1].id;
-      expectPayloadError(body);
+      expectRejected(body, /without id/, total - 1);
     });
 
-    it('when a status has no id or no status, then it throws WhatsAppPayloadError', () => {
+    it('when a status has no id or no status, then that status is rejected', () => {
       const noId = fixture('status-failed');
       delete noId.entry[0].changes[0].value.statuses[0].id;
-      expectPayloadError(noId, /status/);
+      expectRejected(noId, /status/);
+      expect(parseWebhook(noId).statuses).toEqual([]);
       const noStatus = fixture('status-failed');
       delete noStatus.entry[0].changes[0].value.statuses[0].status;
-      expectPayloadError(noStatus, /status/);
+      expectRejected(noStatus, /status/);
     });
   });
 });
@@ -469,15 +481,11 @@ describe('createWhatsAppSender', () => {
   let graph: FakeGraph;
 
   const senderFor = (overrides: Partial<WhatsAppSenderOptions> = {}) =>
-    createWhatsAppSender({
-      apiBaseUrl: graph.url,
-      accessTokenFor: (id) => (id === PHONE_NUMBER_ID ? TOKEN : undefined),
-      timeoutMs: 5_000,
-      ...overrides,
-    });
+    createWhatsAppSender({ apiBaseUrl: graph.url, timeoutMs: 5_000, ...overrides });
 
   const outbound = (overrides: Partial<OutboundText> = {}): OutboundText => ({
     accountExternalId: PHONE_NUMBER_ID,
+    token: TOKEN,
     to: '16505551234',
     text: 'Yes, it also comes in blue.',
     deliveryId: 'delivery-7f3c',
@@ -544,7 +552,7 @@ describe('createWhatsAppSender', () => {
   });
 
   it('when the phone number id has URL-special characters, then it is encoded as one path segment', async () => {
-    const sender = senderFor({ accessTokenFor: () => TOKEN });
+    const sender = senderFor();
     await sender.send(outbound({ accountExternalId: '1065/40?x' }));
     expect(graph.requests[0]!.path).toBe('/v21.0/1065%2F40%3Fx/messages');
   });
@@ -639,9 +647,9 @@ describe('createWhatsAppSender', () => {
   });
 
   it('when there is no access token for the phone number id, then it fails without retry and makes no request', async () => {
-    const error = await sendError(senderFor().send(outbound({ accountExternalId: '999999999999999' })));
+    const error = await sendError(senderFor().send(outbound({ accountExternalId: '999999999999999', token: '' })));
     expect(error.details).toMatchObject({ channel: 'whatsapp', retryable: false, notSent: true, code: 'no_credentials' });
-    expect(error.message).toContain('999999999999999');
+    expect(error.message).toMatch(/no WhatsApp access token/);
     expect(graph.requests).toHaveLength(0);
   });
 

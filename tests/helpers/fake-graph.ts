@@ -2,25 +2,23 @@
  * A local fake of the WhatsApp Graph API over real HTTP. It records every request and
  * answers like Meta does; failures can be queued (`failNext`, `hangNext`).
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFakeServer, type FakeServer, type RecordedRequest } from './fake-http';
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are asserted field by field
-  body: Record<string, any>;
-  at: number;
-}
+export type { RecordedRequest } from './fake-http';
 
-type Plan = { kind: 'fail'; status: number; body: unknown; headers?: Record<string, string> } | { kind: 'hang' };
+const MESSAGES = /\/messages$/;
+/** A send, not a read receipt: queued failures apply to these. */
+const isSend = (req: RecordedRequest) => req.method === 'POST' && MESSAGES.test(req.path) && req.body.status !== 'read';
 
 export interface FakeGraph {
+  /** The base URL, with the API version: `http://127.0.0.1:<port>/v21.0`. */
   url: string;
+  server: FakeServer;
   requests: RecordedRequest[];
-  /** Requests that sent a message (POST …/messages), in order. */
+  /** Requests that sent a message (POST …/messages with a `to`), in order. */
   sent(): RecordedRequest[];
+  /** Read receipts (POST …/messages with `status: "read"`), in order. */
+  readReceipts(): RecordedRequest[];
   failNext(status: number, body?: unknown, headers?: Record<string, string>): void;
   /** The next request is read and never answered (the client times out). */
   hangNext(): void;
@@ -29,58 +27,48 @@ export interface FakeGraph {
 }
 
 export async function startFakeGraph(): Promise<FakeGraph> {
-  const requests: RecordedRequest[] = [];
-  const plans: Plan[] = [];
-  const hanging = new Set<http.ServerResponse>();
   let counter = 0;
-
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      let body: Record<string, any> = {};
-      try {
-        body = text ? JSON.parse(text) : {};
-      } catch {
-        body = { unparsable: text };
-      }
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() });
-      const plan = plans.shift();
-      if (plan?.kind === 'hang') {
-        hanging.add(res);
-        return;
-      }
-      if (plan?.kind === 'fail') {
-        res.writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers });
-        res.end(JSON.stringify(plan.body));
-        return;
-      }
-      counter += 1;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
+  const server = await startFakeServer((req) => {
+    if (req.method === 'GET') {
+      // GET /{media-id}: the media's short-lived download URL.
+      const mediaId = req.path.split('?')[0]!.split('/').pop()!;
+      return {
+        status: 200,
+        body: {
           messaging_product: 'whatsapp',
-          contacts: [{ input: body.to, wa_id: body.to }],
-          messages: [{ id: `wamid.fake.${counter}` }],
-        }),
-      );
-    });
+          url: `${base}/media-download/${mediaId}`,
+          mime_type: 'image/jpeg',
+          sha256: 'fake',
+          file_size: 1234,
+          id: mediaId,
+        },
+      };
+    }
+    if (req.body.status === 'read') return { status: 200, body: { success: true } };
+    counter += 1;
+    return {
+      status: 200,
+      body: {
+        messaging_product: 'whatsapp',
+        contacts: [{ input: req.body.to, wa_id: req.body.to }],
+        messages: [{ id: `wamid.fake.${counter}` }],
+      },
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const sent = () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
+  const base = server.url;
+  const sent = () => server.requests.filter(isSend);
 
   return {
-    url: `http://127.0.0.1:${port}/v21.0`,
-    requests,
+    url: `${base}/v21.0`,
+    server,
+    requests: server.requests,
     sent,
+    readReceipts: () => server.requests.filter((r) => r.method === 'POST' && MESSAGES.test(r.path) && r.body.status === 'read'),
     failNext(status, body = { error: { message: 'fake failure', type: 'OAuthException', code: 1 } }, headers) {
-      plans.push({ kind: 'fail', status, body, headers });
+      server.failNext(status, body, headers, isSend);
     },
     hangNext() {
-      plans.push({ kind: 'hang' });
+      server.hangNext(isSend);
     },
     async waitForSent(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
@@ -90,10 +78,6 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       }
       return sent();
     },
-    async close() {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

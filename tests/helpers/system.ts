@@ -6,7 +6,16 @@ import { openDatabase, type DatabaseHandle } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { installRuntime, startSystem, type RunningSystem } from '../../src/system';
 import { startFakeGraph, type FakeGraph } from './fake-graph';
+import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { startFakeTelegram, type FakeTelegram } from './fake-telegram';
 import { APP_SECRET, VERIFY_TOKEN } from './whatsapp';
+
+/** The env-configured Telegram bot and Slack app of every test system. */
+export const TELEGRAM_BOT_TOKEN = '7012345678:AAtest-telegram-token';
+export const TELEGRAM_BOT_ID = 7012345678;
+export const TELEGRAM_WEBHOOK_SECRET = 'test-telegram-webhook-secret';
+export const SLACK_SIGNING_SECRET = 'test-slack-signing-secret';
+export const SLACK_BOT_TOKEN = 'xoxb-test-slack-token';
 
 export type DbKind = 'postgres' | 'pglite';
 export const DB_KINDS: DbKind[] = ['postgres', 'pglite'];
@@ -24,6 +33,8 @@ export async function openTestDatabase(kind: DbKind): Promise<DatabaseHandle> {
 export interface TestSystemOptions {
   database: DatabaseHandle;
   graphUrl?: string;
+  telegramUrl?: string;
+  slackUrl?: string;
   worker?: boolean;
   api?: boolean;
   env?: Record<string, string>;
@@ -50,6 +61,12 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     WHATSAPP_ACCESS_TOKEN: 'test-access-token',
     WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
     WHATSAPP_API_BASE_URL: options.graphUrl ?? 'http://127.0.0.1:9/v21.0',
+    TELEGRAM_BOT_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET,
+    TELEGRAM_API_BASE_URL: options.telegramUrl ?? 'http://127.0.0.1:9',
+    SLACK_SIGNING_SECRET,
+    SLACK_BOT_TOKEN,
+    SLACK_API_BASE_URL: options.slackUrl ?? 'http://127.0.0.1:9/api',
     CHANNEL_HTTP_TIMEOUT: '2s',
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
@@ -82,11 +99,13 @@ export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undef
 export interface TestStack {
   database: DatabaseHandle;
   graph: FakeGraph;
+  telegram: FakeTelegram;
+  slack: FakeSlack;
   system: TestSystem;
 }
 
 /**
- * Registers beforeAll/afterAll that start a database, a fake Graph API and the system,
+ * Registers beforeAll/afterAll that start a database, fake WhatsApp, Telegram and Slack APIs and the system,
  * and stop them again. The returned object is filled in by beforeAll.
  */
 export function useTestSystem(kind: DbKind, options: Omit<TestSystemOptions, 'database' | 'graphUrl'> = {}): TestStack {
@@ -94,11 +113,21 @@ export function useTestSystem(kind: DbKind, options: Omit<TestSystemOptions, 'da
   beforeAll(async () => {
     stack.database = await openTestDatabase(kind);
     stack.graph = await startFakeGraph();
-    stack.system = await startTestSystem({ ...options, database: stack.database, graphUrl: stack.graph.url });
+    stack.telegram = await startFakeTelegram();
+    stack.slack = await startFakeSlack();
+    stack.system = await startTestSystem({
+      ...options,
+      database: stack.database,
+      graphUrl: stack.graph.url,
+      telegramUrl: stack.telegram.url,
+      slackUrl: stack.slack.url,
+    });
   });
   afterAll(async () => {
     await stack.system?.stop();
     await stack.graph?.close();
+    await stack.telegram?.close();
+    await stack.slack?.close();
     await stack.database?.close();
   });
   return stack;

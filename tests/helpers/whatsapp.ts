@@ -64,3 +64,43 @@ export async function postWebhook(
     body: raw,
   });
 }
+
+/** A webhook body carrying any messages and statuses for one phone number id. */
+export function webhookWith(phoneNumberId: string, items: { messages?: unknown[]; statuses?: unknown[] }, from = '16315551181') {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: 'Kerry Fisher' }, wa_id: from }],
+              ...(items.messages ? { messages: items.messages } : {}),
+              ...(items.statuses ? { statuses: items.statuses } : {}),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** One inbound message of any type, in Meta's shape. */
+export function message(type: string, part: unknown, options: { id?: string; from?: string; context?: unknown } = {}) {
+  return {
+    from: options.from ?? '16315551181',
+    id: options.id ?? wamid(),
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    type,
+    ...(part === undefined ? {} : { [type]: part }),
+    ...(options.context ? { context: options.context } : {}),
+  };
+}
+
+export function status(id: string, value: string, extra: Record<string, unknown> = {}) {
+  return { id, status: value, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '16315551181', ...extra };
+}

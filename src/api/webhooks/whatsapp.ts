@@ -1,70 +1,42 @@
 /**
- * WhatsApp Cloud API webhooks. Transport only: verify, parse, hand each message to the
- * ingest story, answer 200 once every message is stored and its workflow started.
+ * WhatsApp Cloud API webhooks. Transport only: verify, parse, hand the batch to the ingest
+ * story, answer 200 once every message is stored and its workflow started.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { parseWebhook, verifyHandshake, verifySignature, WhatsAppPayloadError } from '../../channels/whatsapp';
-import type { Database } from '../../db';
-import type { Logger } from '../../logger';
-import { badRequest, HttpError, notFound, unauthorized } from '../errors';
-import { acceptInbound, UnknownAccountError } from '../ingest';
-import type { AgentTaskClient } from '../temporal-client';
+import { notFound, unauthorized } from '../errors';
+import { ingestParsed, UnknownAccountError, type IngestDeps } from '../ingest';
+import { asBadRequest, bytesOf, forbidden, parseJson, rawBody, sendSummary } from './common';
 
-export interface WhatsAppWebhookDeps {
-  db: Database;
-  tasks: AgentTaskClient;
-  log: Logger;
+export interface WhatsAppWebhookDeps extends IngestDeps {
   appSecret?: string;
   verifyToken?: string;
 }
 
-export const WEBHOOK_BODY_LIMIT = '1mb';
-
-export function whatsappWebhook({ db, tasks, log, appSecret, verifyToken }: WhatsAppWebhookDeps): Router {
+export function whatsappWebhook(deps: WhatsAppWebhookDeps): Router {
   const router = Router();
+  const { appSecret, verifyToken, log } = deps;
 
   router.get('/', (req, res) => {
     const challenge = verifyHandshake(req.query as Record<string, unknown>, verifyToken);
-    if (challenge === undefined) {
-      throw new HttpError(403, 'verification_failed', 'hub.mode, hub.verify_token or hub.challenge is wrong');
-    }
+    if (challenge === undefined) throw forbidden('hub.mode, hub.verify_token or hub.challenge is wrong');
     res.type('text/plain').send(challenge);
   });
 
-  router.post('/', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
-    const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  router.post('/', rawBody(), async (req, res) => {
+    const raw = bytesOf(req);
     if (!appSecret) throw unauthorized('WhatsApp is not configured here (WHATSAPP_APP_SECRET is unset)');
-    if (!verifySignature(rawBody, req.get('x-hub-signature-256'), appSecret)) {
+    if (!verifySignature(raw, req.get('x-hub-signature-256'), appSecret)) {
       throw unauthorized('X-Hub-Signature-256 does not match the body');
     }
-    let body: unknown;
+    const parsed = asBadRequest(() => parseWebhook(parseJson(raw)), WhatsAppPayloadError);
     try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw badRequest('body is not valid JSON', 'invalid_json');
-    }
-    let parsed;
-    try {
-      parsed = parseWebhook(body);
+      sendSummary(res, await ingestParsed(deps, parsed));
     } catch (err) {
-      if (err instanceof WhatsAppPayloadError) throw badRequest(err.message, 'invalid_payload');
-      throw err;
+      if (!(err instanceof UnknownAccountError)) throw err;
+      log.warn({ channel: 'whatsapp', reason: err.message }, 'webhook for an unknown phone_number_id');
+      throw notFound(err.message);
     }
-
-    const results = await Promise.allSettled(parsed.messages.map((m) => acceptInbound(db, tasks, m)));
-    const unknown = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof UnknownAccountError ? [r.reason] : []));
-    const failed = results.find((r) => r.status === 'rejected' && !(r.reason instanceof UnknownAccountError));
-    if (failed && failed.status === 'rejected') throw failed.reason;
-    if (unknown.length > 0) {
-      log.warn({ channel: 'whatsapp', reason: unknown[0]!.message }, 'webhook for an unknown phone_number_id');
-      throw notFound(unknown[0]!.message);
-    }
-    for (const status of parsed.statuses) {
-      log.info({ channel: 'whatsapp', providerMessageId: status.providerMessageId, status: status.status }, 'status update');
-    }
-    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    for (const a of accepted) log.info({ taskId: a.taskId, workflowId: a.workflowId, outcome: a.outcome }, 'inbound accepted');
-    res.json({ received: accepted.length, statuses: parsed.statuses.length });
   });
 
   return router;

@@ -1,0 +1,45 @@
+/** What every webhook route shares: the raw body (signatures are over bytes), JSON parsing, the answer. */
+import express, { type Request, type Response } from 'express';
+import type { IngestSummary } from '../ingest';
+import { badRequest, HttpError } from '../errors';
+
+/** Contract: bodies over 1 MiB are answered 413. */
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** Keeps the exact bytes, whatever the content type says: signatures are computed over them. */
+export const rawBody = () => express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+
+export function bytesOf(req: Request): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+export function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw badRequest('body is not valid JSON', 'invalid_json');
+  }
+}
+
+/** Maps an adapter's payload error (the body is not what the platform sends) to 400. */
+export function asBadRequest<T>(parse: () => T, PayloadError: new (...args: never[]) => Error): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof PayloadError) throw badRequest(err.message, 'invalid_payload');
+    throw err;
+  }
+}
+
+export function sendSummary(res: Response, summary: IngestSummary): void {
+  res.json({
+    received: summary.tasks.length,
+    duplicates: summary.duplicates,
+    stored: summary.stored,
+    statuses: summary.statuses,
+    ignored: summary.ignored,
+    rejected: summary.rejected,
+  });
+}
+
+export const forbidden = (message: string) => new HttpError(403, 'verification_failed', message);
