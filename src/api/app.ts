@@ -6,9 +6,10 @@ import type { Logger } from '../logger';
 import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
+import { attachmentRoutes } from './routes/attachments';
 import { healthRoutes } from './routes/health';
 import type { AgentTaskClient } from './temporal-client';
-import { createTelegramSender } from '../channels/telegram';
+import { createChannels, createSenders } from '../channels';
 import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
 import { slackWebhook } from './webhooks/slack';
 import { telegramWebhook } from './webhooks/telegram';
@@ -30,6 +31,8 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
 
   app.use(healthRoutes(database, tasks));
   const ingest = { db: database.db, tasks, log };
+  const senders = createSenders(config);
+  const channels = createChannels(config, senders);
   app.use(
     '/webhooks/whatsapp',
     whatsappWebhook({ ...ingest, appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken }),
@@ -39,7 +42,7 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
     telegramWebhook({
       ...ingest,
       config,
-      sender: createTelegramSender({ apiBaseUrl: config.telegram.apiBaseUrl, timeoutMs: config.channelHttpTimeoutMs }),
+      sender: senders.telegram,
     }),
   );
   app.use('/webhooks/slack', slackWebhook({ ...ingest, config }));
@@ -47,6 +50,7 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   const api = express.Router();
   api.use(bearerAuth(adminApiKey));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
+  api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
   app.use('/api/v1', api);
 

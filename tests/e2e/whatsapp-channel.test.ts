@@ -75,6 +75,18 @@ describe('WhatsApp, every way in and out', () => {
     expect(readIds).not.toContain(reaction);
     const [imageRow] = await stack.database.db.select().from(messages).where(eq(messages.externalId, image));
     expect(imageRow!.attachments).toEqual([{ type: 'image', mediaId: '1479537139650973', mimeType: 'image/jpeg' }]);
+
+    // The media URL is looked up only when a person asks for the file, and the bytes come through.
+    const mediaLookups = () => stack.graph.requests.filter((r) => r.method === 'GET' && r.path === '/v21.0/1479537139650973');
+    expect(mediaLookups()).toHaveLength(0);
+    const imageTask = (await taskOf(image))!;
+    const file = await fetch(`${stack.system.url}/api/v1/agent-tasks/${imageTask.id}/attachments/0`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toMatch(/^image\/jpeg/);
+    expect(await file.text()).toBe('fake-bytes-of-1479537139650973');
+    expect(mediaLookups()).toHaveLength(1);
+    const none = await fetch(`${stack.system.url}/api/v1/agent-tasks/${imageTask.id}/attachments/3`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(none.status).toBe(404);
     await new Promise((r) => setTimeout(r, 200));
     expect(stack.graph.sent().length).toBe(before + 3);
   });

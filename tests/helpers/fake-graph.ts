@@ -29,6 +29,12 @@ export interface FakeGraph {
 export async function startFakeGraph(): Promise<FakeGraph> {
   let counter = 0;
   const server = await startFakeServer((req) => {
+    if (req.method === 'GET' && req.path.startsWith('/media-download/')) {
+      if (req.headers.authorization !== 'Bearer test-access-token' && !req.headers.authorization?.startsWith('Bearer ')) {
+        return { status: 401, body: { error: { message: 'no token', code: 190 } } };
+      }
+      return { status: 200, body: `fake-bytes-of-${req.path.split('/').pop()}`, headers: { 'content-type': 'image/jpeg' } };
+    }
     if (req.method === 'GET') {
       // GET /{media-id}: the media's short-lived download URL.
       const mediaId = req.path.split('?')[0]!.split('/').pop()!;
