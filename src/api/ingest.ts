@@ -188,12 +188,14 @@ export type StatusOutcome = 'applied' | 'stale' | 'unmatched';
  * its task failed with the platform's reason, e.g. 131047, outside the 24-hour window.
  */
 export async function applyStatus(db: Database, update: DeliveryStatusUpdate): Promise<StatusOutcome> {
+  const account = await findAccount(db, update.channel, update.accountExternalId);
+  if (!account) return 'unmatched';
   const matchesId = eq(outboundDeliveries.providerMessageId, update.providerMessageId);
   const byDeliveryId = update.deliveryId && UUID.test(update.deliveryId) ? eq(outboundDeliveries.id, update.deliveryId) : undefined;
   const [delivery] = await db
     .select()
     .from(outboundDeliveries)
-    .where(and(eq(outboundDeliveries.channel, update.channel), byDeliveryId ? or(matchesId, byDeliveryId) : matchesId))
+    .where(and(eq(outboundDeliveries.channelAccountId, account.id), byDeliveryId ? or(matchesId, byDeliveryId) : matchesId))
     .limit(1);
   if (!delivery) return 'unmatched';
 

@@ -299,7 +299,7 @@ describe('parseWebhook', () => {
         id: 'wamid.BATCH.E2C1M2',
         from: { externalId: '819012345678', displayName: 'Aiko Tanaka' },
         kind: 'location',
-        text: '',
+        text: 'Location: Tokyo Station, 1-1 Marunouchi, Chiyoda City, Tokyo (35.681236, 139.767125)',
         sentAt: at(1749416430),
       },
     ]);
@@ -330,9 +330,9 @@ describe('parseWebhook', () => {
     expect(parsed.messages).toEqual([]);
     const id = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTFBQjE0M0IwRTRCMTY2RjkA';
     expect(parsed.statuses).toEqual([
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'sent', at: at(1750263773), errors: [] },
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'delivered', at: at(1750263775), errors: [] },
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'read', at: at(1750263801), errors: [] },
+      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'sent', at: at(1750263773), deliveryId: 'delivery-7f3c', errors: [] },
+      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'delivered', at: at(1750263775), deliveryId: 'delivery-7f3c', errors: [] },
+      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'read', at: at(1750263801), deliveryId: 'delivery-7f3c', errors: [] },
     ]);
   });
 
@@ -346,6 +346,7 @@ describe('parseWebhook', () => {
         providerMessageId: 'wamid.HBgLMTY0NjcwNDM1OTUVAgARGBI1RjQyNUE3NEYxMzAzMzQ5MkEA',
         status: 'failed',
         at: at(1674505829),
+        deliveryId: 'delivery-91ab',
         errors: [
           {
             code: 131047,
@@ -371,7 +372,7 @@ describe('parseWebhook', () => {
   it('when the change field is not "messages" (account_update), then nothing is yielded and nothing throws', () => {
     const body = fixture('account-update');
     expect(body.entry[0].changes[0].value.metadata).toBeUndefined(); // would throw if it were parsed
-    expect(parseWebhook(body)).toEqual({ messages: [], statuses: [] });
+    expect(parseWebhook(body)).toEqual({ messages: [], statuses: [], ignored: [], conversationChanges: [] });
   });
 
   it('when an account_update change sits next to a messages change, then only the message comes out', () => {
