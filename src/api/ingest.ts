@@ -93,7 +93,10 @@ export async function acceptInbound(
         },
       })
       .returning({ id: contacts.id });
-    // A message from a conversation proves it can be written to again.
+    // On Telegram a user who blocked the bot can only write again after unblocking it, so a
+    // message proves the chat is open again. Elsewhere a block (an archived or unknown Slack
+    // channel) is not lifted by an incoming event.
+    const unblock = inbound.channel === 'telegram' ? { blockedAt: null, blockedReason: null } : {};
     const [conversation] = await tx
       .insert(conversations)
       .values({
@@ -109,8 +112,7 @@ export async function acceptInbound(
         set: {
           lastMessageAt: sql`greatest(${conversations.lastMessageAt}, excluded.last_message_at)`,
           title: sql`coalesce(excluded.title, ${conversations.title})`,
-          blockedAt: null,
-          blockedReason: null,
+          ...unblock,
           updatedAt: sql`now()`,
         },
       })

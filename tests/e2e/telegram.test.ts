@@ -4,9 +4,10 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { agentTasks, conversations, inboundEvents, messages } from '../../src/db/schema';
+import { conversations, inboundEvents, messages } from '../../src/db/schema';
 import { GREETING_REPLY } from '../../src/llm/offline';
 import { json } from '../helpers/http';
+import { taskLookups } from '../helpers/tasks';
 import { TELEGRAM_BOT_ID, useTestSystem, waitFor } from '../helpers/system';
 import { groupChat, messageUpdate, myChatMemberUpdate, nextId, postTelegram, user } from '../helpers/telegram';
 
@@ -14,18 +15,7 @@ describe('Telegram, both ways', () => {
   const stack = useTestSystem('postgres');
   const url = () => stack.system.url!;
 
-  const taskOf = async (externalId: string) => {
-    const [row] = await stack.database.db
-      .select({ task: agentTasks })
-      .from(agentTasks)
-      .innerJoin(messages, eq(messages.id, agentTasks.messageId))
-      .where(eq(messages.externalId, externalId));
-    return row?.task;
-  };
-  const finished = async (externalId: string) => {
-    const task = await waitFor(() => taskOf(externalId), 10_000, `task for ${externalId}`);
-    return stack.system.client.workflow.getHandle(task.workflowId).result();
-  };
+  const { finished } = taskLookups(stack);
   const sentTo = (chatId: number) => stack.telegram.sent().filter((r) => String(r.body.chat_id) === String(chatId));
   const messageCount = async (externalId: string) =>
     (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;

@@ -4,27 +4,17 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { agentTasks, agentToolCalls, inboundEvents, messages, outboundDeliveries } from '../../src/db/schema';
+import { agentToolCalls, inboundEvents, messages, outboundDeliveries } from '../../src/db/schema';
 import { UNREADABLE_REPLY } from '../../src/llm/offline';
 import { json } from '../helpers/http';
-import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
+import { taskLookups } from '../helpers/tasks';
+import { ADMIN_KEY, useTestSystem } from '../helpers/system';
 import { message, postWebhook, status, wamid, webhookWith } from '../helpers/whatsapp';
 
 describe('WhatsApp, every way in and out', () => {
   const stack = useTestSystem('postgres');
 
-  const taskOf = async (externalId: string) => {
-    const [row] = await stack.database.db
-      .select({ task: agentTasks })
-      .from(agentTasks)
-      .innerJoin(messages, eq(messages.id, agentTasks.messageId))
-      .where(eq(messages.externalId, externalId));
-    return row?.task;
-  };
-  const finished = async (externalId: string) => {
-    const task = await waitFor(() => taskOf(externalId), 10_000, `task for ${externalId}`);
-    return stack.system.client.workflow.getHandle(task.workflowId).result();
-  };
+  const { taskOf, finished } = taskLookups(stack);
   const deliveriesOf = (taskId: string) =>
     stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
 

@@ -4,6 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { json } from '../helpers/http';
+import { taskLookups } from '../helpers/tasks';
 import { describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, messages, outboundDeliveries } from '../../src/db/schema';
 import { DB_KINDS, useTestSystem } from '../helpers/system';
@@ -12,14 +13,7 @@ import { postWebhook, textMessageWebhook, VERIFY_TOKEN, wamid } from '../helpers
 describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
   const stack = useTestSystem(kind);
 
-  const taskFor = async (externalId: string) => {
-    const [row] = await stack.database.db
-      .select({ task: agentTasks })
-      .from(agentTasks)
-      .innerJoin(messages, eq(messages.id, agentTasks.messageId))
-      .where(eq(messages.externalId, externalId));
-    return row?.task;
-  };
+  const { taskOf: taskFor } = taskLookups(stack);
 
   it('when a signed text webhook arrives, then the customer gets exactly one reply on WhatsApp', async () => {
     const id = wamid();
