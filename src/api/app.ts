@@ -7,6 +7,7 @@ import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
+import { namespaceRoutes } from './routes/namespaces';
 import { healthRoutes } from './routes/health';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
@@ -52,6 +53,7 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
+  api.use('/namespaces', namespaceRoutes(database.db));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

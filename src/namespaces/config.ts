@@ -1,29 +1,126 @@
 /**
- * A namespace's configuration (the tenant's settings), with defaults. The full contract
- * config (intents, escalation, trust matrix, channel scopes) and its PUT validation grow
- * here; unknown keys are kept as they are.
+ * A namespace's configuration: the tenant's system prompt, model, intents, escalation rules,
+ * trust matrix and channel scopes (contract: PUT /api/v1/namespaces/:ns). Validated in full:
+ * unknown keys, wrong types and references to intents that are not declared are all
+ * reported at once, each with its path. Omitted keys take the defaults below.
  */
 import { z } from 'zod';
+import { CHANNELS } from '../channels/types';
+import { parseDuration } from '../duration';
 import { ADAPTER_KINDS } from '../llm/types';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful customer support assistant. Answer briefly and only from the provided knowledge; ' +
   'say so plainly when you do not know.';
 
+export const DEFAULT_INTENTS = ['greeting', 'question', 'order_status', 'billing', 'complaint', 'human_request', 'other'];
+
+export const DEFAULT_ESCALATION_KEYWORDS = ['human', 'real person', 'agent', 'representative', 'speak to someone'];
+
+export const DEFAULT_FALLBACK_MESSAGE =
+  'Thanks for your patience. A colleague will get back to you here as soon as possible.';
+
+const label = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'use lowercase letters, digits and _ (at most 40), starting with a letter');
+
+const durationText = z.string().refine((v) => {
+  const ms = parseDuration(v);
+  return ms !== undefined && ms >= 100;
+}, 'a duration of at least 100ms, like 30s, 15m, 24h');
+
+const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
 export const NamespaceConfigSchema = z
-  .object({
-    systemPrompt: z.string().min(1).max(20_000).default(DEFAULT_SYSTEM_PROMPT),
+  .strictObject({
+    systemPrompt: nonBlank(20_000).default(DEFAULT_SYSTEM_PROMPT),
     agentRunner: z
-      .object({
+      .strictObject({
         activeAdapter: z.enum(ADAPTER_KINDS).default('offline'),
-        model: z.string().min(1).optional(),
+        model: nonBlank(200).optional(),
       })
       .default({ activeAdapter: 'offline' }),
+    intents: z
+      .array(label)
+      .min(1)
+      .max(50)
+      .refine((list) => new Set(list).size === list.length, 'intents must be unique')
+      .default(DEFAULT_INTENTS),
+    escalation: z
+      .strictObject({
+        keywords: z.array(nonBlank(100)).max(200).default(DEFAULT_ESCALATION_KEYWORDS),
+        intents: z.array(label).max(50).default(['human_request']),
+        minConfidence: z.number().min(0).max(1).default(0.35),
+        /** How long an escalation waits for a human; unset → ESCALATION_TIMEOUT. */
+        timeout: durationText.optional(),
+        /** Who is told: a Slack user id (U…) gets a DM; anything else is shown in the live feed. */
+        assignee: nonBlank(200).optional(),
+      })
+      .default({ keywords: DEFAULT_ESCALATION_KEYWORDS, intents: ['human_request'], minConfidence: 0.35 }),
+    trustMatrix: z.record(label, z.enum(['auto', 'approve', 'escalate'])).default({}),
+    channelScopes: z.partialRecord(z.enum(CHANNELS), z.array(nonBlank(100)).min(1).max(50)).default({}),
+    /** Sent when nobody answers an escalation in time. */
+    fallbackMessage: nonBlank(4000).default(DEFAULT_FALLBACK_MESSAGE),
   })
-  .passthrough();
+  .superRefine((config, ctx) => {
+    for (const problem of undeclaredIntents(config)) ctx.addIssue({ code: 'custom', ...problem });
+  });
+
+/** References to intents that `intents` does not declare (checked on raw input too, see validate). */
+function undeclaredIntents(raw: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const obj = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const config = obj(raw) ?? {};
+  const declared = new Set(Array.isArray(config.intents) ? config.intents : DEFAULT_INTENTS);
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  const escalationIntents = obj(config.escalation)?.intents;
+  if (Array.isArray(escalationIntents)) {
+    escalationIntents.forEach((intent, i) => {
+      if (typeof intent === 'string' && !declared.has(intent)) {
+        problems.push({ path: ['escalation', 'intents', i], message: `"${intent}" is not one of intents` });
+      }
+    });
+  }
+  for (const intent of Object.keys(obj(config.trustMatrix) ?? {})) {
+    if (!declared.has(intent)) problems.push({ path: ['trustMatrix', intent], message: `"${intent}" is not one of intents` });
+  }
+  return problems;
+}
 
 export type NamespaceConfig = z.infer<typeof NamespaceConfigSchema>;
+export type NamespaceConfigInput = z.input<typeof NamespaceConfigSchema>;
 
 export function parseNamespaceConfig(raw: unknown): z.ZodSafeParseResult<NamespaceConfig> {
   return NamespaceConfigSchema.safeParse(raw ?? {});
 }
+
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
+
+/** Every problem, each with a readable path like `escalation.minConfidence` or `trustMatrix.refund`. */
+export function configProblems(error: z.ZodError): ConfigProblem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)',
+    message: issue.code === 'unrecognized_keys' ? `unknown key(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+export type Validated = { ok: true; config: NamespaceConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** The whole config checked at once: structure, values and cross-references, every problem listed. */
+export function validateNamespaceConfig(raw: unknown): Validated {
+  const parsed = NamespaceConfigSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, config: parsed.data };
+  const problems = configProblems(parsed.error);
+  // Zod skips the cross-reference refinement once the structure fails; run it on the raw input.
+  for (const extra of undeclaredIntents(raw)) {
+    const path = extra.path.map(String).join('.');
+    if (!problems.some((p) => p.path === path)) problems.push({ path, message: extra.message });
+  }
+  return { ok: false, problems };
+}
+
+/** Namespace names: what workflow ids and URLs carry. */
+export const NAMESPACE_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;

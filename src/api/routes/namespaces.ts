@@ -1,0 +1,66 @@
+/**
+ * GET /api/v1/namespaces/:ns and PUT /api/v1/namespaces/:ns: a tenant and its config.
+ * PUT replaces the whole config, validated in full (400 lists every problem with its path),
+ * and creates the namespace on first use. Stored configs are normalized: defaults filled in.
+ */
+import { Router } from 'express';
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../../db';
+import { namespaces } from '../../db/schema';
+import { NAMESPACE_NAME, parseNamespaceConfig, validateNamespaceConfig } from '../../namespaces/config';
+import { badRequest, HttpError, notFound } from '../errors';
+
+export function namespaceName(raw: string): string {
+  if (!NAMESPACE_NAME.test(raw)) {
+    throw badRequest('a namespace name is 1-63 lowercase letters, digits, - or _, starting with a letter or digit', 'invalid_namespace');
+  }
+  return raw;
+}
+
+export async function requireNamespace(db: Database, name: string) {
+  const [row] = await db.select().from(namespaces).where(eq(namespaces.name, name));
+  if (!row) throw notFound(`namespace ${name} does not exist`);
+  return row;
+}
+
+function present(row: typeof namespaces.$inferSelect) {
+  const parsed = parseNamespaceConfig(row.config);
+  return {
+    namespace: row.name,
+    // A config stored before a newer schema is shown as stored, with a warning, never hidden.
+    config: parsed.success ? parsed.data : row.config,
+    ...(parsed.success ? {} : { warning: 'the stored config does not pass validation; PUT a corrected one' }),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function namespaceRoutes(db: Database): Router {
+  const router = Router();
+
+  router.get('/:ns', async (req, res) => {
+    res.json(present(await requireNamespace(db, namespaceName(String(req.params.ns)))));
+  });
+
+  router.put('/:ns', async (req, res) => {
+    const name = namespaceName(String(req.params.ns));
+    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the config as application/json');
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the config must be a JSON object', 'invalid_config');
+    const validated = validateNamespaceConfig(body);
+    if (!validated.ok) {
+      const summary = validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      res.status(400).json({ error: { code: 'invalid_config', message: `${validated.problems.length} problem(s): ${summary}`, problems: validated.problems } });
+      return;
+    }
+    const [row] = await db
+      .insert(namespaces)
+      .values({ name, config: validated.config })
+      .onConflictDoUpdate({ target: namespaces.name, set: { config: validated.config, updatedAt: sql`now()` } })
+      .returning();
+    const created = row!.createdAt.getTime() === row!.updatedAt.getTime();
+    res.status(created ? 201 : 200).json(present(row!));
+  });
+
+  return router;
+}
