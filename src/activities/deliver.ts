@@ -8,12 +8,12 @@
  * the part `unknown` and stops rather than risk a second copy. README: "Delivery exactly once".
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, ne, sql } from 'drizzle-orm';
 import type { Channels } from '../channels';
 import type { ChannelKind, ChannelSender } from '../channels/types';
 import { ChannelSendError } from '../channels/types';
 import type { Database } from '../db';
-import { conversations, messages, outboundDeliveries, PLACEHOLDER_PART } from '../db/schema';
+import { agentTasks, conversations, messages, outboundDeliveries, PLACEHOLDER_PART } from '../db/schema';
 import {
   ChannelNotConfiguredError,
   DeliveryOutcomeUnknownError,
@@ -163,6 +163,34 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
     return placeholder?.status === 'sent' ? (placeholder.providerMessageId ?? undefined) : undefined;
   }
 
+  /**
+   * Stale-response protection: a newer message in the conversation has its own task, which
+   * answers with this one in context. Only before any part of this reply went out.
+   */
+  async function supersededBy(ctx: TaskContext): Promise<string | undefined> {
+    const [claimed] = await db
+      .select({ id: outboundDeliveries.id })
+      .from(outboundDeliveries)
+      .where(and(eq(outboundDeliveries.taskId, ctx.task.id), gte(outboundDeliveries.part, 0)))
+      .limit(1);
+    if (claimed) return undefined;
+    const [newer] = await db
+      .select({ id: agentTasks.id })
+      .from(agentTasks)
+      .innerJoin(messages, eq(messages.id, agentTasks.messageId))
+      .where(
+        and(
+          eq(agentTasks.conversationId, ctx.task.conversationId),
+          ne(agentTasks.id, ctx.task.id),
+          // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
+          gt(messages.createdAt, sql`(select ${messages.createdAt} from ${messages} where ${messages.id} = ${ctx.message.id})`),
+        ),
+      )
+      .orderBy(desc(messages.createdAt))
+      .limit(1);
+    return newer?.id;
+  }
+
   return {
     async deliver(taskId: string, text: string): Promise<DeliverResult> {
       return recordStep(db, taskId, 'deliver', { chars: text.length }, async (attempt) => {
@@ -177,6 +205,17 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
           throw new RecipientBlockedError(
             `conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`,
           );
+        }
+        const newer = await supersededBy(ctx);
+        if (newer) {
+          const value: DeliverResult = {
+            attempt,
+            detail: `not sent: a newer message in the conversation (task ${newer}) answers with this one in context`,
+            parts: 0,
+            providerMessageIds: [],
+            supersededBy: newer,
+          };
+          return { value, summary: { supersededBy: newer } };
         }
         const parts = sender.formatText(text);
         const replaces = sender.placeholderText ? await placeholderId(ctx) : undefined;

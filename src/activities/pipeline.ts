@@ -7,14 +7,16 @@ import type { Channels } from '../channels';
 import type { Database } from '../db';
 import { agentTasks } from '../db/schema';
 import type { LlmRegistry } from '../llm';
-import type { ConversationTurn } from '../llm/types';
 import { acknowledgeInbound } from './acknowledge';
+import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 
-/** How many earlier messages of the conversation the prompt sees. */
+/** How many earlier messages of the conversation the prompt sees in full. */
 export const HISTORY_WINDOW = 12;
+/** How many messages before the window are summarized in one line. */
+export const SUMMARY_WINDOW = 50;
 
 export interface PipelineDeps {
   db: Database;
@@ -29,25 +31,28 @@ export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
         const ctx = await loadTaskContext(db, taskId);
         // The task has started: the platform hears about it (read receipt, callback answer, placeholder).
         const acknowledged = await acknowledgeInbound({ db, channels }, ctx, attempt);
-        const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.createdAt, HISTORY_WINDOW);
-        const history: ConversationTurn[] = earlier
-          .filter((m) => m.text)
-          .map((m) => ({ role: m.direction === 'inbound' ? 'customer' : 'assistant', text: m.text ?? '' }));
+        const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW + SUMMARY_WINDOW);
+        const older = earlier.slice(0, Math.max(0, earlier.length - HISTORY_WINDOW));
+        const { turns, unanswered } = splitHistory(earlier.slice(older.length));
+        const contact = {
+          name: ctx.contact.displayName ?? undefined,
+          channel: ctx.task.channel,
+          locale: ctx.contact.locale ?? undefined,
+        };
+        const systemPrompt = buildSystemPrompt({ config: ctx.config, channel: ctx.task.channel, contact }, summarizeEarlier(older));
+        // Messages the customer sent since our last reply are part of this question (a burst).
+        const text = [...unanswered, ctx.message.text ?? ''].filter((t) => t.trim() !== '').join('\n');
         const value: ProfileContext = {
           attempt,
-          detail: `namespace ${ctx.task.namespace}, ${history.length} earlier messages`,
-          systemPrompt: ctx.config.systemPrompt,
+          detail: `namespace ${ctx.task.namespace}, ${turns.length} earlier turns${unanswered.length ? `, ${unanswered.length} unanswered joined` : ''}`,
+          systemPrompt,
           adapter: ctx.config.agentRunner.activeAdapter,
           model: ctx.config.agentRunner.model,
-          contact: {
-            name: ctx.contact.displayName ?? undefined,
-            channel: ctx.task.channel,
-            locale: ctx.contact.locale ?? undefined,
-          },
-          history,
+          contact,
+          history: turns,
           message: {
             kind: ctx.message.kind,
-            text: ctx.message.text ?? '',
+            text,
             attachments: ctx.message.attachments.map((a) => ({ type: a.type, mimeType: a.mimeType, filename: a.filename })),
           },
         };
@@ -55,8 +60,11 @@ export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
           value,
           summary: {
             adapter: value.adapter,
-            historyMessages: history.length,
-            promptChars: value.systemPrompt.length,
+            historyTurns: turns.length,
+            unansweredJoined: unanswered.length,
+            summarized: older.length,
+            scoped: Boolean(ctx.config.channelScopes[ctx.task.channel as keyof typeof ctx.config.channelScopes]),
+            promptChars: systemPrompt.length,
             acknowledged,
           },
         };

@@ -43,17 +43,23 @@ export async function loadTaskContext(db: Database, taskId: string): Promise<Tas
   return { ...rest, config: parsed.data };
 }
 
-/** The messages of a conversation before `before`, oldest first, at most `limit`. */
+/** The messages of a conversation before the message `beforeMessageId`, oldest first, at most `limit`. */
 export async function recentMessages(
   db: Database,
   conversationId: string,
-  before: Date,
+  beforeMessageId: string,
   limit: number,
 ): Promise<Array<typeof messages.$inferSelect>> {
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), lt(messages.createdAt, before)))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
+        lt(messages.createdAt, sql`(select m.created_at from messages m where m.id = ${beforeMessageId})`),
+      ),
+    )
     .orderBy(desc(messages.createdAt))
     .limit(limit);
   return rows.reverse();

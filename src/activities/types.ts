@@ -45,6 +45,8 @@ export interface GateResult extends StepResult {
 export interface DeliverResult extends StepResult {
   parts: number;
   providerMessageIds: string[];
+  /** Set when nothing was sent because a newer message's task answers instead. */
+  supersededBy?: string;
 }
 
 export interface StatusChange {

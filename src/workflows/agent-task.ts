@@ -112,9 +112,11 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     if (gate.route !== 'deliver') {
       throw ApplicationFailure.nonRetryable(`route ${gate.route} is not available yet`, 'RouteNotAvailable');
     }
-    await step('deliver', () => steps.deliver(input.taskId, draft.draft));
-    await setStatus('delivered');
-    return { taskId: input.taskId, status: 'delivered', route: progress.route };
+    const delivered = await step('deliver', () => steps.deliver(input.taskId, draft.draft));
+    // Superseded by a newer message in the conversation: that task answers both.
+    const final: TaskStatus = delivered.supersededBy ? 'closed' : 'delivered';
+    await setStatus(final);
+    return { taskId: input.taskId, status: final, route: progress.route };
   } catch (err) {
     const error = failureMessage(err);
     await setStatus('failed', error);

@@ -28,10 +28,11 @@ describe('WhatsApp, every way in and out', () => {
         stack.system.phoneNumberId,
         {
           messages: [
+            // Different customers: one customer's burst would get one reply (see burst.test.ts).
             message('text', { body: 'hello' }, { id: text, from }),
-            message('image', { id: '1479537139650973', mime_type: 'image/jpeg', sha256: 'x' }, { id: image, from }),
-            message('reaction', { message_id: 'wamid.earlier', emoji: '❤️' }, { id: reaction, from }),
-            message('unknown', undefined, { id: unknown, from }),
+            message('image', { id: '1479537139650973', mime_type: 'image/jpeg', sha256: 'x' }, { id: image, from: `${from}1` }),
+            message('reaction', { message_id: 'wamid.earlier', emoji: '❤️' }, { id: reaction, from: `${from}2` }),
+            message('unknown', undefined, { id: unknown, from: `${from}3` }),
             { from, type: 'text', text: { body: 'no id' } },
           ],
         },

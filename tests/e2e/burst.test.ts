@@ -1,0 +1,57 @@
+/**
+ * Stale-response protection: when newer messages arrive in the conversation while a task
+ * works, the older tasks do not send, and the newest answers with all of them in context.
+ */
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { agentToolCalls } from '../../src/db/schema';
+import { taskLookups } from '../helpers/tasks';
+import { useTestSystem } from '../helpers/system';
+import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+
+describe('a burst of quick messages', () => {
+  const stack = useTestSystem('postgres');
+  const { taskOf, finished } = taskLookups(stack);
+
+  it('when three messages arrive in quick succession, then the customer gets one reply, to the last, with all three in its question', async () => {
+    const from = `4477${Math.floor(Math.random() * 1e8)}`;
+    const ids = [wamid(), wamid(), wamid()];
+    const texts = ['hi', 'my parcel has not arrived', 'order 4411'];
+    const before = stack.graph.sent().length;
+    for (const [i, id] of ids.entries()) {
+      const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, from, text: texts[i] }));
+      expect(res.status).toBe(200);
+    }
+    const results = await Promise.all(ids.map(finished));
+    expect(results.map((r) => r.status)).toEqual(['closed', 'closed', 'delivered']);
+
+    const replies = stack.graph.sent().slice(before).filter((r) => r.body.to === from);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.body.context).toEqual({ message_id: ids[2] });
+
+    const last = (await taskOf(ids[2]!))!;
+    const [profile] = await stack.database.db
+      .select()
+      .from(agentToolCalls)
+      .where(and(eq(agentToolCalls.taskId, last.id), eq(agentToolCalls.name, 'inject_profile')));
+    expect(profile!.outputSummary).toMatchObject({ unansweredJoined: 2 });
+    const first = (await taskOf(ids[0]!))!;
+    const [skipped] = await stack.database.db
+      .select()
+      .from(agentToolCalls)
+      .where(and(eq(agentToolCalls.taskId, first.id), eq(agentToolCalls.name, 'deliver')));
+    expect(skipped!.outputSummary).toMatchObject({ supersededBy: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.graph.sent().slice(before).filter((r) => r.body.to === from)).toHaveLength(1);
+  });
+
+  it('when a second message comes after the first was answered, then both are answered', async () => {
+    const from = `4478${Math.floor(Math.random() * 1e8)}`;
+    const [a, b] = [wamid(), wamid()];
+    await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id: a, from, text: 'hello' }));
+    expect((await finished(a)).status).toBe('delivered');
+    await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id: b, from, text: 'hello again' }));
+    expect((await finished(b)).status).toBe('delivered');
+    expect(stack.graph.sent().filter((r) => r.body.to === from)).toHaveLength(2);
+  });
+});
