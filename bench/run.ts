@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { loadConfig } from '../src/config';
 import { openDatabase, type DatabaseHandle } from '../src/db';
@@ -32,6 +33,22 @@ interface Run {
   ackP99Ms: number;
   e2eP50Ms: number;
   e2eP99Ms: number;
+  /** p50 of each pipeline step (finished_at - started_at of its tool-call rows), offline adapter. */
+  stepP50Ms: Record<string, number>;
+}
+
+/** Per-step p50 over this run's tasks (one account per run), measured by the steps themselves. */
+async function stepP50s(database: DatabaseHandle, phoneNumberId: string): Promise<Record<string, number>> {
+  const rows = await database.db.execute(sql`
+    select c.name as name,
+           percentile_cont(0.5) within group (order by extract(epoch from (c.finished_at - c.started_at)) * 1000) as p50
+    from agent_tool_calls c
+    join agent_tasks t on t.id = c.task_id
+    join channel_accounts a on a.id = t.channel_account_id
+    where a.external_id = ${phoneNumberId} and c.status = 'succeeded'
+    group by c.name`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as Array<{ name: string; p50: number | string }>;
+  return Object.fromEntries(list.map((r) => [r.name, round(Number(r.p50))]));
 }
 
 async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
@@ -71,6 +88,7 @@ async function measure(label: string, address: string, database: DatabaseHandle)
     await system.stop();
     await graph.close();
   }
+  const stepP50Ms = await stepP50s(database, env.WHATSAPP_PHONE_NUMBER_ID);
   acks.sort((a, b) => a - b);
   e2e.sort((a, b) => a - b);
   return {
@@ -80,6 +98,7 @@ async function measure(label: string, address: string, database: DatabaseHandle)
     ackP99Ms: round(percentile(acks, 99)),
     e2eP50Ms: round(percentile(e2e, 50)),
     e2eP99Ms: round(percentile(e2e, 99)),
+    stepP50Ms,
   };
 }
 
@@ -126,7 +145,8 @@ async function main(): Promise<void> {
   };
   const file = path.join(REPO_ROOT, 'bench/results/spine-latency.json');
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.table(runs);
+  console.table(runs.map(({ stepP50Ms: _steps, ...rest }) => rest));
+  console.table(Object.fromEntries(runs.map((r) => [r.database, r.stepP50Ms])));
   console.log(`written: ${path.relative(REPO_ROOT, file)}`);
 }
 
