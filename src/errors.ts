@@ -36,11 +36,15 @@ export class InvalidNamespaceConfigError extends Error {
   override name = 'InvalidNamespaceConfigError';
 }
 
+/** The model server refused the request (400/401/404...): drafted offline instead, never retried. */
+export { LlmRejectedError } from './llm/errors';
+
 export const NON_RETRYABLE_ERROR_TYPES = [
   'TaskNotFoundError',
   'PermanentSendFailureError',
   'DeliveryOutcomeUnknownError',
   'ChannelNotConfiguredError',
   'RecipientBlockedError',
+  'LlmRejectedError',
   'InvalidNamespaceConfigError',
 ];

@@ -88,7 +88,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
-      deps: { db: database.db, llm: createLlmRegistry(), channels: createChannels(config, options.senders ?? createSenders(config)) },
+      deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }), channels: createChannels(config, options.senders ?? createSenders(config)) },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));

@@ -9,6 +9,7 @@ import { agentTasks } from '../db/schema';
 import type { LlmRegistry } from '../llm';
 import { acknowledgeInbound } from './acknowledge';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
+import { draftReply } from './drafting';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
@@ -81,30 +82,39 @@ export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
 
     async generate(taskId: string, profile: ProfileContext, rag: RagResult): Promise<DraftResult> {
       return recordStep(db, taskId, 'generate', { adapter: profile.adapter, passages: rag.passages.length }, async (attempt) => {
-        const factory = llm[profile.adapter] ?? llm.offline;
-        if (!factory) throw new Error('no language model adapter is available');
-        const adapter = factory();
-        const result = await adapter.generate({
-          systemPrompt: profile.systemPrompt,
-          history: profile.history,
-          message: profile.message,
-          passages: rag.passages,
-          model: profile.model,
+        const { adapter, result, fallback } = await draftReply(llm, {
+          adapter: profile.adapter,
+          request: {
+            systemPrompt: profile.systemPrompt,
+            history: profile.history,
+            message: profile.message,
+            passages: rag.passages,
+            model: profile.model,
+          },
+        });
+        const citations = result.citations.flatMap((i) => {
+          const p = rag.passages[i];
+          return p ? [{ documentId: p.documentId, title: p.title, position: p.position }] : [];
         });
         await db
           .update(agentTasks)
-          .set({ draft: result.text, updatedAt: sql`now()` })
+          .set({
+            draft: result.text,
+            result: { citations, model: result.model, usage: result.usage, ...(fallback ? { fallback } : {}) },
+            updatedAt: sql`now()`,
+          })
           .where(eq(agentTasks.id, taskId));
         const { text, ...rest } = result;
         const value: DraftResult = {
           attempt,
-          detail: `${adapter.kind}: ${text.length} characters, confidence ${result.confidence.toFixed(2)}`,
+          detail: `${adapter}: ${text.length} characters, confidence ${result.confidence.toFixed(2)}${fallback ? ' (fallback)' : ''}`,
           draft: text,
           ...rest,
+          ...(fallback ? { fallback } : {}),
         };
         return {
           value,
-          summary: { adapter: adapter.kind, model: result.model, usage: result.usage, citations: result.citations },
+          summary: { adapter, model: result.model, usage: result.usage, citations, ...(fallback ? { fallback } : {}) },
         };
       });
     },

@@ -34,6 +34,8 @@ export interface RagResult extends StepResult {
 
 export interface DraftResult extends StepResult, Omit<GenerateResult, 'text'> {
   draft: string;
+  /** Why the configured model was not used (its request was refused), when it was not. */
+  fallback?: string;
 }
 
 export interface GateResult extends StepResult {

@@ -4,7 +4,7 @@
  */
 import type { GenerateRequest, GenerateResult, LlmAdapter } from './types';
 
-const GREETING = /^\s*(hi|hello|hey|hola|good (morning|afternoon|evening))\b[\s!.,]*$/i;
+export const GREETING = /^\s*(hi|hello|hey|hola|good (morning|afternoon|evening))\b[\s!.,]*$/i;
 const STOPWORDS = new Set(
   'a an and are as at be but by can do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your'.split(' '),
 );

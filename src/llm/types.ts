@@ -41,7 +41,32 @@ export interface GenerateResult {
   usage: { promptTokens: number; completionTokens: number };
 }
 
+export interface AssessInput {
+  /** The customer's message. */
+  text: string;
+  /** The labels the classifier may use (the namespace's `intents`). */
+  intents: string[];
+  /** A drafted reply: when given, `confidence` says how well it answers the message. */
+  draft?: string;
+  model?: string;
+}
+
+/** A model's reading of a customer's message (and of a draft reply, when one is given). */
+export interface Assessment {
+  /** One of the input's intents; `other` when the model's answer was unusable. */
+  intent: string;
+  /** The message tries to override the assistant's instructions (prompt injection). */
+  injection: boolean;
+  /** 0..1: how well the draft answers the message, or how sure the intent is without a draft. */
+  confidence: number;
+  reason?: string;
+  model?: string;
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
 export interface LlmAdapter {
   readonly kind: AdapterKind;
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** Intent, injection and confidence in one call. Adapters without a classifier leave it out. */
+  assess?(input: AssessInput): Promise<Assessment>;
 }

@@ -1,0 +1,44 @@
+/**
+ * Drafting a reply with the namespace's model, shared by the generate step and
+ * POST /api/v1/rag/draft. A model server that refuses the request (400/401/404: a bad key,
+ * an unknown model) cannot be fixed by retrying: the reply is drafted offline and marked
+ * as a fallback, which the gate escalates. Throttling, 5xx and timeouts are retried by
+ * Temporal, after the server's Retry-After when it sent one.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { LlmRejectedError, LlmRetryableError, type LlmRegistry } from '../llm';
+import type { AdapterKind, GenerateRequest, GenerateResult } from '../llm/types';
+
+export interface Drafted {
+  adapter: AdapterKind;
+  result: GenerateResult;
+  /** Why the configured model was not used (already redacted), when it was not. */
+  fallback?: string;
+}
+
+/** A retryable model failure as Temporal should see it: retried after the server's wait. */
+export function asRetryable(err: unknown): unknown {
+  return err instanceof LlmRetryableError
+    ? ApplicationFailure.create({ type: 'LlmRetryableError', message: err.message, nextRetryDelay: err.retryAfterMs })
+    : err;
+}
+
+export async function draftReply(llm: LlmRegistry, input: { adapter: AdapterKind; request: GenerateRequest }): Promise<Drafted> {
+  const offline = llm.offline;
+  if (!offline) throw new Error('the offline adapter is always registered');
+  const factory = llm[input.adapter];
+  if (!factory) {
+    // The namespace asks for a model this deployment has no key for.
+    const result = await offline().generate(input.request);
+    return { adapter: 'offline', result, fallback: `adapter ${input.adapter} is not configured (OPENAI_API_KEY unset)` };
+  }
+  const adapter = factory();
+  try {
+    return { adapter: adapter.kind, result: await adapter.generate(input.request) };
+  } catch (err) {
+    if (err instanceof LlmRejectedError && adapter.kind !== 'offline') {
+      return { adapter: 'offline', result: await offline().generate(input.request), fallback: err.message };
+    }
+    throw asRetryable(err);
+  }
+}

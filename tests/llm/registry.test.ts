@@ -1,0 +1,72 @@
+/** The adapter registry and the embedder factory, from configuration; the offline adapter's behaviour. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmbedderFromConfig, createLlmRegistry } from '../../src/llm';
+import { createOfflineAdapter, GREETING_REPLY, NOT_FOUND_REPLY } from '../../src/llm/offline';
+import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
+
+let fake: FakeOpenAi;
+beforeAll(async () => {
+  fake = await startFakeOpenAi({ apiKey: 'sk-registry-test-key' });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const config = (overrides: Record<string, string | undefined> = {}) => ({
+  apiKey: 'sk-registry-test-key',
+  baseUrl: fake.url,
+  model: 'gpt-4o-mini',
+  embeddingModel: 'text-embedding-3-small',
+  ...overrides,
+});
+
+describe('createLlmRegistry', () => {
+  it('when called with nothing or without a key, then only the offline adapter is there', () => {
+    expect(Object.keys(createLlmRegistry())).toEqual(['offline']);
+    expect(Object.keys(createLlmRegistry(config({ apiKey: undefined })))).toEqual(['offline']);
+  });
+
+  it('when a key is configured, then the openai adapter is built on first use, once, and talks to the configured server', async () => {
+    const registry = createLlmRegistry({ ...config(), timeoutMs: 5_000 });
+    const before = fake.requests.length;
+    const adapter = registry.openai!();
+    expect(fake.requests.length).toBe(before);
+    expect(registry.openai!()).toBe(adapter);
+    expect(adapter.kind).toBe('openai');
+    const result = await adapter.generate({
+      systemPrompt: '',
+      history: [],
+      message: { kind: 'text', text: 'Hi?', attachments: [] },
+      passages: [],
+    });
+    expect(result.model).toBe('gpt-4o-mini');
+    expect(fake.chatRequests().length).toBe(1);
+  });
+});
+
+describe('createEmbedderFromConfig', () => {
+  it('when the key or the embedding model is missing, then there is no embedder', () => {
+    expect(createEmbedderFromConfig(undefined)).toBeUndefined();
+    expect(createEmbedderFromConfig(config({ apiKey: undefined }))).toBeUndefined();
+    expect(createEmbedderFromConfig(config({ embeddingModel: undefined }))).toBeUndefined();
+  });
+
+  it('when both are configured, then it embeds with the embedding model', async () => {
+    const embed = createEmbedderFromConfig(config())!;
+    expect(await embed(['one', 'two'])).toHaveLength(2);
+    expect(fake.embeddingRequests().at(-1)?.body.model).toBe('text-embedding-3-small');
+  });
+});
+
+describe('the offline adapter', () => {
+  const offline = createOfflineAdapter();
+  const ask = (text: string, passages = [{ documentId: 'd', title: 'Refunds', position: 0, text: 'Refunds are paid within 5 business days. We love cats.', score: 1 }]) =>
+    offline.generate({ systemPrompt: 'Be kind.', history: [], message: { kind: 'text', text, attachments: [] }, passages });
+
+  it('when a passage answers, then it quotes the best sentence and cites it; otherwise it says it does not know', async () => {
+    expect(await ask('How long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [0], model: 'offline-extractive' });
+    expect(await ask('Do you sell bikes?')).toMatchObject({ text: NOT_FOUND_REPLY, citations: [], confidence: 0.2 });
+    expect(await ask('Hello!')).toMatchObject({ text: GREETING_REPLY, confidence: 1 });
+    expect(offline.assess).toBeUndefined();
+  });
+});
