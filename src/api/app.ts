@@ -7,10 +7,12 @@ import { bearerAuth } from './auth';
 import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
+import { documentRoutes } from './routes/documents';
 import { namespaceRoutes } from './routes/namespaces';
 import { healthRoutes } from './routes/health';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
+import { createEmbedderFromConfig } from '../llm';
 import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
 import { slackWebhook } from './webhooks/slack';
 import { telegramWebhook } from './webhooks/telegram';
@@ -53,6 +55,8 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
+  const embed = createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 });
+  api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces', namespaceRoutes(database.db));
   app.use('/api/v1', api);
 

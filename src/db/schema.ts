@@ -5,10 +5,12 @@
 import { sql } from 'drizzle-orm';
 import type { Attachment } from '../channels/types';
 import {
+  customType,
   index,
   integer,
   jsonb,
   pgTable,
+  real,
   text,
   timestamp,
   uniqueIndex,
@@ -275,5 +277,62 @@ export const inboundEvents = pgTable(
   (t) => [
     uniqueIndex('inbound_events_account_event_id_key').on(t.channelAccountId, t.eventId),
     index('inbound_events_created_idx').on(t.createdAt),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------
+// Knowledge: a namespace's help-center documents, split into chunks for retrieval.
+// ---------------------------------------------------------------------------------------
+
+export const DOCUMENT_CONTENT_TYPES = ['text/markdown', 'text/plain'] as const;
+export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/** One knowledge document (markdown or plain text) as it was added. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    title: text('title').notNull(),
+    contentType: text('content_type').$type<DocumentContentType>().notNull(),
+    content: text('content').notNull(),
+    /** Where it came from (a URL, a file name), for people; never interpreted. */
+    source: text('source'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('documents_namespace_created_idx').on(t.namespace, t.createdAt)],
+);
+
+/**
+ * A retrievable piece of a document. `heading` is its heading path ("Shipping > International");
+ * `tsv` is maintained by PostgreSQL from heading and text; `embedding` is filled only when an
+ * embedding function was configured when the document was added.
+ */
+export const documentChunks = pgTable(
+  'document_chunks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    namespace: text('namespace').notNull(),
+    position: integer('position').notNull(),
+    heading: text('heading'),
+    text: text('text').notNull(),
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(sql`to_tsvector('english', coalesce(heading, '') || ' ' || text)`),
+    embedding: real('embedding').array(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('document_chunks_document_position_key').on(t.documentId, t.position),
+    index('document_chunks_namespace_idx').on(t.namespace),
+    index('document_chunks_tsv_idx').using('gin', t.tsv),
   ],
 );

@@ -1,0 +1,133 @@
+/**
+ * /api/v1/namespaces/:ns/documents: a namespace's knowledge.
+ *
+ * POST takes a document as JSON `{ title, content, contentType, source? }`, or raw with
+ * `Content-Type: text/markdown` or `text/plain` (title from `?title=` or the first markdown
+ * heading, source from `?source=`); anything else is 415. It answers 201 `{ id, title, chunks }`.
+ * GET / lists the documents, GET /:id returns one with its chunks, DELETE /:id removes it
+ * and its chunks (204). An unknown namespace is 404; an invalid document is 400 with every
+ * problem listed.
+ */
+import express, { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Database } from '../../db';
+import { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from '../../db/schema';
+import { firstHeading } from '../../knowledge/chunk';
+import { addDocument, deleteDocument, EmbeddingError, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
+import { HttpError, notFound } from '../errors';
+import { namespaceName, requireNamespace } from './namespaces';
+
+export const DOCUMENT_BODY_LIMIT = '1mb';
+const RAW_TYPES = ['text/markdown', 'text/plain'];
+
+const text = (required: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? required : 'must be a string') });
+const nonBlank = (max: number, required = 'is required') =>
+  text(required).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const DocumentBody = z.strictObject({
+  title: nonBlank(300, 'is required (for a raw body: ?title=, or a first markdown heading)'),
+  content: text('is required')
+    .max(1_048_576)
+    .refine((s) => s.trim() !== '', 'must not be empty'),
+  contentType: z.enum(DOCUMENT_CONTENT_TYPES).default('text/markdown'),
+  source: nonBlank(2000).optional(),
+});
+
+interface Problem {
+  path: string;
+  message: string;
+}
+
+export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}): Router {
+  const router = Router({ mergeParams: true });
+  router.use(express.text({ type: RAW_TYPES, limit: DOCUMENT_BODY_LIMIT }));
+  // Usually parsed already by the API's own express.json; body-parser skips a parsed body.
+  router.use(express.json({ limit: DOCUMENT_BODY_LIMIT }));
+
+  router.get('/', async (req, res) => {
+    const namespace = await namespaceOf(db, req);
+    res.json({ data: await listDocuments(db, namespace) });
+  });
+
+  router.post('/', async (req, res) => {
+    const namespace = await namespaceOf(db, req);
+    const parsed = DocumentBody.safeParse(candidateDocument(req));
+    if (!parsed.success) {
+      const problems: Problem[] = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+      const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+      res.status(400).json({ error: { code: 'invalid_document', message: `${problems.length} problem(s): ${summary}`, problems } });
+      return;
+    }
+    let added;
+    try {
+      added = await addDocument(db, { namespace, ...parsed.data }, options.embed);
+    } catch (err) {
+      if (err instanceof EmbeddingError) throw new HttpError(502, 'embedding_failed', `${err.message}; the document was not stored`);
+      throw err;
+    }
+    res
+      .status(201)
+      .location(`${req.baseUrl}/${added.id}`)
+      .json({ id: added.id, title: added.title, chunks: added.chunks });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const namespace = await namespaceOf(db, req);
+    const document = await getDocument(db, namespace, String(req.params.id));
+    if (!document) throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
+    res.json(document);
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const namespace = await namespaceOf(db, req);
+    if (!(await deleteDocument(db, namespace, String(req.params.id)))) {
+      throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** The `:ns` of the mount path, checked to exist. */
+async function namespaceOf(db: Database, req: Request): Promise<string> {
+  const name = namespaceName(String((req.params as Record<string, string | undefined>).ns ?? ''));
+  await requireNamespace(db, name);
+  return name;
+}
+
+/** What the request says the document is, before validation; 415 for a body type we do not take. */
+function candidateDocument(req: Request): Record<string, unknown> {
+  if (req.is(RAW_TYPES)) {
+    const contentType = req.is('text/markdown') ? 'text/markdown' : 'text/plain';
+    const content = typeof req.body === 'string' ? req.body : '';
+    return {
+      title: queryText(req, 'title') ?? (contentType === 'text/markdown' ? firstHeading(content) : undefined),
+      content,
+      contentType: contentType satisfies DocumentContentType,
+      source: queryText(req, 'source'),
+    };
+  }
+  if (req.is('application/json')) {
+    const body: unknown = req.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new HttpError(400, 'invalid_document', 'the document must be a JSON object { title, content, contentType }');
+    }
+    const fields = body as Record<string, unknown>;
+    if (fields.title === undefined && typeof fields.content === 'string' && (fields.contentType ?? 'text/markdown') === 'text/markdown') {
+      return { ...fields, title: firstHeading(fields.content) };
+    }
+    return fields;
+  }
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `send the document as application/json, text/markdown or text/plain${req.get('content-type') ? `, not ${req.get('content-type')}` : ''}`,
+  );
+}
+
+function queryText(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
