@@ -1,0 +1,200 @@
+/**
+ * The confidence gate: may this drafted reply go to the customer on its own, wait for a
+ * person to approve it, or go to a human instead? Pure and deterministic: same input, same
+ * decision. Every rule below is checked; each one that fires adds a reason and an action,
+ * and the strongest action wins (escalate > approve > auto).
+ *
+ *  1. Injection — the message matches the prompt-injection patterns (./injection) or the
+ *     model's own assessment says injection → escalate. The draft must never be sent: it was
+ *     written under the attacker's instructions. The caller replaces it; the decision says so
+ *     in `injection` and in the reason.
+ *     The same when the draft repeats the system prompt (8 words in a row, folded): a reply that
+ *     leaks the instructions is never sent, whatever the message looked like.
+ *  2. Escalation keyword — one of `escalation.keywords` occurs in the message as whole words,
+ *     case-insensitive, accents folded ("Représentant" matches "representant") → escalate.
+ *  3. Escalation intent — the intent is one of `escalation.intents` (default human_request)
+ *     → escalate. The intent is the model's (`modelAssessment.intent`) when it names one of
+ *     `intents`, else the keyword classifier's (./intent).
+ *  4. Generation failed — the model call was rejected and the draft is a fallback → escalate.
+ *  5. Low confidence — confidence (below) under `escalation.minConfidence` → escalate.
+ *     A reply that says the answer is not in the knowledge base (`notFound`) has its
+ *     confidence capped at 0.2, so with the default minimum it goes to a human.
+ *  6. Asked again — `unresolvedAttempts` ≥ 2: the customer asked again twice → escalate.
+ *  7. Trust matrix — `trustMatrix[intent]` (default auto): auto → deliver,
+ *     approve → await_approval, escalate → await_human. Always listed.
+ *
+ * Confidence, kept in 0..1 and rounded to 3 decimals:
+ *   d = draftConfidence, clamped to 0..1
+ *   r = retrieval.topScore clamped to 0..1, or 0 when nothing was retrieved
+ *       (topScore is expected on a 0..1 scale, 1 = a perfect match)
+ *   base = d                      for greetings and small talk (intent greeting), and for a message
+ *                                 with no text (a file without a caption, a type we cannot read):
+ *                                 they need no knowledge
+ *        = d × (0.3 + 0.7 × r)    otherwise: without passages at most 0.3, below the default minimum 0.35
+ *   with a model assessment m:  base × (0.6 + 0.4 × m.confidence)  — the model can only lower it
+ *   notFound:                   min(…, 0.2)
+ */
+import { DEFAULT_ESCALATION_KEYWORDS, DEFAULT_INTENTS } from '../namespaces/config';
+import { detectInjection } from './injection';
+import { classifyIntent } from './intent';
+import { containsPhrase, foldWords, repeatsText } from './normalize';
+
+export type GateAction = 'auto' | 'approve' | 'escalate';
+export type GateRoute = 'deliver' | 'await_approval' | 'await_human';
+
+export interface GateConfig {
+  intents: string[];
+  escalation: { keywords: string[]; intents: string[]; minConfidence: number };
+  trustMatrix: Record<string, GateAction>;
+}
+
+export interface GateInput {
+  /** The customer's message. */
+  text: string;
+  /** The drafted reply. */
+  draft: string;
+  /** The model's / offline adapter's own 0..1. */
+  draftConfidence: number;
+  /** `topScore` null when nothing was retrieved. */
+  retrieval: { topScore: number | null; passages: number };
+  modelAssessment?: { intent: string; injection: boolean; confidence: number; reason?: string };
+  /** Earlier assistant replies in this conversation the customer did not accept — computed by the caller. */
+  unresolvedAttempts: number;
+  /** The model call was rejected (fallback path). */
+  generationFailed?: boolean;
+  /** The reply says the answer is not in the knowledge base. */
+  notFound?: boolean;
+  /** The instructions the draft was written under: a draft that repeats them is a leak. */
+  systemPrompt?: string;
+}
+
+export interface GateDecision {
+  route: GateRoute;
+  action: GateAction;
+  intent: string;
+  confidence: number;
+  injection: { detected: boolean; matches: string[]; byModel: boolean };
+  /** The draft repeats the system prompt: it must not be sent. */
+  leak: boolean;
+  /** Every rule that fired, in plain words, in rule order. */
+  reasons: string[];
+}
+
+export const DEFAULT_MIN_CONFIDENCE = 0.35;
+/** The confidence a "not in the knowledge base" reply can have at most. */
+export const NOT_FOUND_CONFIDENCE_CAP = 0.2;
+/** From this many unaccepted earlier replies on, a human takes over. */
+export const MAX_UNRESOLVED_ATTEMPTS = 2;
+/** Intents that need no knowledge, so no passages is no penalty. */
+export const SMALL_TALK_INTENTS: readonly string[] = ['greeting'];
+
+export const DEFAULT_GATE_CONFIG: GateConfig = {
+  intents: [...DEFAULT_INTENTS],
+  escalation: { keywords: [...DEFAULT_ESCALATION_KEYWORDS], intents: ['human_request'], minConfidence: DEFAULT_MIN_CONFIDENCE },
+  trustMatrix: {},
+};
+
+export const ROUTE_FOR: Readonly<Record<GateAction, GateRoute>> = {
+  auto: 'deliver',
+  approve: 'await_approval',
+  escalate: 'await_human',
+};
+
+const STRENGTH: Readonly<Record<GateAction, number>> = { auto: 0, approve: 1, escalate: 2 };
+
+const clamp01 = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
+const round = (n: number) => Math.round(n * 1000) / 1000;
+const quoted = (items: string[]) => items.map((i) => `"${i}"`).join(', ');
+
+/** Missing pieces (a config read from JSON) take the namespace defaults. */
+function withDefaults(config: Partial<GateConfig> | undefined): GateConfig {
+  const escalation: Partial<GateConfig['escalation']> = config?.escalation ?? {};
+  return {
+    intents: config?.intents?.length ? config.intents : DEFAULT_GATE_CONFIG.intents,
+    escalation: {
+      keywords: escalation.keywords ?? DEFAULT_GATE_CONFIG.escalation.keywords,
+      intents: escalation.intents ?? DEFAULT_GATE_CONFIG.escalation.intents,
+      minConfidence: escalation.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+    },
+    trustMatrix: config?.trustMatrix ?? {},
+  };
+}
+
+/** The confidence formula at the top of this file. */
+export function gateConfidence(input: GateInput, intent: string): number {
+  const d = clamp01(input.draftConfidence);
+  const retrieved = input.retrieval.passages > 0 && input.retrieval.topScore !== null;
+  const r = retrieved ? clamp01(input.retrieval.topScore) : 0;
+  const needsNoKnowledge = SMALL_TALK_INTENTS.includes(intent) || input.text.trim() === '';
+  let c = needsNoKnowledge ? d : d * (0.3 + 0.7 * r);
+  if (input.modelAssessment) c *= 0.6 + 0.4 * clamp01(input.modelAssessment.confidence);
+  if (input.notFound) c = Math.min(c, NOT_FOUND_CONFIDENCE_CAP);
+  return round(c);
+}
+
+export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
+  const config = withDefaults(gateConfig);
+  const fired: Array<{ action: GateAction; reason: string }> = [];
+  const fire = (action: GateAction, reason: string) => fired.push({ action, reason });
+
+  // 1. Injection.
+  const patterns = detectInjection(input.text);
+  const byModel = input.modelAssessment?.injection === true;
+  if (patterns.detected) {
+    fire('escalate', `prompt injection in the message (${patterns.matches.slice(0, 3).join('; ')}): the draft must not be sent`);
+  }
+  if (byModel) {
+    const why = input.modelAssessment?.reason?.trim();
+    fire('escalate', `the model flagged a prompt injection${why ? ` (${why})` : ''}: the draft must not be sent`);
+  }
+
+  const leak = input.systemPrompt !== undefined && repeatsText(input.draft, input.systemPrompt);
+  if (leak) fire('escalate', 'the draft repeats the system prompt: the draft must not be sent');
+
+  // 2. Escalation keywords.
+  const folded = foldWords(input.text);
+  const keywords = config.escalation.keywords.filter((k) => containsPhrase(folded, k));
+  if (keywords.length > 0) {
+    fire('escalate', `escalation keyword${keywords.length > 1 ? 's' : ''} ${quoted(keywords)} in the message`);
+  }
+
+  // 3. Intent.
+  const modelIntent = input.modelAssessment?.intent;
+  const intent =
+    modelIntent !== undefined && config.intents.includes(modelIntent)
+      ? modelIntent
+      : classifyIntent(input.text, config.intents).intent;
+  if (config.escalation.intents.includes(intent)) fire('escalate', `intent ${intent} is configured to escalate`);
+
+  // 4. Generation failed.
+  if (input.generationFailed) fire('escalate', 'the model call failed: the fallback draft needs a human');
+
+  // 5. Confidence.
+  const confidence = gateConfidence(input, intent);
+  if (input.notFound) {
+    fire('auto', `the reply says the answer is not in the knowledge base: confidence capped at ${NOT_FOUND_CONFIDENCE_CAP}`);
+  }
+  const min = config.escalation.minConfidence;
+  if (confidence < min) fire('escalate', `confidence ${confidence} is below the minimum ${min}`);
+
+  // 6. Asked again.
+  const attempts = Math.max(0, Math.floor(input.unresolvedAttempts || 0));
+  if (attempts >= MAX_UNRESOLVED_ATTEMPTS) {
+    fire('escalate', `the customer asked again ${attempts === 2 ? 'twice' : `${attempts} times`}`);
+  }
+
+  // 7. Trust matrix.
+  const trust = config.trustMatrix[intent];
+  fire(trust ?? 'auto', `intent ${intent}: trust matrix says ${trust ?? 'auto (default)'}`);
+
+  const action = fired.reduce<GateAction>((best, f) => (STRENGTH[f.action] > STRENGTH[best] ? f.action : best), 'auto');
+  return {
+    route: ROUTE_FOR[action],
+    action,
+    intent,
+    confidence,
+    injection: { detected: patterns.detected || byModel, matches: patterns.matches, byModel },
+    leak,
+    reasons: fired.map((f) => f.reason),
+  };
+}
