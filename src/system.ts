@@ -15,7 +15,7 @@ import { bootstrap } from './bootstrap';
 import { createChannels, createSenders, type ChannelSenders } from './channels';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
-import { createLlmRegistry } from './llm';
+import { createEmbedderFromConfig, createLlmRegistry } from './llm';
 import type { Logger } from './logger';
 import { temporalSettings, type TemporalSettings } from './temporal/connection';
 import { createAgentWorker } from './temporal/worker';
@@ -88,7 +88,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
-      deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }), channels: createChannels(config, options.senders ?? createSenders(config)) },
+      deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
+        embed: createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 }), channels: createChannels(config, options.senders ?? createSenders(config)) },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));

@@ -6,8 +6,13 @@
  * Temporal, after the server's Retry-After when it sent one.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { LlmRejectedError, LlmRetryableError, type LlmRegistry } from '../llm';
-import type { AdapterKind, GenerateRequest, GenerateResult } from '../llm/types';
+import type { Database } from '../db';
+import { searchQuestion } from '../knowledge/search';
+import { LlmRejectedError, LlmRetryableError, type Embedder, type LlmRegistry } from '../llm';
+import type { AdapterKind, GenerateRequest, GenerateResult, Passage } from '../llm/types';
+
+/** How many passages the model sees. */
+export const PASSAGES = 5;
 
 export interface Drafted {
   adapter: AdapterKind;
@@ -39,6 +44,16 @@ export async function draftReply(llm: LlmRegistry, input: { adapter: AdapterKind
     if (err instanceof LlmRejectedError && adapter.kind !== 'offline') {
       return { adapter: 'offline', result: await offline().generate(input.request), fallback: err.message };
     }
+    throw asRetryable(err);
+  }
+}
+
+/** The namespace's knowledge for a question (each line of a burst too): full text, fused with embeddings when configured. */
+export async function retrieve(deps: { db: Database; embed?: Embedder }, namespace: string, query: string): Promise<Passage[]> {
+  if (query.trim() === '') return [];
+  try {
+    return await searchQuestion(deps.db, { namespace, query, limit: PASSAGES, embed: deps.embed });
+  } catch (err) {
     throw asRetryable(err);
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Channels } from '../channels';
 import type { Database } from '../db';
-import type { LlmRegistry } from '../llm';
+import type { Embedder, LlmRegistry } from '../llm';
 import { createDeliverActivities } from './deliver';
 import { createPipelineActivities } from './pipeline';
 import { createStatusActivities } from './task-status';
@@ -13,6 +13,7 @@ export interface ActivityDeps {
   db: Database;
   llm: LlmRegistry;
   channels: Channels;
+  embed?: Embedder;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -2,16 +2,18 @@
  * The thinking steps of the pipeline: inject_profile, rag_search, generate, confidence_check.
  * Each is recorded as a tool call per attempt and returns a small, serializable result.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Channels } from '../channels';
 import type { Database } from '../db';
 import { agentTasks } from '../db/schema';
-import type { LlmRegistry } from '../llm';
+import type { Embedder, LlmRegistry } from '../llm';
+import { TaskNotFoundError } from '../errors';
 import { acknowledgeInbound } from './acknowledge';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
-import { draftReply } from './drafting';
+import { draftReply, retrieve } from './drafting';
+import { decideDraft } from './gating';
 import { recordStep } from './tool-calls';
-import { loadTaskContext, recentMessages } from './task-context';
+import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 
 /** How many earlier messages of the conversation the prompt sees in full. */
@@ -23,9 +25,34 @@ export interface PipelineDeps {
   db: Database;
   llm: LlmRegistry;
   channels: Channels;
+  /** Embeds texts for retrieval when an embedding model is configured. */
+  embed?: Embedder;
 }
 
-export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
+export function createPipelineActivities({ db, llm, channels, embed }: PipelineDeps) {
+  /** The customer's words this task answers: a burst since our last reply, joined (as inject_profile did). */
+  async function questionOf(ctx: TaskContext): Promise<string> {
+    const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW);
+    const { unanswered } = splitHistory(earlier);
+    return [...unanswered, ctx.message.text ?? ''].filter((t) => t.trim() !== '').join('\n');
+  }
+
+  /** Earlier tasks in a row in this conversation whose answer did not resolve the question. */
+  async function unresolvedAttempts(ctx: TaskContext): Promise<number> {
+    const earlier = await db
+      .select({ result: agentTasks.result })
+      .from(agentTasks)
+      .where(and(eq(agentTasks.conversationId, ctx.task.conversationId), ne(agentTasks.id, ctx.task.id), lt(agentTasks.createdAt, ctx.task.createdAt)))
+      .orderBy(desc(agentTasks.createdAt))
+      .limit(5);
+    let count = 0;
+    for (const row of earlier) {
+      if (row.result?.unresolved !== true) break;
+      count += 1;
+    }
+    return count;
+  }
+
   return {
     async inject_profile(taskId: string): Promise<ProfileContext> {
       return recordStep(db, taskId, 'inject_profile', { taskId }, async (attempt) => {
@@ -74,9 +101,19 @@ export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
 
     async rag_search(taskId: string, query: string): Promise<RagResult> {
       return recordStep(db, taskId, 'rag_search', { queryChars: query.length }, async (attempt) => {
-        // The knowledge base arrives with the pipeline issue; until then nothing is retrieved.
-        const value: RagResult = { attempt, detail: 'no knowledge base yet: 0 passages', passages: [] };
-        return { value, summary: { passages: 0 } };
+        const [task] = await db.select({ namespace: agentTasks.namespace }).from(agentTasks).where(eq(agentTasks.id, taskId));
+        if (!task) throw new TaskNotFoundError(`agent task ${taskId} does not exist`);
+        const passages = await retrieve({ db, embed }, task.namespace, query);
+        const top = passages[0]?.score;
+        const value: RagResult = {
+          attempt,
+          detail: passages.length ? `${passages.length} passage(s), best "${passages[0]!.title}" (${top!.toFixed(3)})` : 'nothing relevant found',
+          passages,
+        };
+        return {
+          value,
+          summary: { passages: passages.length, topScore: top ?? null, documents: [...new Set(passages.map((p) => p.documentId))] },
+        };
       });
     },
 
@@ -119,18 +156,60 @@ export function createPipelineActivities({ db, llm, channels }: PipelineDeps) {
       });
     },
 
-    async confidence_check(taskId: string, draft: DraftResult): Promise<GateResult> {
+    async confidence_check(taskId: string, draft: DraftResult, rag?: RagResult): Promise<GateResult> {
       return recordStep(db, taskId, 'confidence_check', { confidence: draft.confidence }, async (attempt) => {
-        // First version: every draft passes. Injection routing, escalation rules, intents and
-        // the trust matrix arrive with the pipeline issue.
+        const ctx = await loadTaskContext(db, taskId);
+        const passages = rag?.passages ?? [];
+        const decision = await decideDraft(llm, {
+          config: ctx.config,
+          adapter: draft.fallback ? 'offline' : ctx.config.agentRunner.activeAdapter,
+          model: ctx.config.agentRunner.model,
+          text: await questionOf(ctx),
+          draft: draft.draft,
+          draftConfidence: draft.confidence,
+          passages,
+          fallback: draft.fallback,
+          unresolvedAttempts: await unresolvedAttempts(ctx),
+          systemPrompt: ctx.config.systemPrompt,
+        });
+        const withheld = decision.injection.detected || decision.leak;
+        // Kept on the task: the next task in the conversation counts unresolved attempts from it.
+        const unresolved = decision.notFound || decision.confidence < ctx.config.escalation.minConfidence;
+        await db
+          .update(agentTasks)
+          .set({
+            result: sql`coalesce(${agentTasks.result}, '{}'::jsonb) || ${JSON.stringify({
+              gate: { route: decision.route, intent: decision.intent, confidence: decision.confidence, reasons: decision.reasons },
+              unresolved,
+            })}::jsonb`,
+            // An injection attempt's or a leaking draft is never kept where it could be sent.
+            ...(withheld ? { draft: null } : {}),
+            updatedAt: sql`now()`,
+          })
+          .where(eq(agentTasks.id, taskId));
         const value: GateResult = {
           attempt,
-          detail: 'passed: deliver',
-          route: 'deliver',
-          confidence: draft.confidence,
-          reasons: ['no gate rules configured'],
+          detail: `${decision.route}: ${decision.reasons.join('; ')}`,
+          route: decision.route,
+          confidence: decision.confidence,
+          reasons: decision.reasons,
+          intent: decision.intent,
+          injection: decision.injection.detected,
+          leak: decision.leak,
         };
-        return { value, summary: { route: value.route, reasons: value.reasons } };
+        return {
+          value,
+          summary: {
+            route: decision.route,
+            action: decision.action,
+            intent: decision.intent,
+            confidence: decision.confidence,
+            injection: decision.injection,
+            leak: decision.leak,
+            notFound: decision.notFound,
+            reasons: decision.reasons,
+          },
+        };
       });
     },
   };

@@ -42,6 +42,11 @@ export interface GateResult extends StepResult {
   route: Route;
   confidence: number;
   reasons: string[];
+  intent?: string;
+  /** A prompt-injection attempt: the draft must never be sent. */
+  injection?: boolean;
+  /** The draft repeats the system prompt: it must never be sent. */
+  leak?: boolean;
 }
 
 export interface DeliverResult extends StepResult {

@@ -9,10 +9,11 @@ import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
 import { documentRoutes } from './routes/documents';
 import { namespaceRoutes } from './routes/namespaces';
+import { ragRoutes } from './routes/rag';
 import { healthRoutes } from './routes/health';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
-import { createEmbedderFromConfig } from '../llm';
+import { createEmbedderFromConfig, createLlmRegistry } from '../llm';
 import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
 import { slackWebhook } from './webhooks/slack';
 import { telegramWebhook } from './webhooks/telegram';
@@ -55,9 +56,11 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
+  const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces', namespaceRoutes(database.db));
+  api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

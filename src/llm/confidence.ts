@@ -12,7 +12,7 @@
  * "Does not know" is recognised by phrases in English and a few common languages; a reply in
  * another language that admits ignorance without citing still lands at 0.4 (ungrounded).
  */
-import { GREETING } from './offline';
+import { smallTalkReply } from './offline';
 import type { InboundContent } from './types';
 
 export const CONFIDENCE = {
@@ -52,9 +52,9 @@ export function saysItDoesNotKnow(text: string): boolean {
   return DOES_NOT_KNOW_RE.test(text.replace(/[\u2018\u2019]/g, "'"));
 }
 
-/** A message with nothing to look up: a greeting, or a conversation opened without text. */
+/** A message with nothing to look up: a greeting, thanks, goodbye, or a conversation opened without text. */
 export function isSmallTalk(message: InboundContent): boolean {
-  return message.kind === 'request_welcome' || GREETING.test(message.text);
+  return message.kind === 'request_welcome' || smallTalkReply(message.text) !== undefined;
 }
 
 export function estimateConfidence(reply: { text: string; citations: number[]; message: InboundContent }): number {

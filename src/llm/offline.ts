@@ -4,7 +4,26 @@
  */
 import type { GenerateRequest, GenerateResult, LlmAdapter } from './types';
 
-export const GREETING = /^\s*(hi|hello|hey|hola|good (morning|afternoon|evening))\b[\s!.,]*$/i;
+const END_OF_SMALL_TALK = String.raw`(?:\s+(?:again|there|team|everyone|all|so much|a lot|very much))?[\s!?.,:)]*$`;
+/** A message that is only a greeting: "hi", "hello again", "good morning!". */
+export const GREETING = new RegExp(String.raw`^\s*(?:hi|hello|hey|hiya|hola|hallo|bonjour|good (?:morning|afternoon|evening))\b` + END_OF_SMALL_TALK, 'i');
+/** Small talk that needs no knowledge, each with its reply; greetings first. */
+const SMALL_TALK: { pattern: RegExp; reply: string }[] = [
+  { pattern: GREETING, reply: 'Hello! How can I help you today?' },
+  { pattern: new RegExp(String.raw`^\s*(?:thanks|thank you|thx|ty|cheers|many thanks|great,? thanks|ok,? thanks)\b` + END_OF_SMALL_TALK, 'i'), reply: "You're welcome! Is there anything else I can help with?" },
+  { pattern: new RegExp(String.raw`^\s*(?:bye|goodbye|see you|have a (?:nice|good) day)\b` + END_OF_SMALL_TALK, 'i'), reply: 'Goodbye, and have a nice day!' },
+  { pattern: new RegExp(String.raw`^\s*(?:ok|okay|great|perfect|cool|got it|alright|understood)\b` + END_OF_SMALL_TALK, 'i'), reply: 'Glad that helps. Anything else I can do for you?' },
+];
+
+/**
+ * The reply to a message that is only small talk, or undefined when it asks for something.
+ * A burst of lines ("hello" / "hello?") is small talk when every line is; the last one is answered.
+ */
+export function smallTalkReply(text: string): string | undefined {
+  const lines = text.split(/\n+/).filter((line) => line.trim() !== '');
+  const replies = lines.map((line) => SMALL_TALK.find((s) => s.pattern.test(line))?.reply);
+  return replies.length > 0 && replies.every((r) => r !== undefined) ? replies.at(-1) : undefined;
+}
 const STOPWORDS = new Set(
   'a an and are as at be but by can do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your'.split(' '),
 );
@@ -13,7 +32,7 @@ export const NOT_FOUND_REPLY =
   "Thanks for your message. I couldn't find an answer to that in our help articles, so I can't say for sure.";
 export const UNREADABLE_REPLY =
   "Thanks for your message. I can't read this kind of message yet; could you send it as text?";
-export const GREETING_REPLY = 'Hello! How can I help you today?';
+export const GREETING_REPLY = SMALL_TALK[0]!.reply;
 
 /** A message with nothing to read: a file without a caption, a type we cannot read yet. */
 export function emptyMessageReply(message: GenerateRequest['message']): string {
@@ -46,7 +65,8 @@ export function createOfflineAdapter(): LlmAdapter {
       });
 
       if (question.trim() === '') return done(emptyMessageReply(request.message), 1);
-      if (GREETING.test(question)) return done(GREETING_REPLY, 1);
+      const smallTalk = smallTalkReply(question);
+      if (smallTalk) return done(smallTalk, 1);
 
       const asked = new Set(words(question));
       const scored = request.passages.flatMap((passage, index) =>

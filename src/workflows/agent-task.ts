@@ -107,7 +107,7 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     const profile = await step('inject_profile', () => steps.inject_profile(input.taskId));
     const rag = await step('rag_search', () => steps.rag_search(input.taskId, profile.message.text));
     const draft = await step('generate', () => model.generate(input.taskId, profile, rag));
-    const gate = await step('confidence_check', () => steps.confidence_check(input.taskId, draft));
+    const gate = await step('confidence_check', () => steps.confidence_check(input.taskId, draft, rag));
     progress.route = gate.route;
     if (gate.route !== 'deliver') {
       throw ApplicationFailure.nonRetryable(`route ${gate.route} is not available yet`, 'RouteNotAvailable');

@@ -69,4 +69,13 @@ describe('the offline adapter', () => {
     expect(await ask('Hello!')).toMatchObject({ text: GREETING_REPLY, confidence: 1 });
     expect(offline.assess).toBeUndefined();
   });
+
+  it('when the message is only small talk, then it answers it without looking anything up', async () => {
+    expect(await ask('hello again!')).toMatchObject({ text: GREETING_REPLY, confidence: 1 });
+    expect(await ask('Thank you so much')).toMatchObject({ text: expect.stringMatching(/^You're welcome/), confidence: 1 });
+    expect(await ask('bye')).toMatchObject({ text: expect.stringMatching(/^Goodbye/), confidence: 1 });
+    expect(await ask('hello\nhello?\nthanks')).toMatchObject({ text: expect.stringMatching(/^You're welcome/), confidence: 1 });
+    // A greeting that asks for something is not small talk.
+    expect(await ask('hi, how long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [0] });
+  });
 });

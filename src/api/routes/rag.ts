@@ -1,0 +1,73 @@
+/**
+ * POST /api/v1/rag/draft — `{ namespace, text, channel? }` → the draft the assistant would
+ * send, the passages it was drafted from and what the gate would decide. Nothing is stored
+ * and nothing is sent: for trying a namespace's prompt and knowledge before going live.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import { draftReply, retrieve } from '../../activities/drafting';
+import { decideDraft } from '../../activities/gating';
+import { buildSystemPrompt } from '../../activities/profile';
+import { CHANNELS } from '../../channels/types';
+import type { Database } from '../../db';
+import type { Embedder, LlmRegistry } from '../../llm';
+import { parseNamespaceConfig } from '../../namespaces/config';
+import { badRequest } from '../errors';
+import { requireNamespace } from './namespaces';
+
+const DraftRequest = z.strictObject({
+  namespace: z.string().min(1).max(63),
+  text: z.string().trim().min(1, 'must not be empty').max(4000),
+  channel: z.enum(CHANNELS).default('whatsapp'),
+});
+
+export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedder }): Router {
+  const router = Router();
+
+  router.post('/draft', async (req, res) => {
+    const parsed = DraftRequest.safeParse(req.body);
+    if (!parsed.success) {
+      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'invalid_request');
+    }
+    const { namespace, text, channel } = parsed.data;
+    const row = await requireNamespace(deps.db, namespace);
+    const config = parseNamespaceConfig(row.config);
+    if (!config.success) throw badRequest(`namespace ${namespace} has an invalid config; PUT a corrected one`, 'invalid_config');
+    const passages = await retrieve(deps, namespace, text);
+    const message = { kind: 'text', text, attachments: [] };
+    const { adapter, result, fallback } = await draftReply(deps.llm, {
+      adapter: config.data.agentRunner.activeAdapter,
+      request: {
+        systemPrompt: buildSystemPrompt({ config: config.data, channel, contact: {} }),
+        history: [],
+        message,
+        passages,
+        model: config.data.agentRunner.model,
+      },
+    });
+    const gate = await decideDraft(deps.llm, {
+      config: config.data,
+      adapter,
+      model: config.data.agentRunner.model,
+      text,
+      draft: result.text,
+      draftConfidence: result.confidence,
+      passages,
+      fallback,
+      unresolvedAttempts: 0,
+      systemPrompt: config.data.systemPrompt,
+    });
+    res.json({
+      draft: result.text,
+      adapter,
+      model: result.model,
+      usage: result.usage,
+      ...(fallback ? { fallback } : {}),
+      citations: result.citations,
+      passages,
+      gate,
+    });
+  });
+
+  return router;
+}
