@@ -4,6 +4,11 @@
  * offline adapter, real HTTP both ways. Runs on embedded PGlite and, when reachable, on
  * PostgreSQL, in one run. Writes bench/results/spine-latency.json.
  *
+ * The messages are real questions: the evaluation's knowledge base (eval/knowledge-base, 39
+ * documents) is loaded into the namespace, and the customer asks, in turn, the answerable
+ * evaluation questions the gate delivers (chosen through POST /api/v1/rag/draft), so every
+ * step does its real work: retrieval over 188 chunks, an extractive draft, the gate.
+ *
  *   npm run bench                 # 200 messages per database
  *   BENCH_MESSAGES=50 npm run bench
  */
@@ -19,6 +24,7 @@ import { installRuntime, startSystem } from '../src/system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
 import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -29,6 +35,8 @@ const round = (n: number) => Math.round(n * 10) / 10;
 interface Run {
   database: string;
   messages: number;
+  /** Distinct questions asked in turn. */
+  questions: number;
   ackP50Ms: number;
   ackP99Ms: number;
   e2eP50Ms: number;
@@ -51,6 +59,25 @@ async function stepP50s(database: DatabaseHandle, phoneNumberId: string): Promis
   return Object.fromEntries(list.map((r) => [r.name, round(Number(r.p50))]));
 }
 
+/** Loads the evaluation knowledge into `default`; the answerable questions the gate would deliver. */
+async function deliverableQuestions(url: string, database: DatabaseHandle): Promise<string[]> {
+  await loadKnowledgeBase(database.db, 'default', path.join(REPO_ROOT, 'eval/knowledge-base'));
+  const answerable = loadQuestions(path.join(REPO_ROOT, 'eval/questions.json')).filter((q) => q.expected.length > 0);
+  const deliverable: string[] = [];
+  for (const { question } of answerable) {
+    const res = await fetch(`${url}/api/v1/rag/draft`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      body: JSON.stringify({ namespace: 'default', text: question }),
+    });
+    if (!res.ok) throw new Error(`rag/draft answered ${res.status}: ${await res.text()}`);
+    const { gate } = (await res.json()) as { gate: { route: string } };
+    if (gate.route === 'deliver') deliverable.push(question);
+  }
+  if (deliverable.length === 0) throw new Error('no evaluation question would be delivered');
+  return deliverable;
+}
+
 async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
   const graph = await startFakeGraph();
   const env = {
@@ -68,9 +95,12 @@ async function measure(label: string, address: string, database: DatabaseHandle)
   const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
   const acks: number[] = [];
   const e2e: number[] = [];
+  let questions: string[] = [];
   try {
+    questions = await deliverableQuestions(system.url!, database);
     for (let i = -10; i < MESSAGES; i += 1) {
-      const body = textMessageWebhook({ phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, id: wamid(), text: 'hello' });
+      const text = questions[(i + 10) % questions.length]!;
+      const body = textMessageWebhook({ phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, id: wamid(), text });
       const sentBefore = graph.sent().length;
       const t0 = performance.now();
       const res = await postWebhook(system.url!, body);
@@ -94,6 +124,7 @@ async function measure(label: string, address: string, database: DatabaseHandle)
   return {
     database: label,
     messages: MESSAGES,
+    questions: questions.length,
     ackP50Ms: round(percentile(acks, 50)),
     ackP99Ms: round(percentile(acks, 99)),
     e2eP50Ms: round(percentile(e2e, 50)),
@@ -140,7 +171,7 @@ async function main(): Promise<void> {
     benchmark: 'spine-latency',
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
-    method: `${MESSAGES} sequential signed WhatsApp text webhooks after 10 warm-up; ack = HTTP response time; e2e = webhook sent → reply received by the fake Graph API`,
+    method: `${MESSAGES} sequential signed WhatsApp text webhooks after 10 warm-up, each an evaluation question the gate delivers, against the 39-document evaluation knowledge base; ack = HTTP response time; e2e = webhook sent → reply received by the fake Graph API`,
     runs,
   };
   const file = path.join(REPO_ROOT, 'bench/results/spine-latency.json');
