@@ -89,7 +89,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
       deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
-        embed: createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 }), channels: createChannels(config, options.senders ?? createSenders(config)) },
+        embed: createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 }),
+        escalationTimeoutMs: config.escalationTimeoutMs,
+        channels: createChannels(config, options.senders ?? createSenders(config)) },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));

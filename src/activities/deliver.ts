@@ -13,7 +13,17 @@ import type { Channels } from '../channels';
 import type { ChannelKind, ChannelSender } from '../channels/types';
 import { ChannelSendError } from '../channels/types';
 import type { Database } from '../db';
-import { agentTasks, conversations, messages, outboundDeliveries, PLACEHOLDER_PART } from '../db/schema';
+import {
+  agentTasks,
+  conversations,
+  DELIVERY_PURPOSES,
+  escalations,
+  MAX_PARTS,
+  messages,
+  outboundDeliveries,
+  PLACEHOLDER_PART,
+  type DeliveryPurpose,
+} from '../db/schema';
 import {
   ChannelNotConfiguredError,
   DeliveryOutcomeUnknownError,
@@ -32,7 +42,8 @@ export interface DeliverDeps {
 export type Delivery = typeof outboundDeliveries.$inferSelect;
 const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
-export function createDeliverActivities({ db, channels }: DeliverDeps) {
+/** The sending machinery, shared by deliver and the hand-off activities. */
+export function createOutbound({ db, channels }: DeliverDeps) {
   /** Claims a part for this attempt; returns the row, or undefined when it was already sent. */
   async function claim(ctx: TaskContext, part: number, text: string, attempt: number): Promise<Delivery | undefined> {
     const [inserted] = await db
@@ -114,7 +125,7 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
         token,
         to: delivery.recipient,
         text: delivery.text,
-        replyToExternalId: delivery.part === 0 ? (ctx.message.externalId ?? undefined) : undefined,
+        replyToExternalId: delivery.part % MAX_PARTS === 0 ? (ctx.message.externalId ?? undefined) : undefined,
         deliveryId: delivery.id,
         replaceProviderMessageId,
       });
@@ -154,12 +165,17 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
       .where(eq(conversations.id, ctx.conversation.id));
   }
 
-  /** The placeholder posted when the task started (Slack), which part 0 replaces. */
-  async function placeholderId(ctx: TaskContext): Promise<string | undefined> {
-    const [placeholder] = await db
-      .select({ status: outboundDeliveries.status, providerMessageId: outboundDeliveries.providerMessageId })
+  /**
+   * The placeholder posted when the task started (Slack), which the task's first message
+   * replaces (the answer, or the hand-off notice); undefined once another part holds it.
+   */
+  async function placeholderId(ctx: TaskContext, firstPart: number): Promise<string | undefined> {
+    const rows = await db
+      .select({ part: outboundDeliveries.part, status: outboundDeliveries.status, providerMessageId: outboundDeliveries.providerMessageId })
       .from(outboundDeliveries)
-      .where(and(eq(outboundDeliveries.taskId, ctx.task.id), eq(outboundDeliveries.part, PLACEHOLDER_PART)));
+      .where(eq(outboundDeliveries.taskId, ctx.task.id));
+    if (rows.some((r) => r.part >= 0 && r.part < firstPart)) return undefined;
+    const placeholder = rows.find((r) => r.part === PLACEHOLDER_PART);
     return placeholder?.status === 'sent' ? (placeholder.providerMessageId ?? undefined) : undefined;
   }
 
@@ -182,6 +198,8 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
         and(
           eq(agentTasks.conversationId, ctx.task.conversationId),
           ne(agentTasks.id, ctx.task.id),
+          // A task that joined an open escalation answers nothing itself.
+          sql`${agentTasks.result} ->> 'joinedEscalation' is null`,
           // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
           gt(messages.createdAt, sql`(select ${messages.createdAt} from ${messages} where ${messages.id} = ${ctx.message.id})`),
         ),
@@ -191,54 +209,118 @@ export function createDeliverActivities({ db, channels }: DeliverDeps) {
     return newer?.id;
   }
 
+  /** Sends `text` as the task's message for `purpose`, each part claimed once (see the top of this file). */
+  async function sendText(ctx: TaskContext, text: string, purpose: DeliveryPurpose, attempt: number) {
+    const sender = channels.senders[ctx.task.channel as ChannelKind];
+    if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
+    const { token } = channels.secrets(ctx.account);
+    if (!token) {
+      throw new ChannelNotConfiguredError(`${ctx.task.channel} account ${ctx.account.externalId} has no access token`);
+    }
+    if (ctx.conversation.blockedAt) {
+      throw new RecipientBlockedError(
+        `conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`,
+      );
+    }
+    const base = DELIVERY_PURPOSES[purpose];
+    const parts = sender.formatText(text).slice(0, MAX_PARTS);
+    const replaces = sender.placeholderText ? await placeholderId(ctx, base) : undefined;
+    const providerMessageIds: string[] = [];
+    let skipped = 0;
+    for (const [index, partText] of parts.entries()) {
+      const delivery = await claim(ctx, base + index, partText, attempt);
+      if (!delivery) {
+        skipped += 1;
+        continue;
+      }
+      providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined));
+    }
+    return { parts: parts.length, providerMessageIds, skipped };
+  }
+
   return {
-    async deliver(taskId: string, text: string): Promise<DeliverResult> {
-      return recordStep(db, taskId, 'deliver', { chars: text.length }, async (attempt) => {
+    sendText,
+
+    /**
+     * Sends the task's answer (or, with `purpose`, a human's reply, a notice). Only an answer
+     * gives way: to a newer message's task, or to a human who holds the conversation.
+     */
+    async deliver(taskId: string, text: string, purpose: DeliveryPurpose = 'answer'): Promise<DeliverResult> {
+      return recordStep(db, taskId, 'deliver', { chars: text.length, purpose }, async (attempt) => {
         const ctx = await loadTaskContext(db, taskId);
-        const sender = channels.senders[ctx.task.channel as ChannelKind];
-        if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
-        const { token } = channels.secrets(ctx.account);
-        if (!token) {
-          throw new ChannelNotConfiguredError(`${ctx.task.channel} account ${ctx.account.externalId} has no access token`);
-        }
-        if (ctx.conversation.blockedAt) {
-          throw new RecipientBlockedError(
-            `conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`,
-          );
-        }
-        const newer = await supersededBy(ctx);
-        if (newer) {
-          const value: DeliverResult = {
-            attempt,
-            detail: `not sent: a newer message in the conversation (task ${newer}) answers with this one in context`,
-            parts: 0,
-            providerMessageIds: [],
-            supersededBy: newer,
-          };
-          return { value, summary: { supersededBy: newer } };
-        }
-        const parts = sender.formatText(text);
-        const replaces = sender.placeholderText ? await placeholderId(ctx) : undefined;
-        const providerMessageIds: string[] = [];
-        let skipped = 0;
-        for (const [part, partText] of parts.entries()) {
-          const delivery = await claim(ctx, part, partText, attempt);
-          if (!delivery) {
-            skipped += 1;
-            continue;
+        if (purpose === 'answer') {
+          const newer = await supersededBy(ctx);
+          if (newer) {
+            const value: DeliverResult = {
+              attempt,
+              detail: `not sent: a newer message in the conversation (task ${newer}) answers with this one in context`,
+              parts: 0,
+              providerMessageIds: [],
+              supersededBy: newer,
+            };
+            return { value, summary: { supersededBy: newer } };
           }
-          providerMessageIds.push(await sendPart(ctx, sender, token, delivery, part === 0 ? replaces : undefined));
+          const escalation = await openEscalationIn(db, ctx.task.conversationId, ctx.task.id);
+          if (escalation) {
+            await joinEscalation(db, taskId, escalation.id);
+            const value: DeliverResult = {
+              attempt,
+              detail: `not sent: a person holds this conversation (escalation of task ${escalation.taskId}); joined it`,
+              parts: 0,
+              providerMessageIds: [],
+              joinedEscalation: escalation.id,
+            };
+            return { value, summary: { joinedEscalation: escalation.id, escalatedTask: escalation.taskId } };
+          }
         }
+        const { parts, providerMessageIds, skipped } = await sendText(ctx, text, purpose, attempt);
         const value: DeliverResult = {
           attempt,
-          detail: `${parts.length} part(s) to ${ctx.task.channel}${skipped ? `, ${skipped} already sent` : ''}`,
-          parts: parts.length,
+          detail: `${purpose === 'answer' ? '' : `${purpose}: `}${parts} part(s) to ${ctx.task.channel}${skipped ? `, ${skipped} already sent` : ''}`,
+          parts,
           providerMessageIds,
         };
-        return { value, summary: { parts: parts.length, sent: providerMessageIds.length, skipped } };
+        return { value, summary: { purpose, parts, sent: providerMessageIds.length, skipped } };
       });
     },
   };
+}
+
+export function createDeliverActivities(deps: DeliverDeps) {
+  const { deliver } = createOutbound(deps);
+  return { deliver };
+}
+
+/** While another task's escalation is open in the conversation, the conversation is the human's. */
+export async function openEscalationIn(
+  db: Database,
+  conversationId: string,
+  exceptTaskId: string,
+): Promise<{ id: string; taskId: string } | undefined> {
+  const [open] = await db
+    .select({ id: escalations.id, taskId: escalations.taskId })
+    .from(escalations)
+    .where(
+      and(
+        eq(escalations.conversationId, conversationId),
+        eq(escalations.kind, 'escalation'),
+        eq(escalations.status, 'open'),
+        ne(escalations.taskId, exceptTaskId),
+      ),
+    )
+    .limit(1);
+  return open;
+}
+
+/** Marks a task as part of another task's open escalation: the human answers it there. */
+export async function joinEscalation(db: Database, taskId: string, escalationId: string): Promise<void> {
+  await db
+    .update(agentTasks)
+    .set({
+      result: sql`coalesce(${agentTasks.result}, '{}'::jsonb) || ${JSON.stringify({ joinedEscalation: escalationId })}::jsonb`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(agentTasks.id, taskId));
 }
 
 function describe(err: unknown): string {

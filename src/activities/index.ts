@@ -6,6 +6,7 @@ import type { Channels } from '../channels';
 import type { Database } from '../db';
 import type { Embedder, LlmRegistry } from '../llm';
 import { createDeliverActivities } from './deliver';
+import { createHandoffActivities } from './handoff';
 import { createPipelineActivities } from './pipeline';
 import { createStatusActivities } from './task-status';
 
@@ -14,13 +15,18 @@ export interface ActivityDeps {
   llm: LlmRegistry;
   channels: Channels;
   embed?: Embedder;
+  /** ESCALATION_TIMEOUT in ms (default 24 h): how long a person has when the namespace does not say. */
+  escalationTimeoutMs?: number;
 }
+
+export const DEFAULT_ESCALATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPipelineActivities(deps),
     ...createDeliverActivities(deps),
     ...createStatusActivities(deps),
+    ...createHandoffActivities({ ...deps, escalationTimeoutMs: deps.escalationTimeoutMs ?? DEFAULT_ESCALATION_TIMEOUT_MS }),
   };
 }
 

@@ -9,6 +9,7 @@ import { agentTasks } from '../db/schema';
 import type { Embedder, LlmRegistry } from '../llm';
 import { TaskNotFoundError } from '../errors';
 import { acknowledgeInbound } from './acknowledge';
+import { openEscalationIn } from './deliver';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
 import { draftReply, retrieve } from './drafting';
 import { decideDraft } from './gating';
@@ -57,8 +58,11 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
     async inject_profile(taskId: string): Promise<ProfileContext> {
       return recordStep(db, taskId, 'inject_profile', { taskId }, async (attempt) => {
         const ctx = await loadTaskContext(db, taskId);
-        // The task has started: the platform hears about it (read receipt, callback answer, placeholder).
-        const acknowledged = await acknowledgeInbound({ db, channels }, ctx, attempt);
+        const open = await openEscalationIn(db, ctx.task.conversationId, ctx.task.id);
+        const heldBy = open ? { escalationId: open.id, taskId: open.taskId } : undefined;
+        // The task has started: the platform hears about it (read receipt, callback answer,
+        // placeholder) — unless a person holds the conversation and will answer in their own time.
+        const acknowledged = heldBy ? ['held by a person: nothing acknowledged'] : await acknowledgeInbound({ db, channels }, ctx, attempt);
         const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW + SUMMARY_WINDOW);
         const older = earlier.slice(0, Math.max(0, earlier.length - HISTORY_WINDOW));
         const { turns, unanswered } = splitHistory(earlier.slice(older.length));
@@ -83,6 +87,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             text,
             attachments: ctx.message.attachments.map((a) => ({ type: a.type, mimeType: a.mimeType, filename: a.filename })),
           },
+          ...(heldBy ? { heldBy } : {}),
         };
         return {
           value,
@@ -94,6 +99,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             scoped: Boolean(ctx.config.channelScopes[ctx.task.channel as keyof typeof ctx.config.channelScopes]),
             promptChars: systemPrompt.length,
             acknowledged,
+            ...(heldBy ? { heldBy } : {}),
           },
         };
       });

@@ -26,6 +26,8 @@ export interface ProfileContext extends StepResult {
   contact: { name?: string; channel: string; locale?: string };
   history: ConversationTurn[];
   message: InboundContent;
+  /** A person holds the conversation (another task's open escalation): this message joins it. */
+  heldBy?: { escalationId: string; taskId: string };
 }
 
 export interface RagResult extends StepResult {
@@ -54,6 +56,8 @@ export interface DeliverResult extends StepResult {
   providerMessageIds: string[];
   /** Set when nothing was sent because a newer message's task answers instead. */
   supersededBy?: string;
+  /** Set when nothing was sent because a person holds the conversation: the escalation joined. */
+  joinedEscalation?: string;
 }
 
 export interface StatusChange {

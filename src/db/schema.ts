@@ -211,8 +211,18 @@ export const agentToolCalls = pgTable(
 
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
 
-/** Part number of a placeholder posted before the answer (Slack), which part 0 then replaces. */
+/** Part number of a placeholder posted before the answer (Slack), which the first message sent then replaces. */
 export const PLACEHOLDER_PART = -1;
+
+/**
+ * What a task sends, each in its own range of part numbers, so that every message is claimed
+ * once per task: the answer (0…), the hand-off notice, a human's reply, the fallback after an
+ * expired escalation, a rejection notice.
+ */
+export const DELIVERY_PURPOSES = { answer: 0, handoff: 100, human: 200, fallback: 300, notice: 400 } as const;
+export type DeliveryPurpose = keyof typeof DELIVERY_PURPOSES;
+/** Parts one message may have at most (the channel's length limit × 100 is far beyond any reply). */
+export const MAX_PARTS = 100;
 
 /**
  * One row per reply part. The row is claimed (status `sending`) before the provider is
@@ -335,4 +345,75 @@ export const documentChunks = pgTable(
     index('document_chunks_namespace_idx').on(t.namespace),
     index('document_chunks_tsv_idx').using('gin', t.tsv),
   ],
+);
+
+// ---------------------------------------------------------------------------------------
+// Humans in the loop: escalations and approvals, and every human decision.
+// ---------------------------------------------------------------------------------------
+
+export const HANDOFF_KINDS = ['escalation', 'approval'] as const;
+export type HandoffKind = (typeof HANDOFF_KINDS)[number];
+export const HANDOFF_STATUSES = ['open', 'resolved', 'expired'] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+
+/**
+ * A task handed to a person: an escalation (a human answers instead of the bot) or an
+ * approval (a human checks the bot's draft). At most one of each kind per task; while an
+ * escalation is open, its conversation belongs to the human.
+ */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => agentTasks.id),
+    kind: text('kind').$type<HandoffKind>().notNull(),
+    namespace: text('namespace').notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    status: text('status').$type<HandoffStatus>().notNull().default('open'),
+    /** Why the gate held it, in plain words. */
+    reason: text('reason').notNull(),
+    draft: text('draft'),
+    passages: jsonb('passages').$type<unknown[]>().notNull().default([]),
+    assignee: text('assignee'),
+    deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
+    /** When the assignee was told (a Slack DM); claimed before sending, so at most once. */
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    notifyError: text('notify_error'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: text('resolved_by'),
+    /** `{ action | decision, text? }` as the human sent it; for an expiry, what was sent instead. */
+    resolution: jsonb('resolution').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('escalations_task_kind_key').on(t.taskId, t.kind),
+    index('escalations_status_created_idx').on(t.status, t.createdAt),
+    index('escalations_conversation_status_idx').on(t.conversationId, t.status),
+  ],
+);
+
+/** The audit trail: every human decision on a task, applied or refused, and how it came in. */
+export const humanDecisions = pgTable(
+  'human_decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => agentTasks.id),
+    escalationId: uuid('escalation_id').references(() => escalations.id),
+    /** `resolveEscalation` or `decideApproval`. */
+    kind: text('kind').notNull(),
+    agent: text('agent').notNull(),
+    /** reply | handback | close | approve | edit | reject. */
+    action: text('action').notNull(),
+    text: text('text'),
+    outcome: text('outcome').$type<'applied' | 'refused'>().notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('human_decisions_task_idx').on(t.taskId, t.createdAt)],
 );

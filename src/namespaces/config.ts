@@ -17,8 +17,12 @@ export const DEFAULT_INTENTS = ['greeting', 'question', 'order_status', 'billing
 
 export const DEFAULT_ESCALATION_KEYWORDS = ['human', 'real person', 'agent', 'representative', 'speak to someone'];
 
+/** Sent when nobody answered an escalation in time. */
 export const DEFAULT_FALLBACK_MESSAGE =
-  'Thanks for your patience. A colleague will get back to you here as soon as possible.';
+  "Sorry, we couldn't get back to you in time. Please write to us again and a colleague will pick it up.";
+
+/** The one short notice a customer gets when their conversation goes to a person. */
+export const DEFAULT_HANDOFF_MESSAGE = "Thanks, I've passed this on to a colleague, who will reply here.";
 
 const label = z
   .string()
@@ -55,8 +59,23 @@ export const NamespaceConfigSchema = z
         timeout: durationText.optional(),
         /** Who is told: a Slack user id (U…) gets a DM; anything else is shown in the live feed. */
         assignee: nonBlank(200).optional(),
+        /** Sent to the customer once when the conversation goes to a person. */
+        handoffMessage: nonBlank(1000).default(DEFAULT_HANDOFF_MESSAGE),
       })
-      .default({ keywords: DEFAULT_ESCALATION_KEYWORDS, intents: ['human_request'], minConfidence: 0.35 }),
+      .default({
+        keywords: DEFAULT_ESCALATION_KEYWORDS,
+        intents: ['human_request'],
+        minConfidence: 0.35,
+        handoffMessage: DEFAULT_HANDOFF_MESSAGE,
+      }),
+    approval: z
+      .strictObject({
+        /** How long a draft waits for approval before it escalates; unset → the escalation timeout. */
+        timeout: durationText.optional(),
+        /** Sent to the customer when a draft is rejected; unset → nothing is sent. */
+        rejectNotice: nonBlank(1000).optional(),
+      })
+      .default({}),
     trustMatrix: z.record(label, z.enum(['auto', 'approve', 'escalate'])).default({}),
     channelScopes: z.partialRecord(z.enum(CHANNELS), z.array(nonBlank(100)).min(1).max(50)).default({}),
     /** Sent when nobody answers an escalation in time. */
