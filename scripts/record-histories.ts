@@ -4,13 +4,21 @@
  * The replay test replays them against the current workflow code: a change that is not
  * replay-safe fails it. Re-record only when a change is meant to break old histories
  * (and then version the workflow with `patched()` instead, if executions are in flight).
+ *
+ *   npm run histories:record                          # every scenario
+ *   npm run histories:record -- escalation-replied    # only these
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import type { WorkflowHandle } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
+import { namespaces } from '../src/db/schema';
+import { addDocument } from '../src/knowledge/store';
+import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
 import { createLogger } from '../src/logger';
 import { startSystem } from '../src/system';
 import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
@@ -21,6 +29,17 @@ interface Scenario {
   name: string;
   text: string;
   arrange(graph: FakeGraph): void;
+  /** What a person does while the workflow waits. */
+  act?(handle: WorkflowHandle): Promise<void>;
+}
+
+/** Waits until the workflow reports `status` (it is then waiting for a person). */
+async function untilStatus(handle: WorkflowHandle, status: string): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await handle.query(progressQuery)).status === status) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${handle.workflowId} never reached ${status}`);
 }
 
 const SCENARIOS: Scenario[] = [
@@ -31,9 +50,39 @@ const SCENARIOS: Scenario[] = [
     text: 'hello',
     arrange: (g) => g.failNext(400, { error: { message: '(#131030) Recipient not in allowed list', code: 131030 } }),
   },
+  {
+    // Escalated by keyword; an agent replies through the API (an Update).
+    name: 'escalation-replied',
+    text: 'I want to talk to a human',
+    arrange: () => undefined,
+    act: async (handle) => {
+      await untilStatus(handle, 'escalated');
+      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ action: 'reply', text: 'Hi, Sam here.', agent: 'sam' }] });
+    },
+  },
+  {
+    // Nobody answers: the timer fires and the fallback message goes out.
+    name: 'escalation-expired',
+    text: 'speak to someone',
+    arrange: () => undefined,
+  },
+  {
+    // The trust matrix holds billing answers for approval; approved by signal (CLI, Web UI).
+    name: 'approval-signalled',
+    text: 'Where can I download my invoice?',
+    arrange: () => undefined,
+    act: async (handle) => {
+      await untilStatus(handle, 'awaiting_approval');
+      await handle.signal(decideApprovalSignal, { decision: 'approve', agent: 'lee' });
+    },
+  },
 ];
 
 async function main(): Promise<void> {
+  // `npm run histories:record -- name ...` records only those scenarios (keeps older recordings as they were).
+  const only = process.argv.slice(2);
+  const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-record-'));
   const cli = ensureTemporalCli();
   const server = await startDevServer({
@@ -57,13 +106,27 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
   };
   const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  // Short human timeouts, billing answers held for approval, and the article that answers them.
+  await database.db
+    .update(namespaces)
+    .set({ config: { escalation: { timeout: '3s' }, trustMatrix: { billing: 'approve' } } })
+    .where(eq(namespaces.name, 'default'));
+  await addDocument(database.db, {
+    namespace: 'default',
+    title: 'Invoices',
+    contentType: 'text/markdown',
+    content: '# Invoices\n\nYou can download your invoice from the orders page of your account.',
+  });
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
       scenario.arrange(graph);
       const id = wamid();
-      const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: '100200300', id, text: scenario.text }));
+      // Each scenario is its own customer, so no conversation carries over.
+      const from = `4470${SCENARIOS.indexOf(scenario)}${Date.now() % 1e6}`;
+      const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: '100200300', id, from, text: scenario.text }));
       if (res.status !== 200) throw new Error(`${scenario.name}: webhook answered ${res.status}`);
       const handle = system.client.workflow.getHandle(`agent-task:default:whatsapp:${id}`);
+      await scenario.act?.(handle);
       const result = await handle.result();
       const file = path.join(REPO_ROOT, 'tests/histories', `${scenario.name}.json`);
       // The same JSON the Web UI's "Download" and `temporal workflow show --output json` produce.

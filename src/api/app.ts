@@ -11,6 +11,7 @@ import { documentRoutes } from './routes/documents';
 import { namespaceRoutes } from './routes/namespaces';
 import { ragRoutes } from './routes/rag';
 import { healthRoutes } from './routes/health';
+import { humanDecisionRoutes } from './routes/human';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
 import { createEmbedderFromConfig, createLlmRegistry } from '../llm';
@@ -55,6 +56,7 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   api.use(bearerAuth(adminApiKey));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
+  api.use(humanDecisionRoutes(database.db, tasks));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 });

@@ -3,19 +3,52 @@
  * tolerates workflows that are gone.
  */
 import {
+  ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
 import { AgentChannel, AgentNamespace, AgentTaskStatus, ConversationId } from '../temporal/search-attributes';
 import { AGENT_TASK_WORKFLOW_TYPE } from '../temporal/ids';
-import { progressQuery, type AgentTaskInput, type Progress } from '../workflows/agent-task';
+import {
+  decideApprovalUpdate,
+  INVALID_DECISION,
+  NOT_WAITING,
+  progressQuery,
+  resolveEscalationUpdate,
+  type AgentTaskInput,
+  type ApprovalDecision,
+  type EscalationResolution,
+  type HumanOutcome,
+  type Progress,
+} from '../workflows/agent-task';
+
+/** The workflow would not take a person's decision: `reason` says why (for the API's 409/400). */
+export class DecisionRefusedError extends Error {
+  override name = 'DecisionRefusedError';
+  constructor(
+    message: string,
+    readonly reason: 'not_waiting' | 'invalid' | 'finished',
+  ) {
+    super(message);
+  }
+}
+
+export type HumanDecision =
+  | { kind: 'escalation'; decision: EscalationResolution }
+  | { kind: 'approval'; decision: ApprovalDecision };
 
 export interface AgentTaskClient {
   /** Starts the task's workflow; a workflow with that id, running or closed, starts nothing new. */
   launch(workflowId: string, input: AgentTaskInput, timeoutMs?: number): Promise<'started' | 'already-started'>;
   /** Live progress, or undefined when the workflow is gone or cannot answer. */
   progress(workflowId: string): Promise<Progress | undefined>;
+  /**
+   * Hands a person's decision to the waiting workflow (an Update) and answers once it has
+   * been carried out; DecisionRefusedError when the workflow does not wait for it.
+   */
+  decide(workflowId: string, human: HumanDecision): Promise<HumanOutcome>;
   /** Throws when the Temporal frontend cannot be reached. */
   ping(): Promise<void>;
 }
@@ -52,6 +85,23 @@ export function createAgentTaskClient(client: Client, taskQueue: string, startTi
         return await client.workflow.getHandle(workflowId).query(progressQuery);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+    async decide(workflowId, human) {
+      const handle = client.workflow.getHandle(workflowId);
+      try {
+        return human.kind === 'escalation'
+          ? await handle.executeUpdate(resolveEscalationUpdate, { args: [human.decision] })
+          : await handle.executeUpdate(decideApprovalUpdate, { args: [human.decision] });
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+          if (err.cause.type === NOT_WAITING) throw new DecisionRefusedError(err.cause.message, 'not_waiting');
+          if (err.cause.type === INVALID_DECISION) throw new DecisionRefusedError(err.cause.message, 'invalid');
+        }
+        if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
+          throw new DecisionRefusedError('the task has finished', 'finished');
+        }
         throw err;
       }
     },

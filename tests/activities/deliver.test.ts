@@ -24,6 +24,9 @@ import { wamid } from '../helpers/whatsapp';
 const noLaunch: AgentTaskClient = {
   launch: async () => 'started',
   progress: async () => undefined,
+  decide: async () => {
+    throw new Error('no workflow runs in these tests');
+  },
   ping: async () => undefined,
 };
 

@@ -8,11 +8,13 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, channelAccounts, namespaces } from '../../src/db/schema';
 import { addDocument } from '../../src/knowledge/store';
+import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
+import { resolveEscalationSignal } from '../../src/workflows/agent-task';
 import type { DatabaseHandle } from '../../src/db';
 import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
 import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
 import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram';
-import { openTestDatabase, startTestSystem, TELEGRAM_BOT_TOKEN, type TestStack, type TestSystem } from '../helpers/system';
+import { openTestDatabase, startTestSystem, TELEGRAM_BOT_TOKEN, waitFor, type TestStack, type TestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
 import { messageUpdate, postTelegram, user } from '../helpers/telegram';
 import { message, postWebhook, wamid, webhookWith } from '../helpers/whatsapp';
@@ -84,6 +86,15 @@ describe('the pipeline on an OpenAI-compatible model', () => {
       .from(agentToolCalls)
       .where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, name)));
   };
+  /** The task once it waits for a person, closed by one so that nothing is left waiting. */
+  const escalatedThenClosed = async (externalId: string) => {
+    const task = await waitFor(async () => {
+      const t = await taskOf(externalId);
+      return t?.status === 'escalated' ? t : undefined;
+    });
+    await system.client.workflow.getHandle(task.workflowId).signal(resolveEscalationSignal, { action: 'close', agent: 'test' });
+    return finished(externalId);
+  };
   const generateCalls = () => openai.chatRequests().filter((r) => r.body.response_format === undefined);
 
   it('when a WhatsApp customer asks, then the passages reach the prompt with markers, the scope clause is there, and the cited answer goes out without markers', async () => {
@@ -139,7 +150,7 @@ describe('the pipeline on an OpenAI-compatible model', () => {
   it('when the model server refuses the request (400), then it is not retried: the draft falls back offline and the gate sends it to a human', async () => {
     openai.failNext(400, undefined, undefined, 'chat');
     const { id, from } = await ask('How long does express delivery take?');
-    const result = await finished(id);
+    const result = await escalatedThenClosed(id);
     const generate = await stepsOf(id, 'generate');
     expect(generate).toHaveLength(1);
     expect(generate[0]!.outputSummary).toMatchObject({ adapter: 'offline', fallback: expect.stringContaining('400') });
@@ -147,7 +158,7 @@ describe('the pipeline on an OpenAI-compatible model', () => {
     const [gate] = await stepsOf(id, 'confidence_check');
     expect(gate!.outputSummary).toMatchObject({ route: 'await_human' });
     expect(result.route).toBe('await_human');
-    expect(graph.sent().filter((r) => r.body.to === from)).toHaveLength(0);
+    expect(graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body)).toEqual([DEFAULT_HANDOFF_MESSAGE]);
   });
 
   it('when a customer tries a prompt injection on an obedient model, then nothing is sent and neither the system prompt nor hidden text leaks', async () => {
@@ -160,9 +171,10 @@ describe('the pipeline on an OpenAI-compatible model', () => {
       ];
       for (const [text, pattern] of attacks) {
         const { id, from } = await ask(text);
-        const result = await finished(id);
+        const result = await escalatedThenClosed(id);
         expect(result.route).toBe('await_human');
-        expect(graph.sent().filter((r) => r.body.to === from)).toHaveLength(0);
+        // The hand-off notice is all the customer gets.
+        expect(graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body)).toEqual([DEFAULT_HANDOFF_MESSAGE]);
         const [task] = await database.db.select().from(agentTasks).where(eq(agentTasks.id, (await taskOf(id))!.id));
         expect(task!.draft).toBeNull();
         const [gate] = await stepsOf(id, 'confidence_check');

@@ -1,0 +1,133 @@
+/**
+ * What human agents use: a decision on a task, and the inbox.
+ *
+ *   POST /api/v1/agent-tasks/:id/escalation   { action: reply | handback | close, text?, agent }
+ *   POST /api/v1/agent-tasks/:id/approval     { decision: approve | edit | reject, text?, agent }
+ *   GET  /api/v1/escalations?status=open|resolved|expired&kind=&namespace=&limit=
+ *
+ * A decision goes to the workflow as an Update, so the caller learns the outcome (200, once
+ * carried out) or why it was refused: 400 for a bad body, 404 for an unknown task, 409 when
+ * nothing waits for it (already decided by someone else, expired, finished, not escalated).
+ * A refusal is kept in the audit table like every decision.
+ */
+import { Router, type Request, type Response } from 'express';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database } from '../../db';
+import { agentTasks, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
+import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
+import { badRequest, HttpError, notFound } from '../errors';
+import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
+
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+/** Messages of the conversation shown with an escalation, the latest ones. */
+export const TRANSCRIPT_MESSAGES = 50;
+
+const InboxQuery = z.strictObject({
+  status: z.enum(HANDOFF_STATUSES).default('open'),
+  kind: z.enum(HANDOFF_KINDS).optional(),
+  namespace: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Router {
+  const router = Router();
+
+  const decide = (kind: HumanDecision['kind']) =>
+    async function handler(req: Request, res: Response) {
+      const id = String(req.params.id);
+      if (!isUuid(id)) throw notFound(`no agent task ${id}`);
+      const [task] = await db.select().from(agentTasks).where(eq(agentTasks.id, id));
+      if (!task) throw notFound(`no agent task ${id}`);
+      const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
+      if (problems.length > 0) throw badRequest(problems.join('; '), 'invalid_decision');
+      const human = { kind, decision: req.body } as HumanDecision;
+      try {
+        const outcome = await tasks.decide(task.workflowId, human);
+        res.json({ outcome });
+      } catch (err) {
+        if (!(err instanceof DecisionRefusedError)) throw err;
+        await recordRefusal(db, task.id, human, err.message);
+        if (err.reason === 'invalid') throw badRequest(err.message, 'invalid_decision');
+        throw new HttpError(409, 'not_waiting', `task ${id} does not wait for ${kind === 'escalation' ? 'a person' : 'approval'}: ${err.message}`);
+      }
+    };
+
+  router.post('/agent-tasks/:id/escalation', decide('escalation'));
+  router.post('/agent-tasks/:id/approval', decide('approval'));
+
+  router.get('/escalations', async (req, res) => {
+    const parsed = InboxQuery.safeParse(req.query);
+    if (!parsed.success) {
+      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '), 'invalid_query');
+    }
+    const q = parsed.data;
+    const where: SQL[] = [eq(escalations.status, q.status)];
+    if (q.kind) where.push(eq(escalations.kind, q.kind));
+    if (q.namespace) where.push(eq(escalations.namespace, q.namespace));
+    const rows = await db
+      .select({
+        escalation: escalations,
+        task: { id: agentTasks.id, channel: agentTasks.channel, status: agentTasks.status, workflowId: agentTasks.workflowId },
+        waitingMs: sql<number>`(extract(epoch from (coalesce(${escalations.resolvedAt}, now()) - ${escalations.createdAt})) * 1000)::float8`,
+      })
+      .from(escalations)
+      .innerJoin(agentTasks, eq(agentTasks.id, escalations.taskId))
+      .where(and(...where))
+      .orderBy(asc(escalations.createdAt), asc(escalations.id))
+      .limit(q.limit);
+    const transcripts = await transcriptsOf(db, [...new Set(rows.map((r) => r.escalation.conversationId))]);
+    res.json({
+      data: rows.map(({ escalation, task, waitingMs }) => ({
+        ...escalation,
+        task,
+        waitingMs: Math.round(Number(waitingMs)),
+        transcript: transcripts.get(escalation.conversationId) ?? [],
+      })),
+    });
+  });
+
+  return router;
+}
+
+/** The latest messages of each conversation, oldest first. */
+async function transcriptsOf(db: Database, conversationIds: string[]) {
+  const result = new Map<string, Array<{ direction: string; text: string | null; kind: string; at: Date }>>();
+  if (conversationIds.length === 0) return result;
+  const rows = await db
+    .select({ conversationId: messages.conversationId, direction: messages.direction, text: messages.text, kind: messages.kind, at: messages.createdAt })
+    .from(messages)
+    .where(
+      and(
+        inArray(messages.conversationId, conversationIds),
+        sql`${messages.id} in (select m.id from messages m where m.conversation_id = ${messages.conversationId} order by m.created_at desc limit ${TRANSCRIPT_MESSAGES})`,
+      ),
+    )
+    .orderBy(asc(messages.createdAt));
+  for (const { conversationId, ...message } of rows) {
+    const list = result.get(conversationId) ?? [];
+    list.push(message);
+    result.set(conversationId, list);
+  }
+  return result;
+}
+
+async function recordRefusal(db: Database, taskId: string, human: HumanDecision, reason: string): Promise<void> {
+  const decision: EscalationResolution | ApprovalDecision = human.decision;
+  const [escalation] = await db
+    .select({ id: escalations.id })
+    .from(escalations)
+    .where(and(eq(escalations.taskId, taskId), eq(escalations.kind, human.kind)))
+    .orderBy(desc(escalations.createdAt))
+    .limit(1);
+  await db.insert(humanDecisions).values({
+    taskId,
+    escalationId: escalation?.id ?? null,
+    kind: human.kind === 'escalation' ? 'resolveEscalation' : 'decideApproval',
+    agent: decision.agent,
+    action: 'action' in decision ? decision.action : decision.decision,
+    text: decision.text ?? null,
+    outcome: 'refused',
+    reason,
+  });
+}
