@@ -9,8 +9,11 @@
  * evaluation questions the gate delivers (chosen through POST /api/v1/rag/draft), so every
  * step does its real work: retrieval over 188 chunks, an extractive draft, the gate.
  *
- *   npm run bench                 # 200 messages per database
- *   BENCH_MESSAGES=50 npm run bench
+ *   npm run bench                 # 200 messages and 60 escalations per database
+ *   BENCH_MESSAGES=50 BENCH_ESCALATIONS=20 npm run bench
+ *
+ * Then bench/humans.ts: the time from a person's decision to the customer's message, written to
+ * bench/results/human-latency.json.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,8 +28,10 @@ import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scrip
 import { startFakeGraph } from '../tests/helpers/fake-graph';
 import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
+import { measureHumanLatency, type HumanLatency } from './humans';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 60);
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -143,9 +148,11 @@ async function main(): Promise<void> {
     logFile: path.join(tmp, 'temporal.log'),
   });
   const runs: Run[] = [];
+  const humans: HumanLatency[] = [];
   try {
     const pglite = await openDatabase({ pgliteDir: path.join(tmp, 'pglite') });
     runs.push(await measure('pglite', server.address, pglite));
+    humans.push(await measureHumanLatency('pglite', server.address, pglite, ESCALATIONS));
     await pglite.close();
 
     const dbName = `agent_tasks_bench_${process.pid}`;
@@ -156,6 +163,7 @@ async function main(): Promise<void> {
       url.pathname = `/${dbName}`;
       const pg = await openDatabase({ url: url.toString() });
       runs.push(await measure('postgres', server.address, pg));
+      humans.push(await measureHumanLatency('postgres', server.address, pg, ESCALATIONS));
       await pg.close();
       await admin.unsafe(`drop database ${dbName} with (force)`);
     } catch (err) {
@@ -179,6 +187,23 @@ async function main(): Promise<void> {
   console.table(runs.map(({ stepP50Ms: _steps, ...rest }) => rest));
   console.table(Object.fromEntries(runs.map((r) => [r.database, r.stepP50Ms])));
   console.log(`written: ${path.relative(REPO_ROOT, file)}`);
+  const humanFile = path.join(REPO_ROOT, 'bench/results/human-latency.json');
+  writeFileSync(
+    humanFile,
+    `${JSON.stringify(
+      {
+        benchmark: 'human-latency',
+        at: result.at,
+        machine: result.machine,
+        method: `${ESCALATIONS} escalated tasks after 4 warm-up, resolved with a reply alternately by the API (Update) and by a signal; timed from the call to the fake Graph API receiving the reply`,
+        runs: humans,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.table(humans);
+  console.log(`written: ${path.relative(REPO_ROOT, humanFile)}`);
 }
 
 main().catch((err: unknown) => {

@@ -214,8 +214,9 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     await step(kind === 'approval' ? 'await_approval' : 'await_human', async () => {
       opened = await steps.open_handoff(input.taskId, { kind, reason, passages: rag.passages });
       escalationId = opened.escalationId;
-      await setStatus(kind === 'approval' ? 'awaiting_approval' : 'escalated');
+      // Waiting before the status says so: whoever sees `escalated` can decide at once.
       waiting = { kind, hasDraft: opened.hasDraft, escalationId: opened.escalationId };
+      await setStatus(kind === 'approval' ? 'awaiting_approval' : 'escalated');
       const inTime = await condition(() => decided() !== undefined, opened.timeoutMs);
       decision = decided();
       waiting = undefined;

@@ -7,10 +7,11 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, conversations, inboundEvents, messages, outboundDeliveries, PLACEHOLDER_PART } from '../../src/db/schema';
 import { GREETING_REPLY } from '../../src/llm/offline';
+import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
 import { json } from '../helpers/http';
 import { taskLookups } from '../helpers/tasks';
 import { appMention, directMessage, postSlack, slackFixture, slackIds } from '../helpers/slack';
-import { SLACK_BOT_TOKEN, useTestSystem, waitFor } from '../helpers/system';
+import { ADMIN_KEY, SLACK_BOT_TOKEN, useTestSystem, waitFor } from '../helpers/system';
 
 const PLACEHOLDER = 'Looking into it…';
 const SUMMARY = { received: 0, duplicates: 0, stored: 0, statuses: 0, ignored: 0, rejected: 0 };
@@ -301,5 +302,33 @@ describe('Slack, both ways', () => {
     // Two placeholders (the second one held), two tries at the first answer, nothing for the second.
     expect(postedIn(channel).map((r) => r.body.text)).toEqual([PLACEHOLDER, PLACEHOLDER]);
     expect(updatedIn(channel).map((r) => r.body.text)).toEqual([GREETING_REPLY, GREETING_REPLY]);
+  });
+
+  it('when a thread escalates, then the placeholder becomes the hand-off notice and the person’s reply is posted in the thread once', async () => {
+    const channel = slackIds.channel();
+    const mention = appMention({ channel, text: '<@U0LAN0Z89> can I talk to a human please' });
+    const ts: string = mention.event.ts;
+    expect((await postSlack(url(), mention)).status).toBe(200);
+    const task = await waitFor(async () => {
+      const t = await taskOf(`${channel}:${ts}`);
+      return t?.status === 'escalated' ? t : undefined;
+    });
+    const [placeholder] = postedIn(channel);
+    expect(placeholder!.body.text).toBe(PLACEHOLDER);
+    expect(updatedIn(channel).map((r) => r.body.text)).toEqual([DEFAULT_HANDOFF_MESSAGE]);
+
+    const res = await fetch(`${url()}/api/v1/agent-tasks/${task.id}/escalation`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reply', text: 'Hi, Sam from support here.', agent: 'U0SAM' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await finished(`${channel}:${ts}`)).toMatchObject({ status: 'delivered', route: 'await_human' });
+    await settle();
+    expect(postedIn(channel).map((r) => [r.body.text, r.body.thread_ts])).toEqual([
+      [PLACEHOLDER, ts],
+      ['Hi, Sam from support here.', ts],
+    ]);
+    expect(updatedIn(channel)).toHaveLength(1);
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * The time from a person's decision to the customer's message: escalated tasks are resolved with
+ * a reply, alternately through the API (an Update: POST /api/v1/agent-tasks/:id/escalation) and
+ * through a signal (what `temporal workflow signal` sends), and the reply is timed until the fake
+ * Graph API receives it. Part of `npm run bench`.
+ */
+import { eq } from 'drizzle-orm';
+import { loadConfig } from '../src/config';
+import type { DatabaseHandle } from '../src/db';
+import { agentTasks, channelAccounts, messages, namespaces } from '../src/db/schema';
+import { createLogger } from '../src/logger';
+import { startSystem } from '../src/system';
+import { resolveEscalationSignal } from '../src/workflows/agent-task';
+import { startFakeGraph } from '../tests/helpers/fake-graph';
+import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+
+export interface HumanLatency {
+  database: string;
+  escalations: number;
+  /** Update sent → the reply received by the channel. */
+  updateToMessageP50Ms: number;
+  updateToMessageP99Ms: number;
+  /** Update sent → the API's 200 (the outcome, after the send). */
+  updateToAnswerP50Ms: number;
+  /** Signal sent → the reply received by the channel. */
+  signalToMessageP50Ms: number;
+  signalToMessageP99Ms: number;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const round = (n: number) => Math.round(n * 10) / 10;
+
+export async function measureHumanLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<HumanLatency> {
+  const graph = await startFakeGraph();
+  const phoneNumberId = `8${Date.now()}`;
+  const env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: `bench-humans-${label}-${Date.now()}`,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_ACCESS_TOKEN: 'bench-token',
+    WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
+    WHATSAPP_API_BASE_URL: graph.url,
+    ADMIN_API_KEY: 'bench',
+    LOG_LEVEL: 'silent',
+  };
+  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const ns = `bench-humans-${Date.now()}`;
+  await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m' } } });
+  await database.db
+    .update(channelAccounts)
+    .set({ namespace: ns })
+    .where(eq(channelAccounts.externalId, phoneNumberId));
+  const byUpdate: number[] = [];
+  const answered: number[] = [];
+  const bySignal: number[] = [];
+  const clock = () => Date.now() - performance.now(); // the fake's receive time on this clock
+  try {
+    for (let i = -4; i < count; i += 1) {
+      const from = `4476${i + 10}${Date.now() % 1e6}`;
+      const id = wamid();
+      const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId, id, from, text: 'I want to talk to a human' }));
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      const task = await waitForEscalated(database, id);
+      const sentBefore = graph.sent().length;
+      const reply = `Hi, this is agent ${i}.`;
+      const t0 = performance.now();
+      if (i % 2 === 0) {
+        const decided = await fetch(`${system.url}/api/v1/agent-tasks/${task.id}/escalation`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+          body: JSON.stringify({ action: 'reply', text: reply, agent: 'bench' }),
+        });
+        if (decided.status !== 200) throw new Error(`escalation answered ${decided.status}: ${await decided.text()}`);
+        if (i >= 0) answered.push(performance.now() - t0);
+      } else {
+        await system.client.workflow.getHandle(task.workflowId).signal(resolveEscalationSignal, { action: 'reply', text: reply, agent: 'bench' });
+      }
+      const sent = (await graph.waitForSent(sentBefore + 1, 30_000)).slice(sentBefore).find((r) => r.body.to === from);
+      if (!sent) throw new Error(`no reply reached ${from}`);
+      if (i >= 0) (i % 2 === 0 ? byUpdate : bySignal).push(sent.at - clock() - t0); // the first four warm up
+    }
+  } finally {
+    await system.stop();
+    await graph.close();
+  }
+  return {
+    database: label,
+    escalations: count,
+    updateToMessageP50Ms: round(percentile(byUpdate, 50)),
+    updateToMessageP99Ms: round(percentile(byUpdate, 99)),
+    updateToAnswerP50Ms: round(percentile(answered, 50)),
+    signalToMessageP50Ms: round(percentile(bySignal, 50)),
+    signalToMessageP99Ms: round(percentile(bySignal, 99)),
+  };
+}
+
+async function waitForEscalated(database: DatabaseHandle, externalId: string) {
+  for (let i = 0; i < 600; i += 1) {
+    const [row] = await database.db
+      .select({ id: agentTasks.id, workflowId: agentTasks.workflowId, status: agentTasks.status })
+      .from(agentTasks)
+      .innerJoin(messages, eq(messages.id, agentTasks.messageId))
+      .where(eq(messages.externalId, externalId));
+    if (row?.status === 'escalated') return row;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`task for ${externalId} never escalated`);
+}
