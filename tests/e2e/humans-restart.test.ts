@@ -3,8 +3,10 @@
  * and go on its task queue, and the decision is carried out by whichever worker runs then —
  * once, with nothing lost.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { channelAccounts, namespaces } from '../../src/db/schema';
 import type { DatabaseHandle } from '../../src/db';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
@@ -14,6 +16,8 @@ import { json } from '../helpers/http';
 import { ADMIN_KEY, openTestDatabase, startTestSystem, waitFor, type TestStack, type TestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
 import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
 
 describe('a task waiting for a person across worker restarts', () => {
   let database: DatabaseHandle;
@@ -50,14 +54,14 @@ describe('a task waiting for a person across worker restarts', () => {
     await database?.close();
   });
 
-  const escalated = async () => {
+  const escalated = async (timeoutMs = 20_000) => {
     const from = `4475${Math.floor(Math.random() * 1e8)}`;
     const id = wamid();
     await postWebhook(api.url!, textMessageWebhook({ phoneNumberId, id, from, text: 'I want a human' }));
     const task = await waitFor(async () => {
       const t = await taskOf(id);
       return t?.status === 'escalated' ? t : undefined;
-    });
+    }, timeoutMs);
     const received = () => graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body as string);
     return { id, task, received };
   };
@@ -88,4 +92,33 @@ describe('a task waiting for a person across worker restarts', () => {
     expect(await finished(id)).toMatchObject({ status: 'delivered' });
     expect(received()).toEqual([DEFAULT_HANDOFF_MESSAGE, 'Nobody was running.']);
   });
+
+  it('when the worker process is killed (SIGKILL) while a task waits, then a new worker carries out the reply once', async () => {
+    // Only a worker in a child process serves the queue while the task escalates.
+    await worker?.stop();
+    worker = undefined;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...api.env, DATABASE_URL: inject('postgresUrl'), PORT: '0' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      const { id, task, received } = await escalated(60_000);
+      expect(received()).toEqual([DEFAULT_HANDOFF_MESSAGE]);
+      child.kill('SIGKILL');
+      await exited;
+      worker = await startWorker();
+      const res = await fetch(`${api.url}/api/v1/agent-tasks/${task.id}/escalation`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'reply', text: 'After the crash.', agent: 'sam' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await finished(id)).toMatchObject({ status: 'delivered' });
+      expect(received()).toEqual([DEFAULT_HANDOFF_MESSAGE, 'After the crash.']);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 120_000);
 });
