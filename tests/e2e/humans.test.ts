@@ -251,6 +251,10 @@ describe('humans in the loop', () => {
       const approval = await escalationOf(task.id, 'approval');
       expect(approval).toMatchObject({ status: 'open', reason: expect.stringContaining('trust matrix says approve'), draft: task.draft });
       expect((approval!.passages as unknown[]).length).toBeGreaterThan(0);
+      const invalid = await api('POST', `/agent-tasks/${task.id}/approval`, { decision: 'edit', agent: 'lee' });
+      expect(invalid.status).toBe(400);
+      expect((await json(invalid)).error.message).toContain('text: required for edit');
+      expect((await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'close', agent: 'lee' })).status).toBe(409);
       const res = await api('POST', `/agent-tasks/${task.id}/approval`, { decision: 'approve', agent: 'lee' });
       expect((await json(res)).outcome).toMatchObject({ status: 'delivered', action: 'approve', sent: true });
       expect(ns.received()).toEqual([task.draft]);
