@@ -1,12 +1,16 @@
 /** Bearer authentication for /api/v1. The bootstrap admin key comes from ADMIN_API_KEY. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { ApiKeyRole } from '../db/schema';
 import { unauthorized } from './errors';
 
 export interface Principal {
-  role: 'admin';
-  /** undefined: every namespace. */
+  /** admin: everything; operator: everything in its namespace; agent: its namespace's escalations and approvals. */
+  role: ApiKeyRole;
+  /** undefined: every namespace (admin keys). */
   namespace?: string;
+  /** The api_keys row; undefined for the bootstrap ADMIN_API_KEY. */
+  keyId?: string;
 }
 
 declare module 'express-serve-static-core' {

@@ -417,3 +417,32 @@ export const humanDecisions = pgTable(
   },
   (t) => [index('human_decisions_task_idx').on(t.taskId, t.createdAt)],
 );
+
+// ---------------------------------------------------------------------------------------
+// API keys: who may call the API and the live feed, in which namespace.
+// ---------------------------------------------------------------------------------------
+
+export const API_KEY_ROLES = ['admin', 'operator', 'agent'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+/**
+ * A key is shown once when created and stored only as its SHA-256 hash. `namespace` null:
+ * every namespace (admin keys). Revoked keys stay for the record.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The first characters of the key, to recognise it in a list (never enough to use it). */
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    role: text('role').$type<ApiKeyRole>().notNull(),
+    namespace: text('namespace').references(() => namespaces.name),
+    name: text('name'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_namespace_idx').on(t.namespace)],
+);
