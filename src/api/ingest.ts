@@ -32,7 +32,7 @@ import {
 import type { Logger } from '../logger';
 import { agentTaskWorkflowId } from '../temporal/ids';
 import { describeDeliveryFailure } from '../channels/whatsapp/errors';
-import type { AgentTaskClient } from './temporal-client';
+import { firstWords, type AgentTaskClient } from './temporal-client';
 
 export class UnknownAccountError extends Error {
   override name = 'UnknownAccountError';
@@ -157,12 +157,18 @@ export async function acceptInbound(
   // A duplicate whose workflow never started (the process died between commit and start)
   // is started now; one that already finished is left alone.
   if (!TERMINAL_STATUSES.includes(task.status)) {
-    await tasks.launch(workflowId, {
-      taskId: task.id,
-      namespace: account.namespace,
-      channel: inbound.channel,
-      conversationId: task.conversationId,
-    }, startTimeoutMs);
+    await tasks.launch(
+      workflowId,
+      { taskId: task.id, namespace: account.namespace, channel: inbound.channel, conversationId: task.conversationId },
+      {
+        timeoutMs: startTimeoutMs,
+        summary: {
+          channel: inbound.channel,
+          contact: inbound.from.displayName ?? inbound.from.externalId,
+          firstWords: firstWords(inbound.text) || `(${inbound.kind})`,
+        },
+      },
+    );
   }
   return { externalId: inbound.externalId, taskId: task.id, workflowId, outcome: stored ? 'new' : 'duplicate' };
 }

@@ -39,9 +39,32 @@ export type HumanDecision =
   | { kind: 'escalation'; decision: EscalationResolution }
   | { kind: 'approval'; decision: ApprovalDecision };
 
+/** What an operator sees of a task in the Web UI's list and header: the memo and the summary. */
+export interface TaskSummary {
+  channel: string;
+  /** The customer's name on the channel, or their id there. */
+  contact: string;
+  /** The first words of the message. */
+  firstWords: string;
+}
+
+export interface LaunchOptions {
+  timeoutMs?: number;
+  summary?: TaskSummary;
+}
+
+/** The first words of a message, at most `max` characters, cut at a word. */
+export function firstWords(text: string, max = 60): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}
+
 export interface AgentTaskClient {
   /** Starts the task's workflow; a workflow with that id, running or closed, starts nothing new. */
-  launch(workflowId: string, input: AgentTaskInput, timeoutMs?: number): Promise<'started' | 'already-started'>;
+  launch(workflowId: string, input: AgentTaskInput, options?: LaunchOptions): Promise<'started' | 'already-started'>;
   /** Live progress, or undefined when the workflow is gone or cannot answer. */
   progress(workflowId: string): Promise<Progress | undefined>;
   /**
@@ -59,13 +82,20 @@ export interface AgentTaskClient {
  */
 export function createAgentTaskClient(client: Client, taskQueue: string, startTimeoutMs = 5000): AgentTaskClient {
   return {
-    async launch(workflowId, input, timeoutMs = startTimeoutMs) {
+    async launch(workflowId, input, { timeoutMs = startTimeoutMs, summary } = {}) {
       try {
         const start = () => client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
           taskQueue,
           workflowId,
           args: [input],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          // The Web UI shows the memo in the workflow's details and the summary in its header.
+          ...(summary
+            ? {
+                memo: { channel: summary.channel, contact: summary.contact, firstWords: summary.firstWords },
+                staticSummary: `${summary.channel} · ${summary.contact}: "${summary.firstWords}"`,
+              }
+            : {}),
           typedSearchAttributes: [
             { key: AgentTaskStatus, value: 'queued' },
             { key: AgentChannel, value: input.channel },

@@ -25,6 +25,7 @@ import {
   defineUpdate,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   type RetryPolicy,
@@ -187,6 +188,7 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
       detail: null,
     };
     progress.steps.push(entry);
+    setCurrentDetails(`**${name}** running`);
     try {
       const result = await run();
       Object.assign(entry, { status: 'succeeded', attempt: result.attempt, detail: result.detail });
@@ -216,6 +218,7 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
       escalationId = opened.escalationId;
       // Waiting before the status says so: whoever sees `escalated` can decide at once.
       waiting = { kind, hasDraft: opened.hasDraft, escalationId: opened.escalationId };
+      setCurrentDetails(waitingDetails(input.taskId, kind, reason, new Date(Date.now() + opened.timeoutMs)));
       await setStatus(kind === 'approval' ? 'awaiting_approval' : 'escalated');
       const inTime = await condition(() => decided() !== undefined, opened.timeoutMs);
       decision = decided();
@@ -293,10 +296,24 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     final = 'failed';
   }
   await setStatus(final, error);
+  setCurrentDetails(`**${final}**${error ? `: ${error}` : ''}`);
   outcome = humanOutcome(input.taskId, final, resolution ?? approval, sentOnDecision, error);
   if (refused.length > 0) await local.record_refusals(input.taskId, escalationId, refused.splice(0));
   await condition(allHandlersFinished);
   return { taskId: input.taskId, status: final, route: progress.route, ...(error ? { error } : {}) };
+}
+
+/** What the Web UI's "Current details" say while the task waits for a person, and how to answer. */
+function waitingDetails(taskId: string, kind: 'escalation' | 'approval', reason: string, until: Date): string {
+  const signal =
+    kind === 'approval'
+      ? '`decideApproval` `{"decision":"approve"|"edit"|"reject","text":"...","agent":"you"}`'
+      : '`resolveEscalation` `{"action":"reply"|"handback"|"close","text":"...","agent":"you"}`';
+  return [
+    `**Waiting for ${kind === 'approval' ? 'approval of the draft' : 'a person'}** until ${until.toISOString()}.`,
+    `Why: ${reason}`,
+    `Answer with the signal ${signal}, or \`POST /api/v1/agent-tasks/${taskId}/${kind}\`.`,
+  ].join('\n\n');
 }
 
 function humanOutcome(

@@ -83,7 +83,15 @@ describe('humans in the loop', () => {
 
       const dm = await waitFor(() => stack.slack.posted().find((r) => r.body.channel === ASSIGNEE && String(r.body.text).includes(task.id)));
       expect(dm.body.text).toContain('escalated');
-      const progress = await stack.system.client.workflow.getHandle(task.workflowId).query(progressQuery);
+      // What an operator sees in the Web UI: the memo, the summary, and what the workflow waits for.
+      const handle = stack.system.client.workflow.getHandle(task.workflowId);
+      const description = await handle.describe();
+      expect(description.memo).toMatchObject({ channel: 'whatsapp', firstWords: 'I want to speak to a real person please' });
+      expect(await description.staticSummary()).toMatch(/^whatsapp · .+: "I want to speak to a real person please"$/);
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(metadata.currentDetails).toContain('**Waiting for a person**');
+      expect(metadata.currentDetails).toContain(`POST /api/v1/agent-tasks/${task.id}/escalation`);
+      const progress = await handle.query(progressQuery);
       expect(progress).toMatchObject({ status: 'escalated', route: 'await_human' });
       expect(progress.steps.map((s) => [s.name, s.status]).at(-1)).toEqual(['await_human', 'running']);
 
