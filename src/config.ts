@@ -24,6 +24,20 @@ const duration = (fallback: string) =>
       return ms;
     });
 
+/** A whole number >= 0; unset or blank → the fallback. */
+const count = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const text = v && v.trim() !== '' ? v.trim() : String(fallback);
+      if (!/^\d+$/.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `not a whole number >= 0: "${text}"` });
+        return z.NEVER;
+      }
+      return Number(text);
+    });
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const EnvSchema = z.object({
@@ -34,6 +48,11 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('agent-tasks'),
   TEMPORAL_UI_URL: z.string().default('http://localhost:8233'),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? '127.0.0.1:9464' : v.trim()))
+    .refine((v) => v === 'off' || /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v), 'host:port (e.g. 127.0.0.1:9464), or off'),
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
@@ -51,10 +70,12 @@ const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optional,
   SLACK_API_BASE_URL: z.string().url().default('https://slack.com/api'),
   ADMIN_API_KEY: optional,
+  API_RATE_LIMIT: count(600),
   ESCALATION_TIMEOUT: duration('24h'),
   PAYLOAD_ENCRYPTION_KEY: optional,
   CHANNEL_HTTP_TIMEOUT: duration('15s'),
   TEMPORAL_START_TIMEOUT: duration('5s'),
+  WS_HEARTBEAT: duration('30s').refine((ms) => ms >= 100, 'must be at least 100ms'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -66,7 +87,8 @@ export interface Config {
   publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
-  temporal: { taskQueue: string; uiUrl: string };
+  /** metricsAddress: where the worker's Temporal SDK serves its Prometheus metrics (host:port); undefined = off. */
+  temporal: { taskQueue: string; uiUrl: string; metricsAddress: string | undefined };
   openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string };
   whatsapp: {
     appSecret?: string;
@@ -79,11 +101,15 @@ export interface Config {
   telegram: { botToken?: string; webhookSecret?: string; apiBaseUrl: string; answerEdits: boolean };
   slack: { signingSecret?: string; botToken?: string; apiBaseUrl: string };
   adminApiKey: string | undefined;
+  /** Requests per minute per API key (a token bucket); 0: no limit. */
+  apiRateLimit: number;
   escalationTimeoutMs: number;
   payloadEncryptionKey: string | undefined;
   channelHttpTimeoutMs: number;
   /** How long a webhook waits for Temporal to accept a workflow start. */
   temporalStartTimeoutMs: number;
+  /** Live feed: ping interval; a client that misses a pong is dropped at the next one. */
+  wsHeartbeatMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -105,7 +131,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
-    temporal: { taskQueue: e.TEMPORAL_TASK_QUEUE, uiUrl: e.TEMPORAL_UI_URL },
+    temporal: {
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      uiUrl: e.TEMPORAL_UI_URL,
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS === 'off' ? undefined : e.TEMPORAL_METRICS_ADDRESS,
+    },
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,
@@ -131,10 +161,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBaseUrl: e.SLACK_API_BASE_URL.replace(/\/+$/, ''),
     },
     adminApiKey: e.ADMIN_API_KEY,
+    apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
     payloadEncryptionKey: e.PAYLOAD_ENCRYPTION_KEY,
     channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
     temporalStartTimeoutMs: e.TEMPORAL_START_TIMEOUT,
+    wsHeartbeatMs: e.WS_HEARTBEAT,
     logLevel: e.LOG_LEVEL,
   };
 }

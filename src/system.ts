@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
+import { attachLiveFeed, type LiveFeedSocket } from './api/ws';
 import { bootstrap } from './bootstrap';
 import { createChannels, createSenders, type ChannelSenders } from './channels';
 import type { Config } from './config';
@@ -47,22 +48,50 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
+/** What the installed runtime serves: the SDK's Prometheus endpoint, or why it could not bind it. */
+let runtimeMetrics: { address?: string; error?: string } | undefined;
 
-/** Runtime.install must happen once per process, before any connection or worker. */
-export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN'): void {
-  if (runtimeInstalled) return;
-  Runtime.install({
-    logger: new DefaultLogger(level),
-    // Core (Rust) logs go through the same logger, so the level applies to them too.
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} } },
-  });
-  runtimeInstalled = true;
+/**
+ * Runtime.install must happen once per process, before any connection or worker; later calls
+ * (tests start several systems per process) change nothing. With `metricsAddress` (host:port)
+ * the SDK serves its own metrics there in Prometheus format; when that address is taken, the
+ * runtime starts without it rather than not at all (see `temporalRuntimeMetrics`).
+ */
+export function installRuntime(level: 'WARN' | 'INFO' | 'ERROR' = 'WARN', metricsAddress?: string): void {
+  if (runtimeMetrics) return;
+  const install = (bindAddress?: string) =>
+    Runtime.install({
+      logger: new DefaultLogger(level),
+      telemetryOptions: {
+        // Core (Rust) logs go through the same logger, so the level applies to them too.
+        logging: { filter: makeTelemetryFilterString({ core: level }), forward: {} },
+        ...(bindAddress ? { metrics: { prometheus: { bindAddress } } } : {}),
+      },
+    });
+  if (metricsAddress) {
+    try {
+      install(metricsAddress);
+      runtimeMetrics = { address: metricsAddress };
+      return;
+    } catch (err) {
+      runtimeMetrics = { error: `the Temporal SDK could not serve metrics on ${metricsAddress}: ${(err as Error).message}` };
+    }
+  }
+  install();
+  runtimeMetrics ??= {};
+}
+
+/** Where this process's Temporal SDK serves its metrics, if it does. */
+export function temporalRuntimeMetrics(): { address?: string; error?: string } {
+  return { ...runtimeMetrics };
 }
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const { config, log } = options;
-  installRuntime();
+  // Only a worker has SDK metrics worth serving; an API-only process leaves the address to it.
+  installRuntime('WARN', options.worker ? config.temporal.metricsAddress : undefined);
+  const sdkMetrics = temporalRuntimeMetrics();
+  if (sdkMetrics.error) log.warn(sdkMetrics.error);
   const ownsDatabase = !options.database;
   const database =
     options.database ??
@@ -98,11 +127,21 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   let server: Server | undefined;
+  let liveFeed: LiveFeedSocket | undefined;
   let url: string | undefined;
   if (options.api) {
-    const app = createApp({ config, database, tasks, log, adminApiKey });
+    const app = createApp({
+      config,
+      database,
+      tasks,
+      log,
+      adminApiKey,
+      // Same process: the runtime's own endpoint. API only: the worker's, on this host.
+      temporalMetricsAddress: options.worker ? sdkMetrics.address : config.temporal.metricsAddress,
+    });
     const listening = app.listen(config.port, config.host);
     server = listening;
+    liveFeed = attachLiveFeed(listening, { database, adminApiKey, heartbeatMs: config.wsHeartbeatMs, log });
     await new Promise<void>((resolve, reject) => {
       listening.once('listening', resolve);
       listening.once('error', reject);
@@ -122,6 +161,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     server,
     url,
     async stop() {
+      await liveFeed?.close();
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (worker) {
         if (worker.getState() === 'RUNNING') worker.shutdown();

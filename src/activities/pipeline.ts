@@ -8,6 +8,7 @@ import type { Database } from '../db';
 import { agentTasks } from '../db/schema';
 import type { Embedder, LlmRegistry } from '../llm';
 import { TaskNotFoundError } from '../errors';
+import { llmTokens } from '../metrics';
 import { acknowledgeInbound } from './acknowledge';
 import { openEscalationIn } from './deliver';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
@@ -135,6 +136,8 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             model: profile.model,
           },
         });
+        llmTokens.inc({ kind: 'prompt', adapter }, result.usage.promptTokens);
+        llmTokens.inc({ kind: 'completion', adapter }, result.usage.completionTokens);
         const citations = result.citations.flatMap((i) => {
           const p = rag.passages[i];
           return p ? [{ documentId: p.documentId, title: p.title, position: p.position }] : [];

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { agentToolCalls } from '../db/schema';
+import { stepDuration } from '../metrics';
 import type { StepName } from './types';
 
 const MAX_ERROR_LENGTH = 500;
@@ -41,14 +42,23 @@ export async function recordStep<T>(
     })
     .returning({ id: agentToolCalls.id });
   const id = row!.id;
+  // The time inside the step, once per attempt, for /metrics (agent_step_duration_seconds).
+  const started = performance.now();
+  let observed = false;
+  const observe = (status: 'succeeded' | 'failed') => {
+    if (!observed) stepDuration.observe({ step: name, status }, (performance.now() - started) / 1000);
+    observed = true;
+  };
   try {
     const outcome = await work(attempt);
+    observe('succeeded');
     await db
       .update(agentToolCalls)
       .set({ status: 'succeeded', finishedAt: sql`now()`, outputSummary: outcome.summary })
       .where(sql`${agentToolCalls.id} = ${id}`);
     return outcome.value;
   } catch (err) {
+    observe('failed');
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     await db
       .update(agentToolCalls)

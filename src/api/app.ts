@@ -1,9 +1,11 @@
-/** The HTTP server: webhooks (channel signatures), the API (bearer keys), health. */
+/** The HTTP server: webhooks (channel signatures), the API (bearer keys), health, metrics and the OpenAPI document (no key). */
 import express, { type Express } from 'express';
 import type { Config } from '../config';
 import type { DatabaseHandle } from '../db';
 import type { Logger } from '../logger';
 import { bearerAuth } from './auth';
+import { rateLimit } from './rate-limit';
+import { apiKeyRoutes } from './routes/api-keys';
 import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
@@ -12,6 +14,9 @@ import { namespaceRoutes } from './routes/namespaces';
 import { ragRoutes } from './routes/rag';
 import { healthRoutes } from './routes/health';
 import { humanDecisionRoutes } from './routes/human';
+import { httpMetrics, metricsRoutes, webhookMetrics } from './routes/metrics';
+import { statsRoutes } from './routes/stats';
+import { openApiDocument } from './openapi';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
 import { createEmbedderFromConfig, createLlmRegistry } from '../llm';
@@ -27,17 +32,25 @@ export interface AppDeps {
   log: Logger;
   /** The admin key in force (ADMIN_API_KEY, or the one generated at start). */
   adminApiKey: string;
+  /** host:port of the Temporal SDK's Prometheus endpoint, appended to /metrics when it answers. */
+  temporalMetricsAddress?: string;
 }
 
-export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps): Express {
+export function createApp({ config, database, tasks, log, adminApiKey, temporalMetricsAddress }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
 
+  app.use(httpMetrics());
   app.use(healthRoutes(database, tasks));
+  app.use(metricsRoutes(database.db, log, temporalMetricsAddress));
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
   const ingest = { db: database.db, tasks, log };
   const senders = createSenders(config);
   const channels = createChannels(config, senders);
+  app.use('/webhooks', webhookMetrics());
   app.use(
     '/webhooks/whatsapp',
     whatsappWebhook({ ...ingest, appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken }),
@@ -53,16 +66,18 @@ export function createApp({ config, database, tasks, log, adminApiKey }: AppDeps
   app.use('/webhooks/slack', slackWebhook({ ...ingest, config }));
 
   const api = express.Router();
-  api.use(bearerAuth(adminApiKey));
+  api.use(bearerAuth(database.db, adminApiKey), rateLimit(config.apiRateLimit));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use(humanDecisionRoutes(database.db, tasks));
+  api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces', namespaceRoutes(database.db));
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
+  api.use('/api-keys', apiKeyRoutes(database.db));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

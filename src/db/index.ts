@@ -17,6 +17,12 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Cheap round trip, for /readyz. */
   ping(): Promise<void>;
+  /**
+   * LISTEN on a channel: `onPayload` gets each NOTIFY payload, in commit order. Resolves once
+   * the LISTEN is in force; the function it returns stops listening. postgres.js listens on a
+   * dedicated connection of its own (reconnected on loss; notifications sent meanwhile are lost).
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,10 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     async ping() {
       await client`select 1`;
     },
+    async listen(channel, onPayload) {
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -77,6 +87,10 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
     },
     async ping() {
       await client.query('select 1');
+    },
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
     },
     async close() {
       if (!client.closed) await client.close();

@@ -1,14 +1,20 @@
-/** GET /api/v1/agent-tasks and GET /api/v1/agent-tasks/:id. */
+/**
+ * GET /api/v1/agent-tasks and GET /api/v1/agent-tasks/:id. The list is for admins and
+ * operators; a task's detail for agents too. A confined key sees its namespace's tasks only:
+ * another namespace's task is a 404, and so is a `namespace` filter naming another one.
+ */
 import { Router } from 'express';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
-import { agentTasks, agentToolCalls, outboundDeliveries, TASK_STATUSES } from '../../db/schema';
+import { agentTasks, agentToolCalls, API_KEY_ROLES, outboundDeliveries, TASK_STATUSES } from '../../db/schema';
 import type { Logger } from '../../logger';
 import type { Progress, StepProgress } from '../../workflows/agent-task';
+import { allowRoles, confinedTo, type Principal } from '../auth';
 import { badRequest, notFound } from '../errors';
 import type { AgentTaskClient } from '../temporal-client';
+import { requireVisible } from './namespaces';
 
 const ListQuery = z.object({
   status: z.enum(TASK_STATUSES).optional(),
@@ -33,16 +39,24 @@ function decodeCursor(cursor: string): [string, string] {
 const createdAtExact = sql<string>`to_char(${agentTasks.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
+/** The condition on agent_tasks for what a principal may see; nothing without a principal. */
+export function taskScope(principal: Principal | undefined): SQL | undefined {
+  if (!principal) return sql`false`;
+  const confined = confinedTo(principal);
+  return confined === undefined ? undefined : eq(agentTasks.namespace, confined);
+}
+
 export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger): Router {
   const router = Router();
 
-  router.get('/', async (req, res) => {
+  router.get('/', allowRoles('admin', 'operator'), async (req, res) => {
     const parsed = ListQuery.safeParse(req.query);
     if (!parsed.success) {
       throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'invalid_query');
     }
     const q = parsed.data;
-    const where: SQL[] = [];
+    if (q.namespace) requireVisible(req.principal, q.namespace);
+    const where: Array<SQL | undefined> = [taskScope(req.principal)];
     if (q.status) where.push(eq(agentTasks.status, q.status));
     if (q.channel) where.push(eq(agentTasks.channel, q.channel));
     if (q.namespace) where.push(eq(agentTasks.namespace, q.namespace));
@@ -65,10 +79,10 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
     });
   });
 
-  router.get('/:id', async (req, res) => {
-    const id = req.params.id;
+  router.get('/:id', allowRoles(...API_KEY_ROLES), async (req, res) => {
+    const id = String(req.params.id);
     if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-    const [task] = await db.select().from(agentTasks).where(eq(agentTasks.id, id));
+    const [task] = await db.select().from(agentTasks).where(and(eq(agentTasks.id, id), taskScope(req.principal)));
     if (!task) throw notFound(`no agent task ${id}`);
     const [toolCalls, deliveries] = await Promise.all([
       db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, id)).orderBy(asc(agentToolCalls.startedAt)),

@@ -3,24 +3,27 @@
  * human who needs to see it. Files stay on the platform until this is asked for: the
  * WhatsApp media id is resolved to its short-lived URL through the Graph API only now,
  * and the bytes are streamed through (the URL needs the access token, which stays here).
+ * Admins and operators only; another namespace's task is a 404.
  */
 import { Readable } from 'node:stream';
 import { Router } from 'express';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Channels } from '../../channels';
 import { ChannelSendError } from '../../channels/types';
 import type { WhatsAppSender } from '../../channels/whatsapp';
 import type { Database } from '../../db';
 import { agentTasks, channelAccounts, messages } from '../../db/schema';
+import { allowRoles } from '../auth';
 import { HttpError, notFound } from '../errors';
+import { taskScope } from './agent-tasks';
 
 const Params = z.object({ id: z.uuid(), index: z.coerce.number().int().min(0).max(100) });
 
 export function attachmentRoutes(db: Database, channels: Channels, whatsapp: WhatsAppSender, timeoutMs: number): Router {
   const router = Router();
 
-  router.get('/:id/attachments/:index', async (req, res) => {
+  router.get('/:id/attachments/:index', allowRoles('admin', 'operator'), async (req, res) => {
     const params = Params.safeParse(req.params);
     if (!params.success) throw notFound('no such attachment');
     const [row] = await db
@@ -28,7 +31,7 @@ export function attachmentRoutes(db: Database, channels: Channels, whatsapp: Wha
       .from(agentTasks)
       .innerJoin(messages, eq(messages.id, agentTasks.messageId))
       .innerJoin(channelAccounts, eq(channelAccounts.id, agentTasks.channelAccountId))
-      .where(eq(agentTasks.id, params.data.id));
+      .where(and(eq(agentTasks.id, params.data.id), taskScope(req.principal)));
     const attachment = row?.attachments[params.data.index];
     if (!row || !attachment) throw notFound(`task ${params.data.id} has no attachment ${params.data.index}`);
     if (row.channel !== 'whatsapp') {

@@ -6,7 +6,7 @@
  * heading, source from `?source=`); anything else is 415. It answers 201 `{ id, title, chunks }`.
  * GET / lists the documents, GET /:id returns one with its chunks, DELETE /:id removes it
  * and its chunks (204). An unknown namespace is 404; an invalid document is 400 with every
- * problem listed.
+ * problem listed. Admins and operators only; another namespace than an operator's own is a 404.
  */
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import type { Database } from '../../db';
 import { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from '../../db/schema';
 import { firstHeading } from '../../knowledge/chunk';
 import { addDocument, deleteDocument, EmbeddingError, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
+import { allowRoles } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { namespaceName, requireNamespace } from './namespaces';
 
@@ -44,13 +45,14 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
   router.use(express.text({ type: RAW_TYPES, limit: DOCUMENT_BODY_LIMIT }));
   // Usually parsed already by the API's own express.json; body-parser skips a parsed body.
   router.use(express.json({ limit: DOCUMENT_BODY_LIMIT }));
+  const managers = allowRoles('admin', 'operator');
 
-  router.get('/', async (req, res) => {
+  router.get('/', managers, async (req, res) => {
     const namespace = await namespaceOf(db, req);
     res.json({ data: await listDocuments(db, namespace) });
   });
 
-  router.post('/', async (req, res) => {
+  router.post('/', managers, async (req, res) => {
     const namespace = await namespaceOf(db, req);
     const parsed = DocumentBody.safeParse(candidateDocument(req));
     if (!parsed.success) {
@@ -72,14 +74,14 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
       .json({ id: added.id, title: added.title, chunks: added.chunks });
   });
 
-  router.get('/:id', async (req, res) => {
+  router.get('/:id', managers, async (req, res) => {
     const namespace = await namespaceOf(db, req);
     const document = await getDocument(db, namespace, String(req.params.id));
     if (!document) throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
     res.json(document);
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', managers, async (req, res) => {
     const namespace = await namespaceOf(db, req);
     if (!(await deleteDocument(db, namespace, String(req.params.id)))) {
       throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
@@ -90,10 +92,10 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
   return router;
 }
 
-/** The `:ns` of the mount path, checked to exist. */
+/** The `:ns` of the mount path, checked to exist and to be the caller's. */
 async function namespaceOf(db: Database, req: Request): Promise<string> {
   const name = namespaceName(String((req.params as Record<string, string | undefined>).ns ?? ''));
-  await requireNamespace(db, name);
+  await requireNamespace(db, name, req.principal);
   return name;
 }
 

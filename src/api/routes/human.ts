@@ -9,14 +9,20 @@
  * carried out) or why it was refused: 400 for a bad body, 404 for an unknown task, 409 when
  * nothing waits for it (already decided by someone else, expired, finished, not escalated).
  * A refusal is kept in the audit table like every decision.
+ *
+ * Every role may decide and read the inbox, within its namespace: another namespace's task is
+ * a 404, the inbox shows the key's namespace only, and a `namespace` filter naming another is a 404.
  */
 import { Router, type Request, type Response } from 'express';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
-import { agentTasks, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
+import { agentTasks, API_KEY_ROLES, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
+import { allowRoles } from '../auth';
 import { badRequest, HttpError, notFound } from '../errors';
+import { taskScope } from './agent-tasks';
+import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
@@ -37,7 +43,7 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
     async function handler(req: Request, res: Response) {
       const id = String(req.params.id);
       if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-      const [task] = await db.select().from(agentTasks).where(eq(agentTasks.id, id));
+      const [task] = await db.select().from(agentTasks).where(and(eq(agentTasks.id, id), taskScope(req.principal)));
       if (!task) throw notFound(`no agent task ${id}`);
       const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
       if (problems.length > 0) throw badRequest(problems.join('; '), 'invalid_decision');
@@ -53,16 +59,18 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
       }
     };
 
-  router.post('/agent-tasks/:id/escalation', decide('escalation'));
-  router.post('/agent-tasks/:id/approval', decide('approval'));
+  const everyRole = allowRoles(...API_KEY_ROLES);
+  router.post('/agent-tasks/:id/escalation', everyRole, decide('escalation'));
+  router.post('/agent-tasks/:id/approval', everyRole, decide('approval'));
 
-  router.get('/escalations', async (req, res) => {
+  router.get('/escalations', everyRole, async (req, res) => {
     const parsed = InboxQuery.safeParse(req.query);
     if (!parsed.success) {
       throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '), 'invalid_query');
     }
     const q = parsed.data;
-    const where: SQL[] = [eq(escalations.status, q.status)];
+    if (q.namespace) requireVisible(req.principal, q.namespace);
+    const where: Array<SQL | undefined> = [eq(escalations.status, q.status), taskScope(req.principal)];
     if (q.kind) where.push(eq(escalations.kind, q.kind));
     if (q.namespace) where.push(eq(escalations.namespace, q.namespace));
     const rows = await db

@@ -2,12 +2,15 @@
  * GET /api/v1/namespaces/:ns and PUT /api/v1/namespaces/:ns: a tenant and its config.
  * PUT replaces the whole config, validated in full (400 lists every problem with its path),
  * and creates the namespace on first use. Stored configs are normalized: defaults filled in.
+ * Admins and operators only; an operator sees its own namespace, any other is a 404 (creating
+ * one included).
  */
 import { Router } from 'express';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { namespaces } from '../../db/schema';
 import { NAMESPACE_NAME, parseNamespaceConfig, validateNamespaceConfig } from '../../namespaces/config';
+import { allowRoles, canSee, type Principal } from '../auth';
 import { badRequest, HttpError, notFound } from '../errors';
 
 export function namespaceName(raw: string): string {
@@ -17,9 +20,18 @@ export function namespaceName(raw: string): string {
   return raw;
 }
 
-export async function requireNamespace(db: Database, name: string) {
+const noSuchNamespace = (name: string) => notFound(`namespace ${name} does not exist`);
+
+/** 404, as for a namespace that does not exist, unless the principal may see the namespace. */
+export function requireVisible(principal: Principal | undefined, name: string): void {
+  if (!canSee(principal, name)) throw noSuchNamespace(name);
+}
+
+/** The namespace, if it exists and the principal may see it: 404 alike otherwise, so nothing leaks. */
+export async function requireNamespace(db: Database, name: string, principal: Principal | undefined) {
+  requireVisible(principal, name);
   const [row] = await db.select().from(namespaces).where(eq(namespaces.name, name));
-  if (!row) throw notFound(`namespace ${name} does not exist`);
+  if (!row) throw noSuchNamespace(name);
   return row;
 }
 
@@ -37,13 +49,15 @@ function present(row: typeof namespaces.$inferSelect) {
 
 export function namespaceRoutes(db: Database): Router {
   const router = Router();
+  const managers = allowRoles('admin', 'operator');
 
-  router.get('/:ns', async (req, res) => {
-    res.json(present(await requireNamespace(db, namespaceName(String(req.params.ns)))));
+  router.get('/:ns', managers, async (req, res) => {
+    res.json(present(await requireNamespace(db, namespaceName(String(req.params.ns)), req.principal)));
   });
 
-  router.put('/:ns', async (req, res) => {
+  router.put('/:ns', managers, async (req, res) => {
     const name = namespaceName(String(req.params.ns));
+    requireVisible(req.principal, name);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the config as application/json');
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the config must be a JSON object', 'invalid_config');

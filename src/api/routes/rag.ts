@@ -2,6 +2,7 @@
  * POST /api/v1/rag/draft — `{ namespace, text, channel? }` → the draft the assistant would
  * send, the passages it was drafted from and what the gate would decide. Nothing is stored
  * and nothing is sent: for trying a namespace's prompt and knowledge before going live.
+ * Admins and operators only; another namespace than an operator's own is a 404.
  */
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import type { Embedder, LlmRegistry } from '../../llm';
 import { parseNamespaceConfig } from '../../namespaces/config';
+import { allowRoles } from '../auth';
 import { badRequest } from '../errors';
 import { requireNamespace } from './namespaces';
 
@@ -24,13 +26,13 @@ const DraftRequest = z.strictObject({
 export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedder }): Router {
   const router = Router();
 
-  router.post('/draft', async (req, res) => {
+  router.post('/draft', allowRoles('admin', 'operator'), async (req, res) => {
     const parsed = DraftRequest.safeParse(req.body);
     if (!parsed.success) {
       throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'invalid_request');
     }
     const { namespace, text, channel } = parsed.data;
-    const row = await requireNamespace(deps.db, namespace);
+    const row = await requireNamespace(deps.db, namespace, req.principal);
     const config = parseNamespaceConfig(row.config);
     if (!config.success) throw badRequest(`namespace ${namespace} has an invalid config; PUT a corrected one`, 'invalid_config');
     const passages = await retrieve(deps, namespace, text);

@@ -1,0 +1,673 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, served at GET /api/v1/openapi.json without a key.
+ * tests/api/openapi.test.ts calls every operation below over HTTP and validates each real
+ * response against the schema documented here for its path, method and status: a route or a
+ * status not listed here, or a body that does not match, fails the test.
+ * Enums come from the code that defines them, so they cannot drift.
+ */
+import { STEP_NAMES } from '../activities/types';
+import { CHANNELS } from '../channels/types';
+import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES, ROUTES, TASK_STATUSES } from '../db/schema';
+import { ADAPTER_KINDS } from '../llm/types';
+import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../workflows/human';
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+const str: Schema = { type: 'string' };
+const int: Schema = { type: 'integer' };
+const num: Schema = { type: 'number' };
+const bool: Schema = { type: 'boolean' };
+const uuid: Schema = { type: 'string', format: 'uuid' };
+const time: Schema = { type: 'string', format: 'date-time' };
+const obj: Schema = { type: 'object' };
+const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
+const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
+/** An object with these required properties; `extra: false` rejects any other. */
+const object = (properties: Record<string, Schema>, optional: string[] = [], extra = true): Schema => ({
+  type: 'object',
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+  ...(extra ? {} : { additionalProperties: false }),
+});
+
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+const response = (description: string, schema: Schema) => ({ description, content: json(schema) });
+const problem = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const param = (name: string, where: 'path' | 'query', schema: Schema, description?: string) => ({
+  name,
+  in: where,
+  required: where === 'path',
+  schema,
+  ...(description ? { description } : {}),
+});
+
+/** What every authenticated operation may answer besides its own statuses. */
+const authErrors = { '401': problem('Unauthorized'), '403': problem('Forbidden'), '429': problem('RateLimited'), '500': problem('Internal') };
+
+const taskId = param('id', 'path', str, 'the task id (a UUID; anything else is 404)');
+const namespaceParam = param('ns', 'path', str, 'namespace name: 1-63 lowercase letters, digits, - or _');
+const documentId = param('id', 'path', str, 'the document id');
+
+const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, ref('Percentiles')]));
+const perStatus = object(Object.fromEntries(TASK_STATUSES.map((s) => [s, int])));
+
+const namespaceConfig: Schema = {
+  type: 'object',
+  description: 'A namespace config; every key is optional on PUT and filled with its default when stored.',
+  properties: {
+    systemPrompt: str,
+    agentRunner: { type: 'object', properties: { activeAdapter: enumOf(ADAPTER_KINDS), model: str }, additionalProperties: false },
+    intents: arrayOf(str),
+    escalation: {
+      type: 'object',
+      properties: {
+        keywords: arrayOf(str),
+        intents: arrayOf(str),
+        minConfidence: { type: 'number', minimum: 0, maximum: 1 },
+        timeout: { type: 'string', description: 'a duration like 30s, 15m, 24h' },
+        assignee: str,
+        handoffMessage: str,
+      },
+      additionalProperties: false,
+    },
+    approval: { type: 'object', properties: { timeout: str, rejectNotice: str }, additionalProperties: false },
+    trustMatrix: { type: 'object', additionalProperties: enumOf(['auto', 'approve', 'escalate']) },
+    channelScopes: { type: 'object', propertyNames: enumOf(CHANNELS), additionalProperties: arrayOf(str) },
+    fallbackMessage: str,
+  },
+  additionalProperties: false,
+};
+
+const schemas: Record<string, Schema> = {
+  Error: object(
+    {
+      error: object(
+        {
+          code: { type: 'string', description: 'machine-readable, e.g. not_found, invalid_query, unauthorized' },
+          message: str,
+          problems: { ...arrayOf(ref('Problem')), description: 'every problem found (config and document validation)' },
+        },
+        ['problems'],
+        false,
+      ),
+    },
+    [],
+    false,
+  ),
+  Problem: object({ path: str, message: str }, [], false),
+  AgentTask: object({
+    id: uuid,
+    namespace: str,
+    channel: enumOf(CHANNELS),
+    channelAccountId: uuid,
+    conversationId: uuid,
+    messageId: uuid,
+    workflowId: { type: 'string', description: 'agent-task:<namespace>:<channel>:<external message id>' },
+    status: enumOf(TASK_STATUSES),
+    route: nullable(enumOf(ROUTES)),
+    draft: nullable(str),
+    result: nullable(obj),
+    error: nullable(str),
+    createdAt: time,
+    updatedAt: time,
+    finishedAt: nullable(time),
+  }),
+  ToolCall: object({
+    id: uuid,
+    taskId: uuid,
+    name: enumOf(STEP_NAMES),
+    attempt: int,
+    status: enumOf(['running', 'succeeded', 'failed']),
+    startedAt: time,
+    finishedAt: nullable(time),
+    inputSummary: nullable(obj),
+    outputSummary: nullable(obj),
+    error: nullable(str),
+  }),
+  Delivery: object({
+    id: uuid,
+    taskId: uuid,
+    part: int,
+    channel: enumOf(CHANNELS),
+    channelAccountId: uuid,
+    recipient: str,
+    text: str,
+    status: enumOf(['sending', 'sent', 'delivered', 'read', 'failed', 'unknown']),
+    attempt: int,
+    providerMessageId: nullable(str),
+    error: nullable(str),
+    errorCode: nullable(str),
+    createdAt: time,
+    updatedAt: time,
+    sentAt: nullable(time),
+    deliveredAt: nullable(time),
+    readAt: nullable(time),
+  }),
+  Progress: object(
+    {
+      taskId: uuid,
+      status: enumOf(TASK_STATUSES),
+      route: nullable(enumOf(ROUTES)),
+      steps: arrayOf(
+        object(
+          {
+            name: enumOf(STEP_NAMES),
+            status: enumOf(['running', 'succeeded', 'failed']),
+            startedAt: time,
+            finishedAt: nullable(time),
+            attempt: int,
+            detail: nullable(str),
+          },
+          [],
+          false,
+        ),
+      ),
+    },
+    [],
+    false,
+  ),
+  AgentTaskList: object({ data: arrayOf(ref('AgentTask')), nextCursor: nullable(str) }, [], false),
+  AgentTaskDetail: object(
+    {
+      task: ref('AgentTask'),
+      toolCalls: arrayOf(ref('ToolCall')),
+      deliveries: arrayOf(ref('Delivery')),
+      progress: ref('Progress'),
+      progressSource: { ...enumOf(['workflow', 'database']), description: 'workflow: the live progress query; database: rebuilt from the stored tool calls' },
+    },
+    [],
+    false,
+  ),
+  Percentiles: object({ count: int, p50Ms: nullable(num), p95Ms: nullable(num) }, [], false),
+  Stats: object(
+    {
+      window: { type: 'string', description: 'as asked, e.g. 24h' },
+      windowMs: int,
+      from: time,
+      to: time,
+      namespace: nullable(str),
+      channel: nullable(enumOf(CHANNELS)),
+      total: int,
+      byStatus: perStatus,
+      byChannel: object(Object.fromEntries(CHANNELS.map((c) => [c, int]))),
+      byStatusAndChannel: object(Object.fromEntries(CHANNELS.map((c) => [c, perStatus]))),
+      steps: { ...object(steps), description: 'per step: succeeded tool calls, finished_at − started_at' },
+      task: { ...ref('Percentiles'), description: 'finished tasks: created_at → finished_at' },
+    },
+    [],
+    false,
+  ),
+  EscalationResolution: object(
+    { action: enumOf(ESCALATION_ACTIONS), text: { type: 'string', description: 'required for reply' }, agent: str },
+    ['text'],
+    false,
+  ),
+  ApprovalDecision: object(
+    { decision: enumOf(APPROVAL_DECISIONS), text: { type: 'string', description: 'required for edit' }, agent: str },
+    ['text'],
+    false,
+  ),
+  DecisionOutcome: object(
+    {
+      outcome: object(
+        {
+          taskId: uuid,
+          status: enumOf(TASK_STATUSES),
+          action: enumOf([...ESCALATION_ACTIONS, ...APPROVAL_DECISIONS]),
+          agent: str,
+          sent: bool,
+          error: str,
+        },
+        ['error'],
+        false,
+      ),
+    },
+    [],
+    false,
+  ),
+  Escalation: object({
+    id: uuid,
+    taskId: uuid,
+    kind: enumOf(HANDOFF_KINDS),
+    namespace: str,
+    conversationId: uuid,
+    status: enumOf(HANDOFF_STATUSES),
+    reason: str,
+    draft: nullable(str),
+    passages: arrayOf(obj),
+    assignee: nullable(str),
+    deadlineAt: time,
+    notifiedAt: nullable(time),
+    notifyError: nullable(str),
+    resolvedAt: nullable(time),
+    resolvedBy: nullable(str),
+    resolution: nullable(obj),
+    createdAt: time,
+    task: object({ id: uuid, channel: enumOf(CHANNELS), status: enumOf(TASK_STATUSES), workflowId: str }, [], false),
+    waitingMs: int,
+    transcript: arrayOf(object({ direction: enumOf(['inbound', 'outbound']), text: nullable(str), kind: str, at: time }, [], false)),
+  }),
+  EscalationList: object({ data: arrayOf(ref('Escalation')) }, [], false),
+  NamespaceConfig: namespaceConfig,
+  Namespace: object(
+    {
+      namespace: str,
+      config: ref('NamespaceConfig'),
+      warning: { type: 'string', description: 'set when the stored config no longer passes validation (it is shown as stored)' },
+      createdAt: time,
+      updatedAt: time,
+    },
+    ['warning'],
+    false,
+  ),
+  DocumentInput: object(
+    {
+      title: { type: 'string', description: 'optional for markdown with a first heading' },
+      content: str,
+      contentType: enumOf(DOCUMENT_CONTENT_TYPES),
+      source: str,
+    },
+    ['title', 'contentType', 'source'],
+    false,
+  ),
+  DocumentCreated: object({ id: uuid, title: str, chunks: int }, [], false),
+  DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
+  DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
+  Document: object(
+    {
+      id: uuid,
+      namespace: str,
+      title: str,
+      contentType: enumOf(DOCUMENT_CONTENT_TYPES),
+      content: str,
+      source: nullable(str),
+      createdAt: time,
+      updatedAt: time,
+      chunks: arrayOf(object({ id: uuid, position: int, heading: nullable(str), text: str, embedded: bool }, [], false)),
+    },
+    [],
+    false,
+  ),
+  DraftRequest: object({ namespace: str, text: str, channel: enumOf(CHANNELS) }, ['channel'], false),
+  Passage: object({ documentId: uuid, title: str, position: int, text: str, score: num }),
+  Draft: object(
+    {
+      draft: str,
+      adapter: enumOf(ADAPTER_KINDS),
+      model: str,
+      usage: object({ promptTokens: int, completionTokens: int }, [], false),
+      fallback: { type: 'string', description: 'why the configured model was not used' },
+      citations: { ...arrayOf(int), description: 'indexes into passages' },
+      passages: arrayOf(ref('Passage')),
+      gate: object({
+        route: enumOf(ROUTES),
+        action: enumOf(['auto', 'approve', 'escalate']),
+        intent: str,
+        confidence: num,
+        injection: object({ detected: bool, matches: arrayOf(str), byModel: bool }),
+        leak: bool,
+        reasons: arrayOf(str),
+        notFound: bool,
+      }),
+    },
+    ['fallback'],
+    false,
+  ),
+  ApiKeyInput: object(
+    {
+      namespace: { ...nullable(str), description: 'required for operator and agent keys' },
+      role: enumOf(API_KEY_ROLES),
+      name: nullable(str),
+    },
+    ['namespace', 'name'],
+    false,
+  ),
+  ApiKey: object(
+    {
+      id: uuid,
+      prefix: { type: 'string', description: 'the first characters of the key, to recognise it' },
+      role: enumOf(API_KEY_ROLES),
+      namespace: nullable(str),
+      name: nullable(str),
+      createdBy: nullable(str),
+      createdAt: time,
+      lastUsedAt: nullable(time),
+      revokedAt: nullable(time),
+    },
+    [],
+    false,
+  ),
+  ApiKeyCreated: object(
+    {
+      id: uuid,
+      key: { type: 'string', description: 'shown this once; stored hashed' },
+      prefix: str,
+      role: enumOf(API_KEY_ROLES),
+      namespace: nullable(str),
+      name: nullable(str),
+      createdAt: time,
+    },
+    [],
+    false,
+  ),
+  ApiKeyList: object({ data: arrayOf(ref('ApiKey')) }, [], false),
+  Health: object({ status: enumOf(['ok']) }, [], false),
+  Ready: object(
+    {
+      status: enumOf(['ready', 'not_ready']),
+      checks: object({ database: { type: 'string', description: 'ok, or unavailable: <why>' }, temporal: str }, [], false),
+    },
+    [],
+    false,
+  ),
+};
+
+const errorResponse = (description: string) => response(description, ref('Error'));
+
+const responses = {
+  BadRequest: errorResponse('the request is not valid; the message (and `problems`, where given) says why'),
+  Unauthorized: errorResponse('no API key, or not a valid one'),
+  Forbidden: errorResponse("the key's role may not do this"),
+  NotFound: errorResponse('no such thing, or not in the namespace the key is confined to'),
+  Conflict: errorResponse('nothing waits for this decision (already decided, expired or finished)'),
+  PayloadTooLarge: errorResponse('the body is over 1 MiB'),
+  UnsupportedMediaType: errorResponse('a body type this route does not take'),
+  RateLimited: {
+    ...errorResponse('too many requests for this key'),
+    headers: { 'Retry-After': { description: 'seconds to wait', schema: int } },
+  },
+  Internal: errorResponse('something failed on our side; details are logged, not sent'),
+  BadGateway: errorResponse('an upstream (platform, embedding model) failed'),
+  Unavailable: errorResponse('a dependency is not available'),
+};
+
+const paths = {
+  '/healthz': {
+    get: {
+      operationId: 'healthz',
+      tags: ['operations'],
+      summary: 'The process is up',
+      security: [],
+      responses: { '200': response('up', ref('Health')) },
+    },
+  },
+  '/readyz': {
+    get: {
+      operationId: 'readyz',
+      tags: ['operations'],
+      summary: 'The database and Temporal answer within 2 s',
+      security: [],
+      responses: { '200': response('ready', ref('Ready')), '503': response('a check failed', ref('Ready')) },
+    },
+  },
+  '/metrics': {
+    get: {
+      operationId: 'metrics',
+      tags: ['operations'],
+      summary: 'Prometheus metrics (text exposition format 0.0.4), with the Temporal SDK metrics appended',
+      security: [],
+      responses: { '200': { description: 'Prometheus text', content: { 'text/plain': { schema: str } } } },
+    },
+  },
+  '/api/v1/openapi.json': {
+    get: {
+      operationId: 'openapi',
+      tags: ['operations'],
+      summary: 'This document',
+      security: [],
+      responses: { '200': response('OpenAPI 3.1', obj) },
+    },
+  },
+  '/api/v1/agent-tasks': {
+    get: {
+      operationId: 'listAgentTasks',
+      tags: ['agent tasks'],
+      summary: 'Tasks, newest first; the cursor stays stable while tasks are added',
+      parameters: [
+        param('status', 'query', enumOf(TASK_STATUSES)),
+        param('channel', 'query', enumOf(CHANNELS)),
+        param('namespace', 'query', str),
+        param('conversationId', 'query', uuid),
+        param('limit', 'query', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+        param('cursor', 'query', str, 'nextCursor of the previous page'),
+      ],
+      responses: { '200': response('a page of tasks', ref('AgentTaskList')), '400': problem('BadRequest'), ...authErrors },
+    },
+  },
+  '/api/v1/agent-tasks/stats': {
+    get: {
+      operationId: 'agentTaskStats',
+      tags: ['agent tasks'],
+      summary: 'Counts by status and channel, p50/p95 of each step and of the whole task, over a window',
+      description:
+        'The window selects tasks by created_at. Step durations are the succeeded tool calls of those tasks ' +
+        '(finished_at − started_at); task durations their created_at → finished_at. Keys confined to a namespace see only it.',
+      parameters: [
+        param('window', 'query', { type: 'string', default: '24h' }, 'a duration: 15m, 24h, 7d (at most 366d)'),
+        param('namespace', 'query', str),
+        param('channel', 'query', enumOf(CHANNELS)),
+      ],
+      responses: {
+        '200': response('the statistics', ref('Stats')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/agent-tasks/{id}': {
+    get: {
+      operationId: 'getAgentTask',
+      tags: ['agent tasks'],
+      summary: 'One task: its tool calls, deliveries and live progress (or the stored record when the workflow cannot answer)',
+      parameters: [taskId],
+      responses: { '200': response('the task', ref('AgentTaskDetail')), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/agent-tasks/{id}/attachments/{index}': {
+    get: {
+      operationId: 'getAttachment',
+      tags: ['agent tasks'],
+      summary: "A file the customer sent, fetched from the platform on demand (WhatsApp)",
+      parameters: [taskId, param('index', 'path', { type: 'integer', minimum: 0 })],
+      responses: {
+        '200': { description: 'the bytes, with the file type', content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+        '404': problem('NotFound'),
+        '501': errorResponse('files of this channel are not served yet'),
+        '502': problem('BadGateway'),
+        '503': problem('Unavailable'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/agent-tasks/{id}/escalation': {
+    post: {
+      operationId: 'resolveEscalation',
+      tags: ['humans'],
+      summary: 'A person answers an escalated task: reply, hand back to the assistant, or close',
+      parameters: [taskId],
+      requestBody: { required: true, content: json(ref('EscalationResolution')) },
+      responses: {
+        '200': response('carried out', ref('DecisionOutcome')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        '413': problem('PayloadTooLarge'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/agent-tasks/{id}/approval': {
+    post: {
+      operationId: 'decideApproval',
+      tags: ['humans'],
+      summary: 'A person approves, edits or rejects a draft',
+      parameters: [taskId],
+      requestBody: { required: true, content: json(ref('ApprovalDecision')) },
+      responses: {
+        '200': response('carried out', ref('DecisionOutcome')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        '413': problem('PayloadTooLarge'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/escalations': {
+    get: {
+      operationId: 'listEscalations',
+      tags: ['humans'],
+      summary: "The human agents' inbox, oldest first, with each conversation's latest messages",
+      parameters: [
+        param('status', 'query', { ...enumOf(HANDOFF_STATUSES), default: 'open' }),
+        param('kind', 'query', enumOf(HANDOFF_KINDS)),
+        param('namespace', 'query', str),
+        param('limit', 'query', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
+      ],
+      responses: { '200': response('the inbox', ref('EscalationList')), '400': problem('BadRequest'), ...authErrors },
+    },
+  },
+  '/api/v1/namespaces/{ns}': {
+    get: {
+      operationId: 'getNamespace',
+      tags: ['namespaces'],
+      summary: 'A namespace and its config',
+      parameters: [namespaceParam],
+      responses: { '200': response('the namespace', ref('Namespace')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+    put: {
+      operationId: 'putNamespace',
+      tags: ['namespaces'],
+      summary: 'Replaces the whole config, validated in full; creates the namespace on first PUT',
+      parameters: [namespaceParam],
+      requestBody: { required: true, content: json(ref('NamespaceConfig')) },
+      responses: {
+        '200': response('updated', ref('Namespace')),
+        '201': response('created', ref('Namespace')),
+        '400': problem('BadRequest'),
+        '413': problem('PayloadTooLarge'),
+        '415': problem('UnsupportedMediaType'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/namespaces/{ns}/documents': {
+    get: {
+      operationId: 'listDocuments',
+      tags: ['knowledge'],
+      summary: "The namespace's documents, newest first",
+      parameters: [namespaceParam],
+      responses: { '200': response('the documents', ref('DocumentList')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+    post: {
+      operationId: 'addDocument',
+      tags: ['knowledge'],
+      summary: 'Adds knowledge: JSON, or a raw markdown/plain body (title from ?title= or the first heading)',
+      parameters: [namespaceParam, param('title', 'query', str, 'raw bodies only'), param('source', 'query', str, 'raw bodies only')],
+      requestBody: {
+        required: true,
+        content: { ...json(ref('DocumentInput')), 'text/markdown': { schema: str }, 'text/plain': { schema: str } },
+      },
+      responses: {
+        '201': {
+          ...response('added and chunked', ref('DocumentCreated')),
+          headers: { Location: { description: 'the new document', schema: str } },
+        },
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '413': problem('PayloadTooLarge'),
+        '415': problem('UnsupportedMediaType'),
+        '502': problem('BadGateway'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/namespaces/{ns}/documents/{id}': {
+    get: {
+      operationId: 'getDocument',
+      tags: ['knowledge'],
+      summary: 'One document with its chunks',
+      parameters: [namespaceParam, documentId],
+      responses: { '200': response('the document', ref('Document')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+    delete: {
+      operationId: 'deleteDocument',
+      tags: ['knowledge'],
+      summary: 'Removes a document and its chunks',
+      parameters: [namespaceParam, documentId],
+      responses: { '204': { description: 'removed' }, '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/rag/draft': {
+    post: {
+      operationId: 'draftReply',
+      tags: ['knowledge'],
+      summary: 'The reply the assistant would draft, its passages and the gate decision; nothing is stored or sent',
+      requestBody: { required: true, content: json(ref('DraftRequest')) },
+      responses: {
+        '200': response('the draft', ref('Draft')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '413': problem('PayloadTooLarge'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/api-keys': {
+    post: {
+      operationId: 'createApiKey',
+      tags: ['api keys'],
+      summary: 'A new key for a namespace and role; the key is shown once and stored hashed',
+      requestBody: { required: true, content: json(ref('ApiKeyInput')) },
+      responses: {
+        '201': {
+          ...response('created', ref('ApiKeyCreated')),
+          headers: { Location: { description: 'the new key', schema: str } },
+        },
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '413': problem('PayloadTooLarge'),
+        ...authErrors,
+      },
+    },
+    get: {
+      operationId: 'listApiKeys',
+      tags: ['api keys'],
+      summary: 'The keys (never the keys themselves)',
+      responses: { '200': response('the keys', ref('ApiKeyList')), ...authErrors },
+    },
+  },
+  '/api/v1/api-keys/{id}': {
+    delete: {
+      operationId: 'revokeApiKey',
+      tags: ['api keys'],
+      summary: 'Revokes a key',
+      parameters: [param('id', 'path', str)],
+      responses: { '204': { description: 'revoked' }, '404': problem('NotFound'), ...authErrors },
+    },
+  },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'agent-tasks',
+    version: '1',
+    description:
+      'Customer messages on WhatsApp, Telegram and Slack answered on Temporal. Send `Authorization: Bearer <key>` ' +
+      '(ADMIN_API_KEY, or a key from POST /api/v1/api-keys). Errors are `{ "error": { "code", "message" } }`. ' +
+      'Webhooks (/webhooks/*) are authenticated by each platform\'s signature and not described here; the live ' +
+      'feed is the WebSocket /ws/agent-tasks.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths,
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API key' } },
+    schemas,
+    responses,
+  },
+};
