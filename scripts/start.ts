@@ -38,7 +38,9 @@ runMain({
     const lines = [
       '',
       'agent-tasks is running',
-      `  API and webhooks   ${system.url}   (health: ${system.url}/healthz)`,
+      `  API and webhooks   ${system.url}   (health: ${system.url}/healthz, metrics: ${system.url}/metrics)`,
+      `  API reference      ${system.url}/api/v1/openapi.json`,
+      `  Live feed          ${system.url!.replace(/^http/, 'ws')}/ws/agent-tasks   (Authorization: Bearer <key>, or ?token=)`,
       `  Temporal           ${system.temporal.address}   namespace ${system.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
       `  Temporal Web UI    ${devServer?.uiUrl ?? config.temporal.uiUrl}`,
       `  Database           ${system.database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
