@@ -109,7 +109,12 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
   setHandler(progressQuery, () => progress);
 
   // What a person may decide, and when: only while the workflow waits for that kind, only once.
-  let waiting: { kind: 'escalation' | 'approval'; hasDraft: boolean; escalationId: string } | undefined;
+  /**
+   * What a person may decide now. Set as soon as the route is known, before the hold is even
+   * recorded: after a worker crash the decision can arrive in the same workflow task that
+   * replays the hold's opening, and it must not be refused for arriving early.
+   */
+  let waiting: { kind: 'escalation' | 'approval'; hasDraft: boolean } | undefined;
   let escalationId: string | null = null;
   let resolution: EscalationResolution | undefined;
   let approval: ApprovalDecision | undefined;
@@ -210,14 +215,15 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
   }
 
   /** Opens a hand-off of `kind`, waits for a person until the timeout; undefined when it expired. */
-  async function handOff<D>(kind: 'escalation' | 'approval', reason: string, rag: RagResult, decided: () => D | undefined) {
+  async function handOff<D>(kind: 'escalation' | 'approval', reason: string, rag: RagResult, hasDraft: boolean, decided: () => D | undefined) {
     let opened: OpenedHandoff | undefined;
     let decision: D | undefined;
+    // Waiting before the hold is recorded and long before the status says so: whoever sees
+    // `escalated` can decide at once.
+    waiting = { kind, hasDraft };
     await step(kind === 'approval' ? 'await_approval' : 'await_human', async () => {
       opened = await steps.open_handoff(input.taskId, { kind, reason, passages: rag.passages });
       escalationId = opened.escalationId;
-      // Waiting before the status says so: whoever sees `escalated` can decide at once.
-      waiting = { kind, hasDraft: opened.hasDraft, escalationId: opened.escalationId };
       setCurrentDetails(waitingDetails(input.taskId, kind, reason, new Date(Date.now() + opened.timeoutMs)));
       await setStatus(kind === 'approval' ? 'awaiting_approval' : 'escalated');
       const inTime = await condition(() => decided() !== undefined, opened.timeoutMs);
@@ -237,9 +243,9 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
   }
 
   /** A person takes over: a hand-off notice, then their reply, the draft handed back, or nothing. */
-  async function escalate(reason: string, rag: RagResult, draft: DraftResult): Promise<TaskStatus> {
+  async function escalate(reason: string, rag: RagResult, draft: DraftResult, hasDraft: boolean): Promise<TaskStatus> {
     progress.route = 'await_human';
-    const { opened, decision } = await handOff('escalation', reason, rag, () => resolution);
+    const { opened, decision } = await handOff('escalation', reason, rag, hasDraft, () => resolution);
     if (!decision) {
       await close('escalation', { status: 'expired', note: 'fallback message sent' });
       await send(opened.fallbackMessage, 'fallback');
@@ -253,11 +259,11 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
 
   /** A person checks the draft: approve sends it, edit sends theirs, reject sends a notice or nothing. */
   async function askApproval(gate: GateResult, rag: RagResult, draft: DraftResult): Promise<TaskStatus> {
-    const { opened, decision } = await handOff('approval', gate.reasons.join('; '), rag, () => approval);
+    const { opened, decision } = await handOff('approval', gate.reasons.join('; '), rag, true, () => approval);
     if (!decision) {
       await close('approval', { status: 'expired', note: 'escalated' });
       escalationId = null;
-      return escalate(`no approval within ${Math.round(opened.timeoutMs / 1000)} s; ${gate.reasons.join('; ')}`, rag, draft);
+      return escalate(`no approval within ${Math.round(opened.timeoutMs / 1000)} s; ${gate.reasons.join('; ')}`, rag, draft, true);
     }
     await close('approval', { status: 'resolved', decision });
     if (decision.decision === 'approve') return send(draft.draft, 'answer');
@@ -288,7 +294,8 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
       } else if (gate.route === 'await_approval') {
         final = await askApproval(gate, rag, draft);
       } else {
-        final = await escalate(gate.reasons.join('; '), rag, draft);
+        // An injection's or a leaking draft was withheld: nothing to hand back.
+        final = await escalate(gate.reasons.join('; '), rag, draft, !(gate.injection || gate.leak));
       }
     }
   } catch (err) {

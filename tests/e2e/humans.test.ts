@@ -127,6 +127,26 @@ describe('humans in the loop', () => {
       expect(received()).toHaveLength(2);
     });
 
+    it('when a decision arrives while the hold is still being opened, then it is taken, not refused for being early', async () => {
+      const early = someone();
+      stack.graph.hangNext(); // the hand-off notice hangs until the 2 s channel timeout
+      const id = await early.say('I need a real person');
+      const task = await waitFor(() => taskOf(id));
+      await waitFor(async () => {
+        const rows = await stack.database.db
+          .select()
+          .from(agentToolCalls)
+          .where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, 'await_human')));
+        return rows.length > 0 || undefined;
+      });
+      expect((await taskOf(id))!.status).toBe('running'); // not yet reported as escalated
+      const res = await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Early but welcome.', agent: 'sam' });
+      expect(res.status).toBe(200);
+      expect((await json(res)).outcome).toMatchObject({ status: 'delivered', sent: true });
+      expect(early.received().at(-1)).toBe('Early but welcome.');
+      expect(early.received().filter((t) => t === 'Early but welcome.')).toHaveLength(1);
+    });
+
     it('when the agent hands back, then the AI draft goes out; when they close, nothing more is sent', async () => {
       const backer = someone();
       const back = await backer.say('Can I talk to an agent about my delivery times?');
