@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { bearerAuth } from './auth';
 import { rateLimit } from './rate-limit';
 import { apiKeyRoutes } from './routes/api-keys';
+import { consoleRoutes } from './routes/console';
 import { errorHandler, notFoundHandler } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
@@ -79,6 +80,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
   api.use('/api-keys', apiKeyRoutes(database.db));
   app.use('/api/v1', api);
+  app.use(consoleRoutes({ temporalUiUrl: config.temporal.uiUrl, temporalNamespace: 'default' })); // the page at /, no key
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -1,0 +1,87 @@
+/** The console's view of the HTTP API and the live feed. The key lives in sessionStorage only. */
+
+export interface TranscriptMessage { direction: 'inbound' | 'outbound'; text: string | null; kind: string; at: string }
+export interface Passage { documentId: string; title: string; position: number; text: string; score: number }
+export interface InboxEntry {
+  id: string;
+  taskId: string;
+  kind: 'escalation' | 'approval';
+  status: string;
+  reason: string;
+  draft: string | null;
+  passages: Passage[] | null;
+  assignee: string | null;
+  deadlineAt: string | null;
+  createdAt: string;
+  waitingMs: number;
+  task: { id: string; channel: string; status: string; workflowId: string };
+  transcript: TranscriptMessage[];
+}
+export interface ToolCall { id: string; name: string; status: string; attempt: number; startedAt: string | null; finishedAt: string | null; error?: unknown }
+export interface TaskDetail {
+  task: { id: string; status: string; workflowId: string; channel: string; namespace: string; result?: { gate?: { route?: string; intent?: string; confidence?: number; reasons?: string[] } } | null };
+  toolCalls: ToolCall[];
+}
+export interface FeedEvent { type: 'task.created' | 'task.step' | 'task.status'; task: { id: string; status: string; channel: string; namespace?: string }; step?: ToolCall }
+export interface ConsoleConfig { temporalUiUrl: string; temporalNamespace: string }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const KEY = 'agent-console.key';
+export const session = {
+  get key() { return sessionStorage.getItem(KEY); },
+  set key(value: string | null) { if (value) sessionStorage.setItem(KEY, value); else sessionStorage.removeItem(KEY); },
+};
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${session.key ?? ''}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+  if (!res.ok) throw new ApiError(res.status, payload.error?.code ?? 'http_error', payload.error?.message ?? `HTTP ${res.status}`);
+  return payload as T;
+}
+
+export const inbox = () => api<{ data: InboxEntry[] }>('GET', '/escalations?status=open&limit=200').then((r) => r.data);
+export const taskDetail = (id: string) => api<TaskDetail>('GET', `/agent-tasks/${encodeURIComponent(id)}`);
+export const decide = (entry: InboxEntry, choice: string, agent: string, text?: string) =>
+  api<{ outcome: { status: string; sent: boolean } }>(
+    'POST',
+    `/agent-tasks/${encodeURIComponent(entry.taskId)}/${entry.kind}`,
+    entry.kind === 'escalation' ? { action: choice, text, agent } : { decision: choice, text, agent },
+  );
+export const consoleConfig = () => fetch('/console/config.json').then((r) => r.json() as Promise<ConsoleConfig>);
+
+/**
+ * Keeps a WebSocket to the live feed open: reconnects with backoff (1 s doubling to 15 s).
+ * `onState` reports "live" / "reconnecting"; a key whose role may not use the feed (agent) never
+ * opens one, and the caller falls back to polling.
+ */
+export function liveFeed(onEvent: (e: FeedEvent) => void, onState: (state: 'live' | 'reconnecting', opened: boolean) => void): () => void {
+  let socket: WebSocket | undefined;
+  let delay = 1000;
+  let timer: number | undefined;
+  let stopped = false;
+  const connect = () => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(`${scheme}://${location.host}/ws/agent-tasks?token=${encodeURIComponent(session.key ?? '')}`);
+    socket = ws;
+    let opened = false;
+    ws.onopen = () => { opened = true; delay = 1000; onState('live', true); };
+    ws.onmessage = (m) => { try { onEvent(JSON.parse(String(m.data)) as FeedEvent); } catch { /* not ours */ } };
+    ws.onclose = () => {
+      if (stopped) return;
+      onState('reconnecting', opened);
+      timer = window.setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 15_000);
+    };
+  };
+  connect();
+  return () => { stopped = true; window.clearTimeout(timer); socket?.close(); };
+}

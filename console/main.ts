@@ -1,0 +1,233 @@
+/** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
+import { ApiError, consoleConfig, decide, inbox, liveFeed, session, taskDetail, type ConsoleConfig, type FeedEvent, type InboxEntry, type ToolCall } from './api';
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
+  for (const child of children) if (child !== null) node.append(child);
+  return node;
+}
+const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '');
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+const AGENT = 'agent-console.agent';
+const ACTIONS = {
+  escalation: { label: 'Reply to the customer', buttons: [['reply', 'Send reply', ''], ['handback', 'Hand back to the assistant', 'quiet'], ['close', 'Close', 'danger']] },
+  approval: { label: 'Answer (edit the draft before sending, if needed)', buttons: [['approve', 'Approve draft', ''], ['edit', 'Send edited text', ''], ['reject', 'Reject', 'danger']] },
+} as const;
+
+let config: ConsoleConfig = { temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' };
+let entries: InboxEntry[] = [];
+let fetchedAt = 0;
+let current: InboxEntry | undefined;
+let stopFeed: (() => void) | undefined;
+let pollTimer: number | undefined;
+let firstRender = true;
+
+// ---- sign in ------------------------------------------------------------------------------
+
+function showSignIn(message = '') {
+  stopFeed?.();
+  window.clearInterval(pollTimer);
+  $('console-view').hidden = true;
+  $('who').hidden = true;
+  $('signin-view').hidden = false;
+  $('signin-error').textContent = message;
+  $<HTMLInputElement>('api-key').focus();
+}
+
+async function showConsole() {
+  $('signin-view').hidden = true;
+  $('console-view').hidden = false;
+  $('who').hidden = false;
+  $<HTMLInputElement>('agent-name').value = sessionStorage.getItem(AGENT) ?? '';
+  await refreshInbox();
+  if (!session.key) return; // the key was refused
+  stopFeed = liveFeed(onFeedEvent, (state, opened) => {
+    const pill = $('connection');
+    pill.textContent = state === 'live' ? 'live' : 'reconnecting…';
+    pill.classList.toggle('live', state === 'live');
+    $('feed-note').textContent = state === 'live' || opened ? '' : 'The live feed is not available to this key; the inbox refreshes every 5 seconds.';
+  });
+  pollTimer = window.setInterval(() => {
+    if (!$('connection').classList.contains('live')) void refreshInbox();
+    else renderInbox(); // waiting times move on
+  }, 5000);
+}
+
+$('signin-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const key = $<HTMLInputElement>('api-key').value.trim();
+  if (!key) return showSignIn('Enter an API key.');
+  session.key = key;
+  inbox().then(
+    () => { $<HTMLInputElement>('api-key').value = ''; void showConsole(); },
+    (err: unknown) => { session.key = null; showSignIn(err instanceof ApiError && err.status === 401 ? 'That key is not valid.' : `Could not sign in: ${String(err)}`); },
+  );
+});
+$('sign-out').addEventListener('click', () => { session.key = null; current = undefined; $('task-view').hidden = true; $('task-empty').hidden = false; showSignIn(); });
+$('agent-name').addEventListener('change', () => sessionStorage.setItem(AGENT, $<HTMLInputElement>('agent-name').value.trim()));
+
+// ---- inbox --------------------------------------------------------------------------------
+
+async function refreshInbox() {
+  try {
+    entries = await inbox();
+    fetchedAt = Date.now();
+    renderInbox();
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) { session.key = null; showSignIn('The key was revoked or is not valid any more.'); }
+  }
+}
+
+let refreshQueued: number | undefined;
+const queueRefresh = () => { window.clearTimeout(refreshQueued); refreshQueued = window.setTimeout(() => void refreshInbox(), 150); };
+
+function renderInbox() {
+  const list = $('inbox-list');
+  const since = Date.now() - fetchedAt;
+  list.replaceChildren(
+    ...entries.map((entry) => {
+      const lastInbound = [...entry.transcript].reverse().find((m) => m.direction === 'inbound');
+      const waited = entry.waitingMs + since;
+      const button = el(
+        'button',
+        { type: 'button', class: 'inbox-item', 'data-task-id': entry.taskId, 'aria-current': String(entry.taskId === current?.taskId) },
+        el('span', { class: 'line' },
+          el('span', { class: `badge ${entry.kind}` }, entry.kind === 'approval' ? 'Approval' : 'Escalation'),
+          el('span', { class: `badge wait${waited > 15 * 60_000 ? ' old' : ''}`, title: `waiting since ${new Date(entry.createdAt).toLocaleString()}` }, `waiting ${duration(waited)}`),
+          el('span', { class: 'muted' }, entry.task.channel)),
+        el('span', { class: 'preview' }, lastInbound?.text ?? '(no text)'),
+      );
+      button.addEventListener('click', () => void openTask(entry));
+      return el('li', {}, button);
+    }),
+  );
+  $('inbox-count').textContent = String(entries.length);
+  $('inbox-empty').hidden = entries.length > 0;
+  if (firstRender) {
+    firstRender = false;
+    performance.mark('inbox-rendered');
+    document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
+  }
+}
+
+// ---- task view ----------------------------------------------------------------------------
+
+async function openTask(entry: InboxEntry) {
+  current = entry;
+  renderInbox();
+  $('task-view').hidden = false;
+  $('task-empty').hidden = true;
+  $('task-heading').textContent = `${entry.kind === 'approval' ? 'Approval' : 'Escalation'} · ${entry.task.channel}`;
+  $('task-meta').textContent = `Task ${entry.taskId} · opened ${new Date(entry.createdAt).toLocaleString()}${entry.assignee ? ` · assignee ${entry.assignee}` : ''}${entry.deadlineAt ? ` · answer by ${new Date(entry.deadlineAt).toLocaleString()}` : ''}`;
+  $<HTMLAnchorElement>('task-link').href = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(entry.task.workflowId)}`;
+  $('task-reason').textContent = entry.reason;
+  $('task-transcript').replaceChildren(
+    ...entry.transcript.map((m) =>
+      el('li', { class: m.direction }, el('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'Sent: '), m.text ?? `(${m.kind})`, el('time', { class: 'at', datetime: m.at }, time(m.at)))),
+  );
+  $('task-draft').textContent = entry.draft ?? '(no draft)';
+  $('task-passages').replaceChildren(
+    ...(entry.passages ?? []).map((p) =>
+      el('li', {}, el('strong', {}, p.title), ` · part ${p.position + 1} · score ${p.score.toFixed(2)} · document ${p.documentId}`, el('div', {}, p.text))),
+  );
+  if (!entry.passages?.length) $('task-passages').append(el('li', { class: 'muted' }, 'No passages were retrieved.'));
+  renderDecision(entry);
+  $('task-gate').replaceChildren(el('li', { class: 'muted' }, 'loading…'));
+  $('task-steps').replaceChildren();
+  $('task-heading').focus();
+  try {
+    const detail = await taskDetail(entry.taskId);
+    if (current !== entry) return;
+    const gate = detail.task.result?.gate;
+    const gateStep = detail.toolCalls.find((c) => c.name === 'confidence_check') as (ToolCall & { outputSummary?: { reasons?: string[]; intent?: string; confidence?: number } }) | undefined;
+    const summary = gate ?? gateStep?.outputSummary;
+    const lines = [...(summary?.reasons ?? [entry.reason])];
+    if (summary?.intent) lines.push(`intent ${summary.intent}${typeof summary.confidence === 'number' ? `, confidence ${summary.confidence.toFixed(2)}` : ''}`);
+    $('task-gate').replaceChildren(...lines.map((r) => el('li', {}, r)));
+    renderSteps(detail.toolCalls);
+  } catch (err) {
+    $('task-gate').replaceChildren(el('li', { class: 'error' }, `Could not load the task: ${String(err)}`));
+  }
+}
+
+function renderSteps(calls: ToolCall[]) {
+  $('task-steps').replaceChildren(
+    ...calls.map((c) =>
+      el('tr', {}, el('td', {}, c.name), el('td', {}, c.status), el('td', {}, String(c.attempt)), el('td', {}, time(c.startedAt)),
+        el('td', {}, c.startedAt && c.finishedAt ? `${Date.parse(c.finishedAt) - Date.parse(c.startedAt)} ms` : c.status === 'running' ? 'running' : ''))),
+  );
+}
+
+function renderDecision(entry: InboxEntry) {
+  const spec = ACTIONS[entry.kind];
+  $('decision-label').textContent = spec.label;
+  const text = $<HTMLTextAreaElement>('decision-text');
+  text.value = entry.kind === 'approval' ? (entry.draft ?? '') : '';
+  const result = $('decision-result');
+  result.textContent = '';
+  result.className = 'result';
+  $('decision-actions').replaceChildren(
+    ...spec.buttons.map(([choice, label, style]) => {
+      const button = el('button', { type: 'button', class: style, 'data-choice': choice }, label) as HTMLButtonElement;
+      button.addEventListener('click', () => void send(entry, choice));
+      return button;
+    }),
+  );
+}
+
+function say(message: string, tone: 'ok' | 'bad' | '') {
+  const result = $('decision-result');
+  result.textContent = message;
+  result.className = `result ${tone}`;
+}
+
+async function send(entry: InboxEntry, choice: string) {
+  const nameInput = $<HTMLInputElement>('agent-name');
+  const agent = nameInput.value.trim();
+  if (!agent) { say('Enter your name at the top first: it is recorded with your decision.', 'bad'); nameInput.focus(); return; }
+  sessionStorage.setItem(AGENT, agent);
+  const raw = $<HTMLTextAreaElement>('decision-text').value.trim();
+  const needsText = choice === 'reply' || choice === 'edit';
+  if (needsText && !raw) { say('Write the text to send first.', 'bad'); $('decision-text').focus(); return; }
+  const text = choice === 'approve' || choice === 'handback' ? undefined : raw || undefined;
+  const buttons = [...$('decision-actions').querySelectorAll('button')];
+  buttons.forEach((b) => (b.disabled = true));
+  say('Sending…', '');
+  try {
+    const { outcome } = await decide(entry, choice, agent, text);
+    say(outcome.sent ? `Done: sent to the customer (task ${outcome.status}).` : `Done: task ${outcome.status}, nothing sent.`, 'ok');
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409) say('Someone else already answered this (or it expired). Nothing was sent by you.', 'bad');
+    else if (err instanceof ApiError) say(`Not sent: ${err.message}`, 'bad');
+    else say(`Not sent: ${String(err)}`, 'bad');
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+    void refreshInbox();
+  }
+}
+
+// ---- live feed ----------------------------------------------------------------------------
+
+function onFeedEvent(event: FeedEvent) {
+  const what = event.type === 'task.step' && event.step ? `${event.step.name} ${event.step.status}` : event.type === 'task.created' ? 'new task' : `→ ${event.task.status}`;
+  const list = $('feed-list');
+  list.prepend(el('li', {}, el('time', {}, new Date().toLocaleTimeString()), `${event.task.channel} ${event.task.id.slice(0, 8)}: ${what}`));
+  while (list.children.length > 50) list.lastElementChild?.remove();
+  if (event.type !== 'task.step') queueRefresh();
+  if (event.type === 'task.step' && current && event.task.id === current.taskId) void taskDetail(current.taskId).then((d) => renderSteps(d.toolCalls), () => undefined);
+}
+
+// ---- start --------------------------------------------------------------------------------
+
+void consoleConfig().then((c) => (config = c), () => undefined);
+if (session.key) void showConsole();
+else showSignIn();

@@ -1,0 +1,192 @@
+/**
+ * The agent console in a real browser (Debian's Chromium, driven by playwright-core) against the
+ * real system: escalations and approvals arrive live, the agent answers in the page, and the fake
+ * Graph API receives exactly that text; a 409 is shown when someone else answered first.
+ * Also retakes docs/screenshots/console-{inbox,task}.png and prints the time to first render.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelAccounts, namespaces } from '../../src/db/schema';
+import { addDocument } from '../../src/knowledge/store';
+import { DEFAULT_HANDOFF_MESSAGE, type NamespaceConfigInput } from '../../src/namespaces/config';
+import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
+import { taskLookups } from '../helpers/tasks';
+import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const SHIPPING = `# Delivery times
+
+Standard delivery takes 2 to 3 working days. Express delivery arrives the next working day.`;
+const APPROVING: NamespaceConfigInput = { trustMatrix: { question: 'approve', order_status: 'approve' } };
+
+describe('agent console', () => {
+  const stack = useTestSystem('postgres');
+  const { taskOf } = taskLookups(stack);
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: run \`bash scripts/ensure-chromium.sh\` (apt-get install chromium) or set CHROMIUM`);
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function namespaceWith(config: NamespaceConfigInput) {
+    const ns = `console-${randomUUID().slice(0, 8)}`;
+    const phoneNumberId = `7${Math.floor(Math.random() * 1e13)}`;
+    await stack.database.db.insert(namespaces).values({ name: ns, config });
+    await stack.database.db.insert(channelAccounts).values({ namespace: ns, channel: 'whatsapp', externalId: phoneNumberId, settings: { source: 'env' } });
+    await addDocument(stack.database.db, { namespace: ns, title: 'Delivery', contentType: 'text/markdown', content: SHIPPING });
+    return () => {
+      const from = `4479${Math.floor(Math.random() * 1e8)}`;
+      const say = async (text: string) => {
+        const id = wamid();
+        expect((await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text }))).status).toBe(200);
+        return id;
+      };
+      const received = () => stack.graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body as string);
+      return { say, received };
+    };
+  }
+
+  const waitForStatus = (externalId: string, status: string) =>
+    waitFor(async () => {
+      const task = await taskOf(externalId);
+      return task?.status === status ? task : undefined;
+    }, 20_000, `task ${externalId} ${status}`);
+
+  const api = (method: string, apiPath: string, body?: unknown) =>
+    fetch(`${stack.system.url}/api/v1${apiPath}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  // Expressions evaluated in the page are strings: the tests compile without the DOM library.
+  const item = (taskId: string) => page.locator(`.inbox-item[data-task-id="${taskId}"]`);
+  const result = () => page.locator('#decision-result');
+
+  it('when the page is opened without a key, then it asks for one; a wrong key is refused; the right one shows the inbox and the live feed', async () => {
+    await page.goto(stack.system.url!);
+    await page.getByLabel('API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#signin-error').textContent()).toContain('not valid');
+
+    await page.getByLabel('API key').fill(ADMIN_KEY);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /Inbox/ }).waitFor();
+    await page.locator('#connection.live').waitFor();
+    expect(await page.locator('#signin-form').isVisible()).toBe(false);
+    expect(await page.locator('#feed-list').getAttribute('aria-live')).toBe('polite');
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('agent-console.key')")).toBe(ADMIN_KEY);
+    expect(await page.evaluate<number>('localStorage.length')).toBe(0);
+    await page.getByLabel('Your name').fill('sam@acme.test');
+    await page.getByLabel('Your name').press('Tab');
+
+    // Time to first render: navigation start → the inbox drawn, signed in (key in the session).
+    await page.reload();
+    await page.locator('#connection.live').waitFor();
+    const firstRenderMs = Number(await page.evaluate<string>('document.body.dataset.firstRenderMs'));
+    console.log(`console: first render (navigation start → inbox drawn) ${firstRenderMs} ms`);
+    expect(firstRenderMs).toBeGreaterThan(0);
+    expect(await page.getByLabel('Your name').inputValue()).toBe('sam@acme.test');
+  });
+
+  it('when a customer asks for a person, then the escalation appears live, and the reply typed in the page reaches the customer', async () => {
+    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    await page.evaluate('window.notReloaded = true');
+    const id = await customer.say('I want to speak to a real person');
+    const task = await waitForStatus(id, 'escalated');
+    await item(task.id).waitFor({ timeout: 10_000 });
+    expect(await page.evaluate<boolean | undefined>('window.notReloaded')).toBe(true);
+    expect(await item(task.id).textContent()).toMatch(/Escalation.*waiting \d+s.*I want to speak to a real person/);
+    expect(await page.locator('#feed-list li').count()).toBeGreaterThan(0);
+
+    await item(task.id).focus(); // by keyboard
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('task-heading');
+    await expect.poll(() => page.locator('#task-transcript').textContent()).toContain(DEFAULT_HANDOFF_MESSAGE);
+    expect(await page.locator('#task-link').getAttribute('href')).toBe(
+      `http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(task.workflowId)}`,
+    );
+    await expect.poll(() => page.locator('#task-steps tr').count()).toBeGreaterThan(3);
+
+    const reply = 'Hi, this is Sam from the console. How can I help?';
+    await page.getByLabel('Reply to the customer').fill(reply);
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('sent to the customer');
+    expect(customer.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, reply]);
+    await item(task.id).waitFor({ state: 'detached' });
+  });
+
+  it('when the trust matrix holds a draft, then the agent edits it in the page and the customer receives the edited text', async () => {
+    const customer = (await namespaceWith(APPROVING))();
+    const id = await customer.say('How long does standard delivery take?');
+    const task = await waitForStatus(id, 'awaiting_approval');
+    await item(task.id).waitFor({ timeout: 10_000 });
+    expect(await item(task.id).textContent()).toContain('Approval');
+    await item(task.id).click();
+    const box = page.getByLabel(/Answer \(edit the draft/);
+    await expect.poll(() => box.inputValue()).toBe(task.draft);
+    await expect.poll(() => page.locator('#task-passages').textContent()).toContain('Delivery');
+    await expect.poll(() => page.locator('#task-gate').textContent()).toContain('trust matrix says approve');
+
+    const edited = 'Standard delivery takes 2 to 3 working days. — Lee';
+    await box.fill(edited);
+    await page.getByRole('button', { name: 'Send edited text' }).click();
+    await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('sent to the customer');
+    expect(customer.received()).toEqual([edited]);
+  });
+
+  it('when someone else answered through the API meanwhile, then the page says so and nothing more is sent', async () => {
+    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    const id = await customer.say('I want to speak to a real person');
+    const task = await waitForStatus(id, 'escalated');
+    await item(task.id).click();
+    const res = await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Kim answered first', agent: 'kim' });
+    expect(res.status).toBe(200);
+
+    await page.getByLabel('Reply to the customer').fill('Sam, too late');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('Someone else already answered this');
+    expect(await result().getAttribute('role')).toBe('alert');
+    expect(customer.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, 'Kim answered first']);
+  });
+
+  it('when there is an escalation and an approval, then the screenshots are taken, and the page fits a 375 px phone', async () => {
+    await page.reload(); // no task open; the feed fills as the two arrive
+    await page.locator('#connection.live').waitFor();
+    const asking = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    const approving = (await namespaceWith(APPROVING))();
+    const escalated = await waitForStatus(await asking.say('Can I talk to a human about my parcel, please?'), 'escalated');
+    const held = await waitForStatus(await approving.say('How long does express delivery take?'), 'awaiting_approval');
+    await item(held.id).waitFor();
+    await item(escalated.id).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-inbox.png') });
+    await item(held.id).click();
+    await expect.poll(() => page.locator('#task-steps tr').count()).toBeGreaterThan(3);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-task.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 740 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await expect.poll(() => page.getByRole('button', { name: 'Approve draft' }).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    for (const [task, kind, body] of [
+      [escalated, 'escalation', { action: 'close', agent: 'cleanup' }],
+      [held, 'approval', { decision: 'reject', agent: 'cleanup' }],
+    ] as const) {
+      expect((await api('POST', `/agent-tasks/${task.id}/${kind}`, body)).status).toBe(200);
+    }
+  });
+});
