@@ -7,7 +7,7 @@ import { bearerAuth } from './auth';
 import { rateLimit } from './rate-limit';
 import { apiKeyRoutes } from './routes/api-keys';
 import { consoleRoutes } from './routes/console';
-import { errorHandler, notFoundHandler } from './errors';
+import { errorHandler, notFoundHandler, refuseUnstorableText } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
 import { documentRoutes } from './routes/documents';
@@ -68,7 +68,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
 
   const api = express.Router();
   api.use(bearerAuth(database.db, adminApiKey), rateLimit(config.apiRateLimit));
-  api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }));
+  api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }), refuseUnstorableText);
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use(humanDecisionRoutes(database.db, tasks));
   api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id

@@ -48,7 +48,41 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(415).json(errorBody('unsupported_encoding', String((err as Error).message)));
       return;
     }
+    // Other client errors raised by body-parser or the router (a gzip body that is not gzip, a path
+    // parameter whose %-escapes do not decode) carry their 4xx status.
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json(errorBody('bad_request', String((err as Error).message)));
+      return;
+    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     res.status(500).json(errorBody('internal', 'internal error; the request was not completed'));
   };
 }
+
+/** U+0000 (PostgreSQL stores it in neither text nor jsonb) or a UTF-16 surrogate without its pair (not Unicode). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether any string in a parsed body (keys included) cannot be stored as text; iterative, so depth cannot overflow. */
+export function hasUnstorableText(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (UNSTORABLE.test(item)) return true;
+    } else if (Array.isArray(item)) {
+      for (const v of item) stack.push(v);
+    } else if (typeof item === 'object' && item !== null) {
+      for (const [key, v] of Object.entries(item)) stack.push(key, v);
+    }
+  }
+  return false;
+}
+
+/** 400 for a query or a parsed body carrying text that cannot be stored (NUL, lone surrogates), before it reaches the database. */
+export const refuseUnstorableText: RequestHandler = (req, _res, next) => {
+  if (hasUnstorableText(req.query) || hasUnstorableText(req.body)) {
+    return next(badRequest('the request carries a NUL character or an unpaired UTF-16 surrogate, which is not text', 'invalid_text'));
+  }
+  next();
+};

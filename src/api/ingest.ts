@@ -52,6 +52,7 @@ export interface Accepted {
 }
 
 export async function findAccount(db: Database, channel: string, externalId: string): Promise<ChannelAccount | undefined> {
+  if (externalId.includes('\u0000')) return undefined; // no such id exists, and PostgreSQL refuses NUL in text
   const [account] = await db
     .select()
     .from(channelAccounts)

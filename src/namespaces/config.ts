@@ -131,13 +131,14 @@ export type Validated = { ok: true; config: NamespaceConfig } | { ok: false; pro
 /** The whole config checked at once: structure, values and cross-references, every problem listed. */
 export function validateNamespaceConfig(raw: unknown): Validated {
   const parsed = NamespaceConfigSchema.safeParse(raw ?? {});
-  if (parsed.success) return { ok: true, config: parsed.data };
-  const problems = configProblems(parsed.error);
-  // Zod skips the cross-reference refinement once the structure fails; run it on the raw input.
+  const problems = parsed.success ? [] : configProblems(parsed.error);
+  // Zod skips the cross-reference refinement once the structure fails, and drops keys such as
+  // `__proto__` before it runs: run it on the raw input too.
   for (const extra of undeclaredIntents(raw)) {
     const path = extra.path.map(String).join('.');
     if (!problems.some((p) => p.path === path)) problems.push({ path, message: extra.message });
   }
+  if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, problems };
 }
 

@@ -53,7 +53,8 @@ function common(input: Record<string, unknown>, known: string[], problems: strin
   else if (typeof input.text === 'string' && input.text.length > MAX_HUMAN_TEXT) problems.push(`text: at most ${MAX_HUMAN_TEXT} characters`);
 }
 
-const needsText = (input: Record<string, unknown>) => typeof input.text !== 'string' || input.text.trim() === '';
+/** Blank: whitespace and invisible format characters only (zero-width spaces and joiners, BOM, bidi marks). */
+const needsText = (input: Record<string, unknown>) => typeof input.text !== 'string' || input.text.replace(/[\s\p{Cf}]/gu, '') === '';
 
 /** Every problem with a resolveEscalation body; [] when it is valid. */
 export function escalationProblems(input: unknown): string[] {

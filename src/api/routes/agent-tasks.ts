@@ -14,18 +14,19 @@ import type { Progress, StepProgress } from '../../workflows/agent-task';
 import { allowRoles, confinedTo, type Principal } from '../auth';
 import { badRequest, notFound } from '../errors';
 import type { AgentTaskClient } from '../temporal-client';
+import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 
 const ListQuery = z.object({
   status: z.enum(TASK_STATUSES).optional(),
   channel: z.enum(CHANNELS).optional(),
-  namespace: z.string().min(1).max(200).optional(),
+  namespace: z.string().regex(NAMESPACE_NAME, 'must be a namespace name: 1-63 lowercase letters, digits, - or _').optional(),
   conversationId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
 
-const Cursor = z.tuple([z.iso.datetime({ offset: true, precision: 6 }), z.uuid()]);
+const Cursor = z.tuple([z.iso.datetime({ offset: true, precision: 6 }).refine((s) => !s.startsWith('0000'), 'PostgreSQL has no year 0'), z.uuid()]);
 const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 function decodeCursor(cursor: string): [string, string] {
   try {

@@ -15,7 +15,7 @@ import { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from '../../db/schem
 import { firstHeading } from '../../knowledge/chunk';
 import { addDocument, deleteDocument, EmbeddingError, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
 import { allowRoles } from '../auth';
-import { HttpError, notFound } from '../errors';
+import { HttpError, notFound, refuseUnstorableText } from '../errors';
 import { namespaceName, requireNamespace } from './namespaces';
 
 export const DOCUMENT_BODY_LIMIT = '1mb';
@@ -42,7 +42,7 @@ interface Problem {
 
 export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}): Router {
   const router = Router({ mergeParams: true });
-  router.use(express.text({ type: RAW_TYPES, limit: DOCUMENT_BODY_LIMIT }));
+  router.use(express.text({ type: RAW_TYPES, limit: DOCUMENT_BODY_LIMIT }), refuseUnstorableText);
   // Usually parsed already by the API's own express.json; body-parser skips a parsed body.
   router.use(express.json({ limit: DOCUMENT_BODY_LIMIT }));
   const managers = allowRoles('admin', 'operator');

@@ -22,6 +22,7 @@ import { approvalProblems, escalationProblems, type ApprovalDecision, type Escal
 import { allowRoles } from '../auth';
 import { badRequest, HttpError, notFound } from '../errors';
 import { taskScope } from './agent-tasks';
+import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
 
@@ -32,7 +33,7 @@ export const TRANSCRIPT_MESSAGES = 50;
 const InboxQuery = z.strictObject({
   status: z.enum(HANDOFF_STATUSES).default('open'),
   kind: z.enum(HANDOFF_KINDS).optional(),
-  namespace: z.string().min(1).max(200).optional(),
+  namespace: z.string().regex(NAMESPACE_NAME, 'must be a namespace name: 1-63 lowercase letters, digits, - or _').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -13,9 +13,25 @@ export function bytesOf(req: Request): Buffer {
   return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
 }
 
+/** NUL (PostgreSQL stores it in neither text nor jsonb) and unpaired UTF-16 surrogates (not Unicode). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+const storable = (s: string) => (UNSTORABLE.test(s) ? s.replace(UNSTORABLE_ALL, '\uFFFD') : s);
+
+/**
+ * A signed body is the customer's message and is kept: characters that cannot be stored become
+ * U+FFFD (in keys too) instead of failing the insert, which the platform would retry forever.
+ */
+function storableJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return storable(value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  if (!Object.keys(value).some((k) => UNSTORABLE.test(k))) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), v]));
+}
+
 export function parseJson(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'), storableJson);
   } catch {
     throw badRequest('body is not valid JSON', 'invalid_json');
   }
