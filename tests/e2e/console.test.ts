@@ -2,10 +2,12 @@
  * The agent console in a real browser (Debian's Chromium, driven by playwright-core) against the
  * real system: escalations and approvals arrive live, the agent answers in the page, and the fake
  * Graph API receives exactly that text; a 409 is shown when someone else answered first.
- * Also retakes docs/screenshots/console-{inbox,task}.png and prints the time to first render.
+ * Takes the console's screenshots (into a temporary directory; with UPDATE_SCREENSHOTS=1 into
+ * docs/screenshots/, the README's pictures) and prints the time to first render.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +19,8 @@ import { taskLookups } from '../helpers/tasks';
 import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+/** A test run leaves the committed pictures alone unless asked to retake them. */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../docs/screenshots') : mkdtempSync(path.join(tmpdir(), 'console-shots-'));
 const SHIPPING = `# Delivery times
 
 Standard delivery takes 2 to 3 working days. Express delivery arrives the next working day.`;
