@@ -5,14 +5,12 @@
  * Graph API receives it. Part of `npm run bench`.
  */
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '../src/config';
 import type { DatabaseHandle } from '../src/db';
 import { agentTasks, channelAccounts, messages, namespaces } from '../src/db/schema';
-import { createLogger } from '../src/logger';
-import { startSystem } from '../src/system';
 import { resolveEscalationSignal } from '../src/workflows/agent-task';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { percentile, startLocalSystem } from '../scripts/lib/local-system';
 
 export interface HumanLatency {
   database: string;
@@ -27,28 +25,14 @@ export interface HumanLatency {
   signalToMessageP99Ms: number;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const round = (n: number) => Math.round(n * 10) / 10;
 
 export async function measureHumanLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<HumanLatency> {
   const graph = await startFakeGraph();
   const phoneNumberId = `8${Date.now()}`;
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: `bench-humans-${label}-${Date.now()}`,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: 'bench',
-    LOG_LEVEL: 'silent',
-  };
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startLocalSystem({
+    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-humans-${label}-${Date.now()}`,
+  });
   const ns = `bench-humans-${Date.now()}`;
   await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m' } } });
   await database.db

@@ -34,14 +34,13 @@ import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import WebSocket from 'ws';
-import { loadConfig } from '../src/config';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentToolCalls } from '../src/db/schema';
-import { createLogger } from '../src/logger';
-import { installRuntime, startSystem } from '../src/system';
+import { installRuntime } from '../src/system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { percentile, startLocalSystem } from '../scripts/lib/local-system';
 
 const CLIENTS = Number(process.env.LIVE_FEED_CLIENTS ?? 50);
 const TASKS = Number(process.env.LIVE_FEED_TASKS ?? 100);
@@ -51,7 +50,6 @@ const DBS = (process.env.LIVE_FEED_DBS ?? 'postgres,pglite').split(',').map((s) 
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_KEY = 'bench-live-feed';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const round = (n: number) => Math.round(n * 100) / 100;
 const now = () => performance.timeOrigin + performance.now();
 
@@ -146,19 +144,9 @@ async function clockOffset(database: DatabaseHandle): Promise<number> {
 async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
   const graph = await startFakeGraph();
   const phoneNumberId = `8${Date.now()}`;
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: `bench-live-feed-${label}-${Date.now()}`,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: ADMIN_KEY,
-    LOG_LEVEL: 'silent',
-  };
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startLocalSystem({
+    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: ADMIN_KEY, taskQueue: `bench-live-feed-${label}-${Date.now()}`,
+  });
   const child = fork(__filename, ['--clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const workflowIds: string[] = [];
   let result: FromChild;

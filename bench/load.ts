@@ -35,15 +35,14 @@ import { runInNewContext } from 'node:vm';
 import { and, eq, sql } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../src/config';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentTasks, channelAccounts, namespaces } from '../src/db/schema';
-import { createLogger } from '../src/logger';
-import { installRuntime, startSystem, type RunningSystem } from '../src/system';
+import { installRuntime, type RunningSystem } from '../src/system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph, type FakeGraph, type RecordedRequest } from '../tests/helpers/fake-graph';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import type { BaselineActivities } from './baseline-workflow';
+import { percentile, startLocalSystem } from '../scripts/lib/local-system';
 
 const MESSAGES = Number(process.env.LOAD_MESSAGES ?? 300);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 8);
@@ -51,10 +50,6 @@ const WARMUP = Number(process.env.LOAD_WARMUP ?? 10);
 const HALF_RATE_MESSAGES = Number(process.env.LOAD_HALF_RATE_MESSAGES ?? 100);
 const WAITING = Number(process.env.LOAD_WAITING ?? 1000);
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const round = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -114,19 +109,9 @@ function replyWatcher(graph: FakeGraph) {
     });
 }
 
-function systemEnv(address: string, graph: FakeGraph, label: string, phoneNumberId: string) {
-  return {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: `bench-load-${label}-${Date.now()}`,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_PHONE_NUMBER_ID: phoneNumberId,
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: 'bench',
-    LOG_LEVEL: 'silent',
-  };
+/** The system under load, on its own task queue. */
+function startPipeline(address: string, database: DatabaseHandle, graph: FakeGraph, label: string, phoneNumberId: string): Promise<RunningSystem> {
+  return startLocalSystem({ address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-load-${label}-${Date.now()}` });
 }
 
 interface Baseline {
@@ -197,8 +182,7 @@ async function measurePipeline(address: string, database: DatabaseHandle): Promi
   const graph = await startFakeGraph();
   const waitForReply = replyWatcher(graph);
   const phoneNumberId = `7${Date.now()}`;
-  const env = systemEnv(address, graph, 'pipeline', phoneNumberId);
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startPipeline(address, database, graph, 'pipeline', phoneNumberId);
   let customer = 0;
   /** One message: [ack ms, e2e ms, sent at (epoch ms), replied at (epoch ms)]. */
   const one = async () => {
@@ -285,8 +269,7 @@ interface Waiting {
 async function measureWaiting(address: string, database: DatabaseHandle): Promise<Waiting> {
   const graph = await startFakeGraph();
   const phoneNumberId = `6${Date.now()}`;
-  const env = systemEnv(address, graph, 'waiting', phoneNumberId);
-  const system: RunningSystem = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startPipeline(address, database, graph, 'waiting', phoneNumberId);
   const ns = `bench-load-waiting-${Date.now()}`;
   await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m' } } });
   await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));

@@ -20,21 +20,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { loadConfig } from '../src/config';
 import { openDatabase, type DatabaseHandle } from '../src/db';
-import { createLogger } from '../src/logger';
-import { installRuntime, startSystem } from '../src/system';
+import { installRuntime } from '../src/system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
 import { measureHumanLatency, type HumanLatency } from './humans';
+import { percentile, startLocalSystem } from '../scripts/lib/local-system';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 60);
 const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 interface Run {
@@ -85,19 +83,10 @@ async function deliverableQuestions(url: string, database: DatabaseHandle): Prom
 
 async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
   const graph = await startFakeGraph();
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'bench-token',
-    WHATSAPP_PHONE_NUMBER_ID: `9${Date.now()}`,
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: 'bench',
-    LOG_LEVEL: 'silent',
-  };
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const phoneNumberId = `9${Date.now()}`;
+  const system = await startLocalSystem({
+    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-${label}-${Date.now()}`,
+  });
   const acks: number[] = [];
   const e2e: number[] = [];
   let questions: string[] = [];
@@ -105,7 +94,7 @@ async function measure(label: string, address: string, database: DatabaseHandle)
     questions = await deliverableQuestions(system.url!, database);
     for (let i = -10; i < MESSAGES; i += 1) {
       const text = questions[(i + 10) % questions.length]!;
-      const body = textMessageWebhook({ phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID, id: wamid(), text });
+      const body = textMessageWebhook({ phoneNumberId: phoneNumberId, id: wamid(), text });
       const sentBefore = graph.sent().length;
       const t0 = performance.now();
       const res = await postWebhook(system.url!, body);
@@ -123,7 +112,7 @@ async function measure(label: string, address: string, database: DatabaseHandle)
     await system.stop();
     await graph.close();
   }
-  const stepP50Ms = await stepP50s(database, env.WHATSAPP_PHONE_NUMBER_ID);
+  const stepP50Ms = await stepP50s(database, phoneNumberId);
   acks.sort((a, b) => a - b);
   e2e.sort((a, b) => a - b);
   return {

@@ -14,16 +14,14 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
-import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
 import { namespaces } from '../src/db/schema';
 import { addDocument } from '../src/knowledge/store';
 import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
-import { createLogger } from '../src/logger';
-import { startSystem } from '../src/system';
 import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid, APP_SECRET } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from './lib/temporal-dev-server';
+import { startLocalSystem } from './lib/local-system';
 
 interface Scenario {
   name: string;
@@ -93,19 +91,9 @@ async function main(): Promise<void> {
   });
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_TASK_QUEUE: 'record-histories',
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'record-token',
-    WHATSAPP_PHONE_NUMBER_ID: '100200300',
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: 'record',
-    LOG_LEVEL: 'silent',
-  };
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startLocalSystem({
+    address: server.address, database, graphUrl: graph.url, phoneNumberId: '100200300', adminApiKey: 'record', taskQueue: 'record-histories',
+  });
   // Short human timeouts, billing answers held for approval, and the article that answers them.
   await database.db
     .update(namespaces)

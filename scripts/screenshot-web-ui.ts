@@ -10,14 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db';
-import { createLogger } from '../src/logger';
-import { startSystem } from '../src/system';
 import { progressQuery } from '../src/workflows/agent-task';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from './lib/temporal-dev-server';
+import { startLocalSystem } from './lib/local-system';
 
 const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 const MESSAGES = [
@@ -47,18 +45,9 @@ async function main(): Promise<void> {
   });
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
-  const env = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    TEMPORAL_ADDRESS: server.address,
-    WHATSAPP_APP_SECRET: APP_SECRET,
-    WHATSAPP_ACCESS_TOKEN: 'screenshot-token',
-    WHATSAPP_PHONE_NUMBER_ID: '100200300',
-    WHATSAPP_API_BASE_URL: graph.url,
-    ADMIN_API_KEY: 'screenshots',
-    LOG_LEVEL: 'silent',
-  };
-  const system = await startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database });
+  const system = await startLocalSystem({
+    address: server.address, database, graphUrl: graph.url, phoneNumberId: '100200300', adminApiKey: 'screenshots',
+  });
   try {
     const ids: string[] = [];
     for (const [i, m] of MESSAGES.entries()) {
