@@ -28,7 +28,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
@@ -37,10 +37,10 @@ import WebSocket from 'ws';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentToolCalls } from '../src/db/schema';
 import { installRuntime } from '../src/system';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
+import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
-import { percentile, startLocalSystem } from '../scripts/lib/local-system';
+import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
 
 const CLIENTS = Number(process.env.LIVE_FEED_CLIENTS ?? 50);
 const TASKS = Number(process.env.LIVE_FEED_TASKS ?? 100);
@@ -237,19 +237,13 @@ async function withPostgres<T>(run: (database: DatabaseHandle) => Promise<T>): P
 
 async function main(): Promise<void> {
   installRuntime('ERROR');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-bench-live-'));
-  const server = await startDevServer({
-    cli: ensureTemporalCli(),
-    port: await freePort(),
-    dbFile: path.join(tmp, 'temporal.db'),
-    logFile: path.join(tmp, 'temporal.log'),
-  });
+  const server = await startScratchDevServer('bench-live');
   const runs: Run[] = [];
   try {
     for (const kind of DBS) {
       if (kind === 'postgres') runs.push(await withPostgres((db) => measure('postgres', server.address, db)));
       else if (kind === 'pglite') {
-        const pglite = await openDatabase({ pgliteDir: path.join(tmp, 'pglite') });
+        const pglite = await openDatabase({ pgliteDir: path.join(server.dir, 'pglite') });
         try {
           runs.push(await measure('pglite', server.address, pglite));
         } finally {
@@ -258,8 +252,7 @@ async function main(): Promise<void> {
       } else throw new Error(`LIVE_FEED_DBS: unknown database ${kind}`);
     }
   } finally {
-    await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    await server.dispose();
   }
   const result = {
     benchmark: 'live-feed',

@@ -27,7 +27,7 @@
  *
  * Writes bench/results/load.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -38,11 +38,11 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentTasks, channelAccounts, namespaces } from '../src/db/schema';
 import { installRuntime, type RunningSystem } from '../src/system';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
+import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph, type FakeGraph, type RecordedRequest } from '../tests/helpers/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import type { BaselineActivities } from './baseline-workflow';
-import { percentile, startLocalSystem } from '../scripts/lib/local-system';
+import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
 
 const MESSAGES = Number(process.env.LOAD_MESSAGES ?? 300);
 const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 8);
@@ -335,13 +335,7 @@ async function measureWaiting(address: string, database: DatabaseHandle): Promis
 
 async function main(): Promise<void> {
   installRuntime('ERROR');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-bench-load-'));
-  const server = await startDevServer({
-    cli: ensureTemporalCli(),
-    port: await freePort(),
-    dbFile: path.join(tmp, 'temporal.db'),
-    logFile: path.join(tmp, 'temporal.log'),
-  });
+  const server = await startScratchDevServer('bench-load');
   let baseline: Baseline;
   let pipeline: Pipeline;
   let waiting: Waiting;
@@ -359,8 +353,7 @@ async function main(): Promise<void> {
       await database.close();
     }
   } finally {
-    await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    await server.dispose();
   }
   const throughputRatio = Math.round((pipeline.msgsPerSec / baseline.wfPerSec) * 1000) / 1000;
   const e2eOverBaseline = round(pipeline.e2eP50Ms - baseline.e2eP50Ms);

@@ -15,19 +15,19 @@
  * Then bench/humans.ts: the time from a person's decision to the customer's message, written to
  * bench/results/human-latency.json.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { installRuntime } from '../src/system';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from '../scripts/lib/temporal-dev-server';
+import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
 import { measureHumanLatency, type HumanLatency } from './humans';
-import { percentile, startLocalSystem } from '../scripts/lib/local-system';
+import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 60);
@@ -129,17 +129,11 @@ async function measure(label: string, address: string, database: DatabaseHandle)
 
 async function main(): Promise<void> {
   installRuntime('ERROR');
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-bench-'));
-  const server = await startDevServer({
-    cli: ensureTemporalCli(),
-    port: await freePort(),
-    dbFile: path.join(tmp, 'temporal.db'),
-    logFile: path.join(tmp, 'temporal.log'),
-  });
+  const server = await startScratchDevServer('bench');
   const runs: Run[] = [];
   const humans: HumanLatency[] = [];
   try {
-    const pglite = await openDatabase({ pgliteDir: path.join(tmp, 'pglite') });
+    const pglite = await openDatabase({ pgliteDir: path.join(server.dir, 'pglite') });
     runs.push(await measure('pglite', server.address, pglite));
     humans.push(await measureHumanLatency('pglite', server.address, pglite, ESCALATIONS));
     await pglite.close();
@@ -161,8 +155,7 @@ async function main(): Promise<void> {
       await admin.end();
     }
   } finally {
-    await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    await server.dispose();
   }
   const result = {
     benchmark: 'spine-latency',

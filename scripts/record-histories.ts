@@ -8,8 +8,7 @@
  *   npm run histories:record                          # every scenario
  *   npm run histories:record -- escalation-replied    # only these
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -20,8 +19,8 @@ import { addDocument } from '../src/knowledge/store';
 import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
 import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from './lib/temporal-dev-server';
-import { startLocalSystem } from './lib/local-system';
+import { ensureTemporalCli, REPO_ROOT } from './lib/temporal-dev-server';
+import { startLocalSystem, startScratchDevServer } from './lib/local-system';
 
 interface Scenario {
   name: string;
@@ -81,14 +80,7 @@ async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const unknown = only.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; there are ${SCENARIOS.map((s) => s.name).join(', ')}`);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-record-'));
-  const cli = ensureTemporalCli();
-  const server = await startDevServer({
-    cli,
-    port: await freePort(),
-    dbFile: path.join(tmp, 'temporal.db'),
-    logFile: path.join(tmp, 'temporal.log'),
-  });
+  const server = await startScratchDevServer('record');
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const system = await startLocalSystem({
@@ -118,7 +110,7 @@ async function main(): Promise<void> {
       const result = await handle.result();
       const file = path.join(REPO_ROOT, 'tests/histories', `${scenario.name}.json`);
       // The same JSON the Web UI's "Download" and `temporal workflow show --output json` produce.
-      const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json'], {
+      const json = execFileSync(ensureTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json'], {
         encoding: 'utf8',
       });
       writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
@@ -128,8 +120,7 @@ async function main(): Promise<void> {
     await system.stop();
     await database.close();
     await graph.close();
-    await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    await server.dispose();
   }
 }
 

@@ -7,15 +7,14 @@
  * page keeps polling and never settles under --virtual-time-budget, so it is not photographed.)
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../src/db';
 import { progressQuery } from '../src/workflows/agent-task';
 import { startFakeGraph } from '../tests/helpers/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer } from './lib/temporal-dev-server';
-import { startLocalSystem } from './lib/local-system';
+import { REPO_ROOT } from './lib/temporal-dev-server';
+import { startLocalSystem, startScratchDevServer } from './lib/local-system';
 
 const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 const MESSAGES = [
@@ -35,14 +34,7 @@ function shoot(url: string, file: string): void {
 }
 
 async function main(): Promise<void> {
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'agent-tasks-shots-'));
-  const server = await startDevServer({
-    cli: ensureTemporalCli(),
-    port: await freePort(),
-    uiPort: await freePort(),
-    dbFile: path.join(tmp, 'temporal.db'),
-    logFile: path.join(tmp, 'temporal.log'),
-  });
+  const server = await startScratchDevServer('shots', { ui: true });
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const system = await startLocalSystem({
@@ -72,8 +64,7 @@ async function main(): Promise<void> {
     await system.stop();
     await database.close();
     await graph.close();
-    await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
+    await server.dispose();
   }
 }
 

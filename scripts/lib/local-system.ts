@@ -1,13 +1,18 @@
 /**
  * The whole system in this process, for the benchmarks and the recording scripts: worker and
  * HTTP server on a given dev server and database, WhatsApp pointed at a local fake Graph API,
- * silent logs. Plus the percentile the benchmarks report.
+ * silent logs; a dev server of its own in a temporary directory; the percentile the benchmarks
+ * report.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/system';
 import { APP_SECRET } from '../../tests/helpers/whatsapp';
+import { ensureTemporalCli, freePort, startDevServer, type DevServer } from './temporal-dev-server';
 
 export interface LocalSystemOptions {
   /** The Temporal dev server, host:port. */
@@ -46,4 +51,31 @@ export function startLocalSystem(o: LocalSystemOptions): Promise<RunningSystem> 
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export interface ScratchDevServer extends DevServer {
+  /** A temporary directory for this run (the dev server's files are in it; put others there too). */
+  dir: string;
+  /** Stops the server and removes the directory. */
+  dispose(): Promise<void>;
+}
+
+/** A Temporal dev server of its own, file-backed in a fresh temporary directory. */
+export async function startScratchDevServer(name: string, options: { ui?: boolean } = {}): Promise<ScratchDevServer> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `agent-tasks-${name}-`));
+  const server = await startDevServer({
+    cli: ensureTemporalCli(),
+    port: await freePort(),
+    ...(options.ui ? { uiPort: await freePort() } : {}),
+    dbFile: path.join(dir, 'temporal.db'),
+    logFile: path.join(dir, 'temporal.log'),
+  });
+  return {
+    ...server,
+    dir,
+    async dispose() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
