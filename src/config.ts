@@ -38,6 +38,19 @@ const count = (fallback: number) =>
       return Number(text);
     });
 
+/** A whole number >= 1; unset or blank → undefined (the library's default). */
+const positive = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    if (!/^[1-9]\d*$/.test(v.trim())) {
+      ctx.addIssue({ code: 'custom', message: `not a whole number >= 1: "${v.trim()}"` });
+      return z.NEVER;
+    }
+    return Number(v.trim());
+  });
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const EnvSchema = z.object({
@@ -53,6 +66,10 @@ const EnvSchema = z.object({
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? '127.0.0.1:9464' : v.trim()))
     .refine((v) => v === 'off' || /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(v), 'host:port (e.g. 127.0.0.1:9464), or off'),
+  WORKER_MAX_CACHED_WORKFLOWS: positive,
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positive,
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positive,
+  DATABASE_POOL_MAX: positive,
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
@@ -89,6 +106,10 @@ export interface Config {
   dataDir: string;
   /** metricsAddress: where the worker's Temporal SDK serves its Prometheus metrics (host:port); undefined = off. */
   temporal: { taskQueue: string; uiUrl: string; metricsAddress: string | undefined };
+  /** Worker tuning; undefined = the Temporal SDK's default. */
+  worker: { maxCachedWorkflows?: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
+  /** PostgreSQL connections per process (postgres.js pool). */
+  databasePoolMax: number;
   openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string };
   whatsapp: {
     appSecret?: string;
@@ -136,6 +157,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       uiUrl: e.TEMPORAL_UI_URL,
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS === 'off' ? undefined : e.TEMPORAL_METRICS_ADDRESS,
     },
+    worker: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    },
+    databasePoolMax: e.DATABASE_POOL_MAX ?? 10,
     openai: {
       apiKey: e.OPENAI_API_KEY,
       baseUrl: e.OPENAI_BASE_URL,

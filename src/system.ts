@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
 import { attachLiveFeed, type LiveFeedSocket } from './api/ws';
@@ -95,7 +95,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const ownsDatabase = !options.database;
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite') }));
+    (await openDatabase({ url: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pglite'), maxConnections: config.databasePoolMax }));
   await database.migrate();
   await bootstrap(database.db, config);
 
@@ -117,6 +117,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       namespace: temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
+      tuning: workerTuning(config),
       deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
         embed: createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 }),
         escalationTimeoutMs: config.escalationTimeoutMs,
@@ -171,5 +172,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await connection.close();
       if (ownsDatabase) await database.close();
     },
+  };
+}
+
+/** The worker options the environment sets (WORKER_*); the rest stay the SDK's defaults. */
+export function workerTuning({ worker }: Config): Partial<WorkerOptions> {
+  return {
+    ...(worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: worker.maxCachedWorkflows } : {}),
+    ...(worker.maxConcurrentActivities !== undefined
+      ? { maxConcurrentActivityTaskExecutions: worker.maxConcurrentActivities, maxConcurrentLocalActivityExecutions: worker.maxConcurrentActivities }
+      : {}),
+    ...(worker.maxConcurrentWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: worker.maxConcurrentWorkflowTasks } : {}),
   };
 }

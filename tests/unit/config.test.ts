@@ -1,0 +1,37 @@
+/** Worker and pool tuning from the environment: parsed, validated, mapped onto the SDK's worker options. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+import { workerTuning } from '../../src/system';
+
+describe('worker tuning settings', () => {
+  it('when WORKER_* and DATABASE_POOL_MAX are unset, then the SDK defaults apply and the pool has 10 connections', () => {
+    const config = loadConfig({});
+    expect(config.worker).toEqual({ maxCachedWorkflows: undefined, maxConcurrentActivities: undefined, maxConcurrentWorkflowTasks: undefined });
+    expect(workerTuning(config)).toEqual({});
+    expect(config.databasePoolMax).toBe(10);
+  });
+
+  it('when they are set, then each becomes the worker option it names', () => {
+    const config = loadConfig({
+      WORKER_MAX_CACHED_WORKFLOWS: '250',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: ' 40 ',
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20',
+      DATABASE_POOL_MAX: '4',
+    });
+    expect(workerTuning(config)).toEqual({
+      maxCachedWorkflows: 250,
+      maxConcurrentActivityTaskExecutions: 40,
+      maxConcurrentLocalActivityExecutions: 40,
+      maxConcurrentWorkflowTaskExecutions: 20,
+    });
+    expect(config.databasePoolMax).toBe(4);
+  });
+
+  it('when one is not a whole number of at least 1, then loading fails naming every bad key', () => {
+    const load = () => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', DATABASE_POOL_MAX: 'ten', WORKER_MAX_CONCURRENT_ACTIVITIES: '2.5' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/WORKER_MAX_CACHED_WORKFLOWS: not a whole number >= 1: "0"/);
+    expect(load).toThrow(/DATABASE_POOL_MAX: not a whole number >= 1: "ten"/);
+    expect(load).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES: not a whole number >= 1: "2.5"/);
+  });
+});
