@@ -7,6 +7,9 @@
  *
  *   npm run histories:record                          # every scenario
  *   npm run histories:record -- escalation-replied    # only these
+ *   HISTORY_PREFIX=local-steps- npm run histories:record -- delivered   # written as local-steps-delivered.json
+ *
+ * A prefix keeps the recordings of an older version beside the new ones: both must replay.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
       const handle = system.client.workflow.getHandle(`agent-task:default:whatsapp:${id}`);
       await scenario.act?.(handle);
       const result = await handle.result();
-      const file = path.join(REPO_ROOT, 'tests/histories', `${scenario.name}.json`);
+      const file = path.join(REPO_ROOT, 'tests/histories', `${process.env.HISTORY_PREFIX ?? ''}${scenario.name}.json`);
       // The same JSON the Web UI's "Download" and `temporal workflow show --output json` produce.
       const json = execFileSync(ensureTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json'], {
         encoding: 'utf8',

@@ -30,7 +30,8 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
   beforeAll(() => installRuntime());
 
   it('when the recorded histories are replayed on the current code, then every one replays cleanly', async () => {
-    // The first three were recorded before the human steps existed: they prove old executions still replay.
+    // delivered, delivery-rejected and delivery-retried were recorded before the human steps existed, the
+    // unprefixed ones before LOCAL_STEPS (three steps as activities): they prove old executions still replay.
     expect(histories.map((h) => h.workflowId).sort()).toEqual([
       'approval-signalled',
       'delivered',
@@ -38,6 +39,10 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
       'delivery-retried',
       'escalation-expired',
       'escalation-replied',
+      'local-steps-approval-signalled',
+      'local-steps-delivered',
+      'local-steps-delivery-retried',
+      'local-steps-escalation-replied',
     ]);
     const results = await replayAll({ codePath: inject('workflowBundlePath') });
     expect(results).toHaveLength(histories.length);
