@@ -2,9 +2,11 @@
  * The whole system in this process, for the benchmarks and the recording scripts: worker and
  * HTTP server on a given dev server and database, WhatsApp pointed at a local fake Graph API,
  * silent logs; a dev server of its own in a temporary directory; the percentile the benchmarks
- * report.
+ * report; PostgreSQL databases, the workflow bundle and worker/API child processes for the
+ * benchmarks that run the processes apart (bench/load.ts's waiting phase, bench/chaos.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -12,7 +14,8 @@ import type { DatabaseHandle } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { startSystem, type RunningSystem } from '../../src/system';
 import { APP_SECRET } from '../../tests/helpers/whatsapp';
-import { ensureTemporalCli, freePort, startDevServer, type DevServer } from './temporal-dev-server';
+import postgres from 'postgres';
+import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, type DevServer } from './temporal-dev-server';
 
 export interface LocalSystemOptions {
   /** The Temporal dev server, host:port. */
@@ -24,10 +27,14 @@ export interface LocalSystemOptions {
   adminApiKey: string;
   /** Default: the contract's `agent-tasks`. */
   taskQueue?: string;
+  /** More settings (e.g. WORKER_* tuning), over the ones above. */
+  env?: Record<string, string>;
+  /** Run the worker in this process too (default true). */
+  worker?: boolean;
 }
 
 /** The environment such a system runs with (the webhook helpers sign with APP_SECRET). */
-export function localSystemEnv(o: Omit<LocalSystemOptions, 'database'>): Record<string, string> {
+export function localSystemEnv(o: Omit<LocalSystemOptions, 'database' | 'worker'>): Record<string, string> {
   return {
     PORT: '0',
     HOST: '127.0.0.1',
@@ -39,12 +46,13 @@ export function localSystemEnv(o: Omit<LocalSystemOptions, 'database'>): Record<
     WHATSAPP_API_BASE_URL: o.graphUrl,
     ADMIN_API_KEY: o.adminApiKey,
     LOG_LEVEL: 'silent',
+    ...o.env,
   };
 }
 
 export function startLocalSystem(o: LocalSystemOptions): Promise<RunningSystem> {
   const env = localSystemEnv(o);
-  return startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: true, api: true, database: o.database });
+  return startSystem({ config: loadConfig(env), env, log: createLogger('silent'), worker: o.worker ?? true, api: true, database: o.database });
 }
 
 /** The p-th percentile (nearest rank) of the values, in any order. */
@@ -78,4 +86,61 @@ export async function startScratchDevServer(name: string, options: { ui?: boolea
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A PostgreSQL database of its own on the local server (BENCH_POSTGRES_ADMIN_URL), dropped by `drop()`. */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Date.now()}`.replace(/[^a-z0-9_]/g, '_');
+  const admin = () => postgres(POSTGRES_ADMIN_URL, { max: 1, onnotice: () => undefined });
+  const create = admin();
+  try {
+    await create.unsafe(`create database ${name}`);
+  } finally {
+    await create.end();
+  }
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const sql = admin();
+      try {
+        await sql.unsafe(`drop database if exists ${name} with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+/** Writes the workflow bundle from the current source to dist/, where `npm run worker` picks it up. */
+export function buildWorkflowBundle(): void {
+  execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/build-workflow-bundle.ts')], { cwd: REPO_ROOT, stdio: 'ignore' });
+}
+
+/**
+ * `npm run worker` or `npm run api` as a child process of its own (one node process, no wrapper,
+ * so a signal reaches the process that does the work); output appended to `logFile`.
+ */
+export function spawnSystemProcess(entry: 'worker' | 'api', env: Record<string, string>, logFile: string): ChildProcess {
+  const log = openSync(logFile, 'a');
+  try {
+    return spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, `src/${entry === 'api' ? 'server' : 'worker'}.ts`)], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
+}
+
+/** A process's resident set size in MiB (Linux /proc). */
+export function processRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`);
+  return kb / 1024;
 }

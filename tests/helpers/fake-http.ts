@@ -14,6 +14,8 @@ export interface RecordedRequest {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- request bodies are asserted field by field
   body: Record<string, any>;
   at: number;
+  /** The status it was answered with; undefined while unanswered (or never, when hung). */
+  status?: number;
 }
 
 export interface FakeResponse {
@@ -36,6 +38,11 @@ export interface FakeServer {
   failNext(status: number, body: unknown, headers?: Record<string, string>, pathPattern?: RequestMatcher): void;
   /** The next request (matching `pathPattern`) is read and never answered: the client times out. */
   hangNext(pathPattern?: RequestMatcher): void;
+  /**
+   * From now on, each request matching `pathPattern` fails with probability `rate` (0..1), answered
+   * with one of `answers` picked at random; queued plans still come first. `rate` 0 turns it off.
+   */
+  injectFaults(rate: number, answers: FakeResponse[], pathPattern?: RequestMatcher, random?: () => number): void;
   /** Waits until `count` requests match `pathPattern`; returns those requests. */
   waitFor(pathPattern: RegExp, count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   matching(pathPattern: RegExp): RecordedRequest[];
@@ -59,6 +66,11 @@ export async function startFakeServer(respond: (req: RecordedRequest) => FakeRes
   const requests: RecordedRequest[] = [];
   const plans: Array<{ plan: Plan; pathPattern?: RequestMatcher }> = [];
   const hanging = new Set<http.ServerResponse>();
+  let faults: { rate: number; answers: FakeResponse[]; pathPattern?: RequestMatcher; random: () => number } | undefined;
+  const fault = (req: RecordedRequest): FakeResponse | undefined => {
+    if (!faults || !matches(faults.pathPattern, req) || faults.random() >= faults.rate) return undefined;
+    return faults.answers[Math.floor(faults.random() * faults.answers.length)];
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -78,7 +90,8 @@ export async function startFakeServer(respond: (req: RecordedRequest) => FakeRes
         hanging.add(res);
         return;
       }
-      const answer = plan?.kind === 'fail' ? plan : respond(recorded);
+      const answer = plan?.kind === 'fail' ? plan : (fault(recorded) ?? respond(recorded));
+      recorded.status = answer.status;
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
@@ -96,6 +109,10 @@ export async function startFakeServer(respond: (req: RecordedRequest) => FakeRes
     },
     hangNext(pathPattern) {
       plans.push({ plan: { kind: 'hang' }, pathPattern });
+    },
+    injectFaults(rate, answers, pathPattern, random = Math.random) {
+      if (rate > 0 && answers.length === 0) throw new Error('injectFaults needs at least one answer to fail with');
+      faults = rate > 0 ? { rate, answers, pathPattern, random } : undefined;
     },
     async waitFor(pattern, count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
