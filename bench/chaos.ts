@@ -34,6 +34,7 @@ import { agentTasks, agentToolCalls, messages as messagesTable } from '../src/db
 import {
   buildWorkflowBundle,
   createScratchDatabase,
+  envNumber,
   localSystemEnv,
   percentile,
   spawnSystemProcess,
@@ -43,15 +44,15 @@ import { startFakeGraph, type RecordedRequest } from '../tests/helpers/fake-grap
 import { openAiError, startFakeOpenAi } from '../tests/helpers/fake-openai';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 
-const MESSAGES = Number(process.env.CHAOS_MESSAGES ?? 200);
-const WORKER_KILLS = Number(process.env.CHAOS_WORKER_KILLS ?? 10);
-const GRAPH_FAILURES = Number(process.env.CHAOS_GRAPH_FAILURES ?? 0.2);
-const OPENAI_FAILURES = Number(process.env.CHAOS_OPENAI_FAILURES ?? 0.3);
-const DRAIN_TIMEOUT_MS = Number(process.env.CHAOS_DRAIN_TIMEOUT_MS ?? 180_000);
-const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const MESSAGES = envNumber('CHAOS_MESSAGES', 200, { min: 1 });
+const WORKER_KILLS = envNumber('CHAOS_WORKER_KILLS', 10);
+const GRAPH_FAILURES = envNumber('CHAOS_GRAPH_FAILURES', 0.2, { max: 0.9 });
+const OPENAI_FAILURES = envNumber('CHAOS_OPENAI_FAILURES', 0.3, { max: 0.9 });
+const DRAIN_TIMEOUT_MS = envNumber('CHAOS_DRAIN_TIMEOUT_MS', 180_000, { min: 1000 });
+const SEED = envNumber('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
 /** A worker lives 1.5–4.5 s between kills: the load lasts about as long as the kills take. */
 const KILL_GAP_MS: [number, number] = [1500, 4500];
-const RATE = Number(process.env.CHAOS_RATE ?? Math.min(5, MESSAGES / ((WORKER_KILLS * (KILL_GAP_MS[0] + KILL_GAP_MS[1])) / 2000)));
+const RATE = envNumber('CHAOS_RATE', Math.min(5, MESSAGES / Math.max(1, (WORKER_KILLS * (KILL_GAP_MS[0] + KILL_GAP_MS[1])) / 2000)), { min: 0.1 });
 
 const TERMINAL = new Set(['delivered', 'closed', 'failed']);
 const WAITING = new Set(['escalated', 'awaiting_approval']);

@@ -69,7 +69,7 @@ export interface ScratchDevServer extends DevServer {
 }
 
 /** A Temporal dev server of its own, file-backed in a fresh temporary directory. */
-export async function startScratchDevServer(name: string, options: { ui?: boolean } = {}): Promise<ScratchDevServer> {
+export async function startScratchDevServer(name: string, options: { ui?: boolean; sqlitePragmas?: string[] } = {}): Promise<ScratchDevServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `agent-tasks-${name}-`));
   const server = await startDevServer({
     cli: ensureTemporalCli(),
@@ -77,6 +77,7 @@ export async function startScratchDevServer(name: string, options: { ui?: boolea
     ...(options.ui ? { uiPort: await freePort() } : {}),
     dbFile: path.join(dir, 'temporal.db'),
     logFile: path.join(dir, 'temporal.log'),
+    sqlitePragmas: options.sqlitePragmas,
   });
   return {
     ...server,
@@ -143,4 +144,15 @@ export function processRssMb(pid: number): number {
   const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
   if (!Number.isFinite(kb)) throw new Error(`no VmRSS for process ${pid}`);
   return kb / 1024;
+}
+
+/** A number from the environment (a bench setting), or the fallback; anything else stops the run with the name. */
+export function envNumber(name: string, fallback: number, { min = 0, max = Infinity }: { min?: number; max?: number } = {}): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} must be a number ${max === Infinity ? `of at least ${min}` : `from ${min} to ${max}`}, not "${raw}"`);
+  }
+  return value;
 }

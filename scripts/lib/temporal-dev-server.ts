@@ -39,6 +39,8 @@ export interface DevServerOptions {
   /** Where the server's own log goes. */
   logFile: string;
   ip?: string;
+  /** SQLite pragmas; default SQLITE_PRAGMAS. */
+  sqlitePragmas?: string[];
 }
 
 export interface DevServer {
@@ -61,7 +63,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
     '--log-level',
     'warn',
   ];
-  for (const pragma of SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
+  for (const pragma of options.sqlitePragmas ?? SQLITE_PRAGMAS) args.push('--sqlite-pragma', pragma);
   for (const [key, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key}=${type}`);
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
