@@ -51,6 +51,15 @@ const positive = z
     return Number(v.trim());
   });
 
+/**
+ * Workflow executions a worker keeps in memory. Tasks waiting on people for hours need none of
+ * it: beyond this many, the least recently used are evicted and replayed from their history when
+ * they next have work (a person's decision). The SDK's own default grows with the heap (thousands):
+ * 1,000 waiting tasks cost a worker about 600 MB with it and under 200 MB with this
+ * (bench/results/tuning.json).
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const EnvSchema = z.object({
@@ -107,7 +116,7 @@ export interface Config {
   /** metricsAddress: where the worker's Temporal SDK serves its Prometheus metrics (host:port); undefined = off. */
   temporal: { taskQueue: string; uiUrl: string; metricsAddress: string | undefined };
   /** Worker tuning; undefined = the Temporal SDK's default. */
-  worker: { maxCachedWorkflows?: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
+  worker: { maxCachedWorkflows: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
   /** PostgreSQL connections per process (postgres.js pool). */
   databasePoolMax: number;
   openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string };
@@ -158,7 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS === 'off' ? undefined : e.TEMPORAL_METRICS_ADDRESS,
     },
     worker: {
-      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     },

@@ -175,10 +175,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
 }
 
-/** The worker options the environment sets (WORKER_*); the rest stay the SDK's defaults. */
+/** The worker options from the configuration (WORKER_*; the cache bounded by default); the rest stay the SDK's defaults. */
 export function workerTuning({ worker }: Config): Partial<WorkerOptions> {
   return {
-    ...(worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: worker.maxCachedWorkflows } : {}),
+    maxCachedWorkflows: worker.maxCachedWorkflows,
     ...(worker.maxConcurrentActivities !== undefined
       ? { maxConcurrentActivityTaskExecutions: worker.maxConcurrentActivities, maxConcurrentLocalActivityExecutions: worker.maxConcurrentActivities }
       : {}),

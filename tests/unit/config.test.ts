@@ -1,13 +1,14 @@
 /** Worker and pool tuning from the environment: parsed, validated, mapped onto the SDK's worker options. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, DEFAULT_MAX_CACHED_WORKFLOWS, loadConfig } from '../../src/config';
 import { workerTuning } from '../../src/system';
 
 describe('worker tuning settings', () => {
-  it('when WORKER_* and DATABASE_POOL_MAX are unset, then the SDK defaults apply and the pool has 10 connections', () => {
+  it('when WORKER_* and DATABASE_POOL_MAX are unset, then the cache holds 100 workflows, the rest are the SDK defaults, and the pool has 10 connections', () => {
     const config = loadConfig({});
-    expect(config.worker).toEqual({ maxCachedWorkflows: undefined, maxConcurrentActivities: undefined, maxConcurrentWorkflowTasks: undefined });
-    expect(workerTuning(config)).toEqual({});
+    expect(config.worker).toEqual({ maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS, maxConcurrentActivities: undefined, maxConcurrentWorkflowTasks: undefined });
+    expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(100);
+    expect(workerTuning(config)).toEqual({ maxCachedWorkflows: 100 });
     expect(config.databasePoolMax).toBe(10);
   });
 
