@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
+import { createScratchDatabase } from '../scripts/lib/local-system';
 import { ensureTemporalCli, freePort, startDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 
@@ -15,7 +15,7 @@ import { WORKFLOWS_PATH } from '../src/temporal/worker';
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let server: DevServer | undefined;
-let dbName: string | undefined;
+let database: { url: string; drop(): Promise<void> } | undefined;
 let tmpDir: string | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
@@ -34,33 +34,18 @@ export async function setup(project: TestProject): Promise<void> {
   const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);
 
-  dbName = `agent_tasks_test_${process.pid}_${Date.now()}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-  try {
-    await admin.unsafe(`create database ${dbName}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${dbName}`;
+  database = await createScratchDatabase('agent_tasks_test', ADMIN_URL);
 
   project.provide('temporalAddress', server.address);
   project.provide('temporalCli', cli);
   project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('postgresUrl', url.toString());
+  project.provide('postgresUrl', database.url);
   project.provide('tmpDir', tmpDir);
 }
 
 export async function teardown(): Promise<void> {
   await server?.stop();
-  if (dbName) {
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => undefined });
-    try {
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    } finally {
-      await admin.end();
-    }
-  }
+  await database?.drop();
   if (tmpDir && !process.env.KEEP_TEST_TMP) rmSync(tmpDir, { recursive: true, force: true });
 }
 

@@ -92,16 +92,16 @@ export async function startScratchDevServer(name: string, options: { ui?: boolea
 const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A PostgreSQL database of its own on the local server (BENCH_POSTGRES_ADMIN_URL), dropped by `drop()`. */
-export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createScratchDatabase(prefix: string, adminUrl = POSTGRES_ADMIN_URL): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now()}`.replace(/[^a-z0-9_]/g, '_');
-  const admin = () => postgres(POSTGRES_ADMIN_URL, { max: 1, onnotice: () => undefined });
+  const admin = () => postgres(adminUrl, { max: 1, onnotice: () => undefined });
   const create = admin();
   try {
     await create.unsafe(`create database ${name}`);
   } finally {
     await create.end();
   }
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
