@@ -46,6 +46,7 @@ import type { BaselineActivities } from './baseline-workflow';
 import {
   buildWorkflowBundle,
   createScratchDatabase,
+  envNumber,
   localSystemEnv,
   percentile,
   processRssMb,
@@ -54,13 +55,13 @@ import {
   startScratchDevServer,
 } from '../scripts/lib/local-system';
 
-const MESSAGES = Number(process.env.LOAD_MESSAGES ?? 300);
-const CONCURRENCY = Number(process.env.LOAD_CONCURRENCY ?? 8);
-const WARMUP = Number(process.env.LOAD_WARMUP ?? 10);
-const HALF_RATE_MESSAGES = Number(process.env.LOAD_HALF_RATE_MESSAGES ?? 100);
-const WAITING = Number(process.env.LOAD_WAITING ?? 1000);
-const BURST = Number(process.env.LOAD_BURST ?? 50);
-const SETTLE_MS = Number(process.env.LOAD_SETTLE_MS ?? 20_000);
+const MESSAGES = envNumber('LOAD_MESSAGES', 300, { min: 1 });
+const CONCURRENCY = envNumber('LOAD_CONCURRENCY', 8, { min: 1 });
+const WARMUP = envNumber('LOAD_WARMUP', 10);
+const HALF_RATE_MESSAGES = envNumber('LOAD_HALF_RATE_MESSAGES', 100, { min: 2 });
+const WAITING = envNumber('LOAD_WAITING', 1000);
+const BURST = envNumber('LOAD_BURST', 50, { min: 1 });
+const SETTLE_MS = envNumber('LOAD_SETTLE_MS', 20_000);
 /** Where the pipeline phases keep their data: the embedded default, or a scratch PostgreSQL database. */
 const PIPELINE_DATABASE = process.env.LOAD_DATABASE === 'postgres' ? 'postgres' : 'pglite';
 if (!['postgres', 'pglite', undefined].includes(process.env.LOAD_DATABASE)) throw new Error(`LOAD_DATABASE must be pglite or postgres, not "${process.env.LOAD_DATABASE}"`);
