@@ -14,7 +14,7 @@ import { openEscalationIn } from './deliver';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
 import { draftReply, retrieve } from './drafting';
 import { decideDraft } from './gating';
-import { recordStep } from './tool-calls';
+import { heartbeating, recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 
@@ -125,7 +125,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
     },
 
     async generate(taskId: string, profile: ProfileContext, rag: RagResult): Promise<DraftResult> {
-      return recordStep(db, taskId, 'generate', { adapter: profile.adapter, passages: rag.passages.length }, async (attempt) => {
+      return heartbeating(() => recordStep(db, taskId, 'generate', { adapter: profile.adapter, passages: rag.passages.length }, async (attempt) => {
         const { adapter, result, fallback } = await draftReply(llm, {
           adapter: profile.adapter,
           request: {
@@ -162,7 +162,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           value,
           summary: { adapter, model: result.model, usage: result.usage, citations, ...(fallback ? { fallback } : {}) },
         };
-      });
+      }));
     },
 
     async confidence_check(taskId: string, draft: DraftResult, rag?: RagResult): Promise<GateResult> {

@@ -16,6 +16,27 @@ export interface StepOutcome<T> {
   summary: Record<string, unknown>;
 }
 
+/**
+ * Runs `work` heartbeating every `everyMs`: with a heartbeatTimeout on the activity, a worker that
+ * died mid-step is noticed within that timeout instead of the whole startToCloseTimeout (2 minutes
+ * for `generate`). Outside an activity (unit tests) it only runs `work`.
+ */
+export async function heartbeating<T>(work: () => Promise<T>, everyMs = 2000): Promise<T> {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return work();
+  }
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The current activity attempt (1 outside an activity, e.g. in unit tests). */
 export function currentAttempt(): number {
   try {

@@ -102,7 +102,8 @@ const retry: RetryPolicy = {
 };
 
 const steps = proxyActivities<Activities>({ startToCloseTimeout: '30s', retry });
-const model = proxyActivities<Activities>({ startToCloseTimeout: '2m', retry });
+/** A model call may take its 60 s; a worker that dies during one is noticed by the missed heartbeats, within 10 s. */
+const model = proxyActivities<Activities>({ startToCloseTimeout: '2m', heartbeatTimeout: '10s', retry });
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '10s', retry });
 /**
  * The three steps that read and write our own database (and post a read receipt): local
