@@ -23,7 +23,7 @@
  * Prints the figures, writes bench/results/chaos.json (CHAOS_OUTPUT: elsewhere), exits 1 on a
  * broken invariant.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -244,7 +244,7 @@ async function main(): Promise<void> {
 
     // The checks.
     const tasks = await database.db
-      .select({ id: agentTasks.id, status: agentTasks.status, workflowId: agentTasks.workflowId, externalId: messagesTable.externalId })
+      .select({ id: agentTasks.id, status: agentTasks.status, error: agentTasks.error, workflowId: agentTasks.workflowId, externalId: messagesTable.externalId })
       .from(agentTasks)
       .innerJoin(messagesTable, eq(messagesTable.id, agentTasks.messageId));
     const tasksByMessage = new Map<string, typeof tasks>();
@@ -296,6 +296,10 @@ async function main(): Promise<void> {
       openaiFaultsInjected: openaiFaults,
       tasks: tasks.length,
       statuses,
+      // A task fails when a kill left a send's outcome unknown (README, Delivery exactly once): at most once, by design.
+      failedTasks: tasks
+        .filter((t) => t.status === 'failed')
+        .map((t) => ({ workflowId: t.workflowId, error: (t.error ?? '').slice(0, 160), repliesReceived: replies.get(messages.find((m) => m.id === t.externalId)?.from ?? '') ?? 0 })),
       tasksWithARetriedStep: Object.fromEntries(retried.map((r) => [r.name, Number(r.n)])),
       exactlyOneReply: accepted.length - lost.length - doubled.length,
       lost: lost.length,
@@ -357,10 +361,14 @@ async function main(): Promise<void> {
     'drain after the load (s)': { value: f.drainSeconds },
   });
   console.log(`task statuses: ${JSON.stringify(figures.statuses)}; tasks with a step run more than once, by step: ${JSON.stringify(figures.tasksWithARetriedStep)}`);
+  for (const t of (figures.failedTasks as Array<{ workflowId: string; error: string; repliesReceived: number }> | undefined) ?? []) {
+    console.log(`failed: ${t.workflowId} (${t.repliesReceived} reply received): ${t.error}`);
+  }
   if (failed) {
     console.error(`chaos found problems (logs kept in ${dir}):\n  ${(figures.problems as string[]).join('\n  ')}`);
     process.exit(1);
   }
+  rmSync(dir, { recursive: true, force: true }); // the logs are kept only when something was found
   console.log(`every accepted message got exactly one reply; no task stuck. written: ${path.relative(REPO_ROOT, file)}`);
 }
 
