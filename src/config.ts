@@ -54,9 +54,9 @@ const positive = z
 /**
  * Workflow executions a worker keeps in memory. Tasks waiting on people for hours need none of
  * it: beyond this many, the least recently used are evicted and replayed from their history when
- * they next have work (a person's decision). The SDK's own default grows with the heap (thousands):
- * 1,000 waiting tasks cost a worker about 600 MB with it and under 200 MB with this
- * (bench/results/tuning.json).
+ * they next have work (a person's decision). The SDK's own default grows with the heap (2,310 on a
+ * 4 GiB heap): escalating 1,000 tasks grew a worker by 469–628 MB with it and by 204–342 MB with
+ * 100–200 (bench/results/tuning.json; most of the rest is heap kept from doing the work).
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
@@ -115,7 +115,7 @@ export interface Config {
   dataDir: string;
   /** metricsAddress: where the worker's Temporal SDK serves its Prometheus metrics (host:port); undefined = off. */
   temporal: { taskQueue: string; uiUrl: string; metricsAddress: string | undefined };
-  /** Worker tuning; undefined = the Temporal SDK's default. */
+  /** Worker tuning: the cache bounded (DEFAULT_MAX_CACHED_WORKFLOWS); the others undefined = the SDK's default. */
   worker: { maxCachedWorkflows: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
   /** PostgreSQL connections per process (postgres.js pool). */
   databasePoolMax: number;
