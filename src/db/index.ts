@@ -76,8 +76,13 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
+  // The extensions knowledge search uses (drizzle/0002, 0006): pgvector ranks embeddings,
+  // unaccent and pg_trgm serve full text in any language. Loaded here, created by the migrations.
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
   if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir);
+  const client = await PGlite.create(dir, { extensions: { vector, pg_trgm, unaccent } });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Database,

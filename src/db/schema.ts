@@ -298,6 +298,12 @@ export const DOCUMENT_CONTENT_TYPES = ['text/markdown', 'text/plain'] as const;
 export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/** A text-search configuration's name ('english', 'spanish', 'simple', …), stored as PostgreSQL's regconfig. */
+const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
+
+/** Where a chunk's embedding stands: `none` (no model configured), `pending` (to be embedded or retried), `embedded`. */
+export const EMBEDDING_STATUSES = ['none', 'pending', 'embedded'] as const;
+export type EmbeddingStatus = (typeof EMBEDDING_STATUSES)[number];
 
 /** One knowledge document (markdown or plain text) as it was added. */
 export const documents = pgTable(
@@ -312,6 +318,8 @@ export const documents = pgTable(
     content: text('content').notNull(),
     /** Where it came from (a URL, a file name), for people; never interpreted. */
     source: text('source'),
+    /** The text-search configuration of most of its text (each chunk has its own). */
+    language: text('language').notNull().default('simple'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -320,8 +328,9 @@ export const documents = pgTable(
 
 /**
  * A retrievable piece of a document. `heading` is its heading path ("Shipping > International");
- * `tsv` is maintained by PostgreSQL from heading and text; `embedding` is filled only when an
- * embedding function was configured when the document was added.
+ * `tsv` is maintained by PostgreSQL from heading and text, stemmed in the chunk's own `language`
+ * with accents removed (`knowledge_unaccent`). `embedding` is the vector of `embeddingModel`;
+ * a chunk whose embedding failed is `pending` and retried, searchable by full text meanwhile.
  */
 export const documentChunks = pgTable(
   'document_chunks',
@@ -334,16 +343,25 @@ export const documentChunks = pgTable(
     position: integer('position').notNull(),
     heading: text('heading'),
     text: text('text').notNull(),
+    language: regconfig('language').notNull().default('simple'),
     tsv: tsvector('tsv')
       .notNull()
-      .generatedAlwaysAs(sql`to_tsvector('english', coalesce(heading, '') || ' ' || text)`),
+      .generatedAlwaysAs(sql`to_tsvector(language, knowledge_unaccent(coalesce(heading, '') || ' ' || text))`),
     embedding: real('embedding').array(),
+    embeddingModel: text('embedding_model'),
+    embeddingStatus: text('embedding_status').$type<EmbeddingStatus>().notNull().default('none'),
+    embeddingAttempts: integer('embedding_attempts').notNull().default(0),
+    /** The last embedding failure, redacted; null once embedded. */
+    embeddingError: text('embedding_error'),
+    /** When a pending chunk is tried next. */
+    embedAfter: timestamp('embed_after', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('document_chunks_document_position_key').on(t.documentId, t.position),
     index('document_chunks_namespace_idx').on(t.namespace),
     index('document_chunks_tsv_idx').using('gin', t.tsv),
+    index('document_chunks_pending_idx').on(t.embedAfter).where(sql`embedding_status = 'pending'`),
   ],
 );
 

@@ -1,36 +1,42 @@
 /**
  * Knowledge search: the passages of a namespace's documents that answer a question.
  *
- * Full text (always; the same on PostgreSQL and PGlite, no extension needed). The question is
- * stemmed by PostgreSQL (`english`) and each remaining word becomes a weighted **term**:
- * - it also matches its synonyms (KNOWLEDGE_SYNONYMS; "money back" → refund) and its word
- *   family in the namespace's vocabulary (`ts_stat` over the chunks; expir → expiri);
- * - a word the vocabulary lacks also matches its spelling corrections ("refnud" → refund,
- *   "shiping" → ship → delivery; edit distance 1, 2 from 8 letters) and `word:*`;
+ * Full text (always; the same on PostgreSQL and PGlite). The question's language is detected
+ * (language.ts); its words are stemmed by PostgreSQL in that language and in the knowledge's
+ * (each chunk is indexed in its own language, accents removed), and each word becomes a weighted
+ * **term**:
+ * - it also matches its synonyms (built-in KNOWLEDGE_SYNONYMS and the namespace's own) and its
+ *   word family in the namespace's vocabulary (`ts_stat` over the chunks; expir → expiri);
+ * - in a question of another language than the knowledge it matches its translations through
+ *   the cross-lingual lexicon (lexicon.ts); an untranslatable word counts UNTRANSLATED_WEIGHT;
+ * - a word the vocabulary lacks also matches its spelling corrections (pg_trgm candidates
+ *   confirmed by edit distance: "refnud" → refund) and `word:*`;
  * - conversational fillers ("please", "how long", "doesn't") are dropped;
- * - the weight is the term's IDF; a word found nowhere in the namespace has the highest.
+ * - the weight is the term's IDF (over at least MIN_IDF_CHUNKS chunks).
  * A chunk's **coverage** is the share of the question's weight it matches (terms matched only
  * elsewhere in its document count half). Chunks are ranked by coverage, the coverage of their
  * heading path (document title included), `ts_rank_cd`, and whether the strict
  * `websearch_to_tsquery` matches; a document's third passage waits behind other documents.
  *
- * Relevance floor. A chunk covering less than `minCoverage` (0.55) of the question is not an
- * answer: a question whose specific words appear nowhere in the knowledge ("can I pay in
- * bitcoin?") gets `[]` rather than the passages that merely share "pay".
+ * Embeddings (when `embed` is given and the namespace has chunks of its model). The question is
+ * embedded and chunks are ranked by cosine similarity, in the database with pgvector when the
+ * `vector` extension exists, otherwise here over the namespace's vectors (cached per version of
+ * its chunks). The two rankings are fused with reciprocal rank fusion (k = 60).
  *
- * Embeddings (when `embed` is given). The question is embedded and chunks are ranked by
- * cosine similarity, in the database with pgvector when the `vector` extension exists,
- * otherwise here over the full-text candidates plus the most recent chunks. The two rankings
- * are fused with reciprocal rank fusion (k = 60); a passage is kept when it passes the
- * full-text floor or its similarity reaches `minSimilarity`. Passages come in fused order;
- * their `score` stays on the 0..1 scale of a match's strength either way (the better of the
- * full-text score and the cosine similarity), so the confidence gate reads it the same with
- * or without embeddings.
+ * Relevance floor (`relevance`, calibrated by scripts/calibrate-rag.ts on the tune splits): a
+ * chunk is an answer when its coverage, its similarity, or both together are high enough; a
+ * question whose specific words appear nowhere in the knowledge ("can I pay in bitcoin?") gets
+ * `[]` rather than the passages that merely share "pay". A passage's `score` is that relevance,
+ * 0..1, so the confidence gate reads it the same with or without embeddings.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Passage } from '../llm/types';
-import { chunkHeading, embedAll, type EmbedFn } from './store';
+import { LANGUAGE_CODES, detectLanguage, type TextSearchLanguage } from './language';
+import { lexiconPairs } from './lexicon';
+import { chunkHeading, embedAll, modelOf, type EmbedFn } from './store';
+import { questionParts } from '../llm/extract';
+import { withoutAccents } from './text';
 
 export interface SearchOptions {
   namespace: string;
@@ -43,20 +49,24 @@ export interface SearchOptions {
   minCoverage?: number;
   /** Embedding relevance floor: cosine similarity a chunk must reach to be kept on that ground (default 0.4). */
   minSimilarity?: number;
+  /** The namespace's own synonym sets (its config's `knowledge.synonyms`), besides the built-in ones. */
+  synonyms?: readonly (readonly string[])[];
+  /** Whether the built-in general support synonyms apply (default true). */
+  builtInSynonyms?: boolean;
 }
 
-export const MIN_COVERAGE = 0.55;
-export const MIN_SIMILARITY = 0.4;
+export const MIN_COVERAGE = 0.5;
+export const MIN_SIMILARITY = 0.7;
 export const RRF_K = 60;
 /** Candidates taken from each ranking before fusion. */
 export const CANDIDATES = 50;
-/** Without pgvector, the most recent chunks compared with the question besides the full-text candidates. */
-export const RECENT_CHUNKS_FOR_EMBEDDING = 1000;
 const MAX_QUERY_CHARS = 2000;
 
 /**
- * Words that mean the same in a shop's help center. A phrase of the question (all its stemmed
- * words present) also matches every other phrase of its set.
+ * Built-in synonyms: phrases that mean the same in most support conversations (money back is a
+ * refund, sending back is a return). A phrase of the question (all its stemmed words present)
+ * also matches every other phrase of its set. A namespace adds its own (`knowledge.synonyms`) or
+ * turns these off (`knowledge.builtInSynonyms: false`).
  */
 export const KNOWLEDGE_SYNONYMS: readonly (readonly string[])[] = [
   ['refund', 'money back', 'reimburse', 'reimbursement', 'repay'],
@@ -76,8 +86,6 @@ export const KNOWLEDGE_SYNONYMS: readonly (readonly string[])[] = [
   ['warranty', 'guarantee'],
   ['store', 'shop', 'branch'],
   ['opening hours', 'opening times'],
-  ['size', 'sizing', 'fit'],
-  ['bigger', 'larger'],
   ['create account', 'make account', 'open account', 'register', 'registration'],
   ['checkout', 'check out'],
   ['exchange', 'swap', 'replacement'],
@@ -94,12 +102,8 @@ export const KNOWLEDGE_SYNONYMS: readonly (readonly string[])[] = [
   ['lost', 'missing', 'never arrived'],
   ['hire', 'rent', 'rental', 'borrow'],
   ['repair', 'fix', 'mend'],
-  ['waterproof', 'water resistant', 'rainproof'],
-  ['wash', 'clean'],
-  ['recycle', 'recycling', 'dispose'],
   ['pay later', 'instalment', 'installment', 'buy now pay later'],
   ['collect', 'pick up', 'pickup'],
-  ['restock', 'back in stock', 'sold out'],
   ['bulk', 'wholesale', 'corporate'],
   ['scam', 'phishing', 'fraud', 'suspicious'],
   ['review', 'rating', 'feedback'],
@@ -122,60 +126,104 @@ export const QUERY_FILLER_WORDS: readonly string[] = [
 ];
 
 export async function searchKnowledge(db: Database, options: SearchOptions): Promise<Passage[]> {
-  const query = options.query.trim().slice(0, MAX_QUERY_CHARS);
   const limit = Math.max(1, Math.min(50, Math.floor(options.limit ?? 5)));
-  const minCoverage = options.minCoverage ?? MIN_COVERAGE;
-  if (!query) return [];
-  const fullText = await fullTextCandidates(db, options.namespace, query);
-  if (!options.embed) {
-    return diversify(fullText.filter((c) => c.coverage >= minCoverage))
-      .slice(0, limit)
-      .map((c) => passage(c, c.score));
-  }
-  const [queryVector] = await embedAll(options.embed, [query]);
-  const byVector = await vectorCandidates(db, options.namespace, queryVector!, fullText);
-  const fused = reciprocalRankFusion([fullText.map((c) => c.id), byVector.map((c) => c.id)]);
-  const chunks = new Map<string, CandidateChunk>([...byVector, ...fullText].map((c) => [c.id, c]));
-  const coverage = new Map(fullText.map((c) => [c.id, c.coverage]));
-  const scores = new Map(fullText.map((c) => [c.id, c.score]));
-  const similarity = new Map(byVector.map((c) => [c.id, c.similarity]));
-  const minSimilarity = options.minSimilarity ?? MIN_SIMILARITY;
-  const ranked = [...fused]
-    .filter(([id]) => (coverage.get(id) ?? 0) >= minCoverage || (similarity.get(id) ?? -1) >= minSimilarity)
-    .sort(([a, x], [b, y]) => y - x || compareChunks(chunks.get(a)!, chunks.get(b)!))
-    .map(([id]) => ({ ...chunks.get(id)!, score: strength(scores.get(id), similarity.get(id)) }));
-  return diversify(ranked)
+  const { foreign, candidates } = await rankCandidates(db, options);
+  const minCoverage = options.minCoverage ?? (foreign ? MIN_FOREIGN_COVERAGE : MIN_COVERAGE);
+  // In the ranking's order (fused, or full text's score): relevance decides what is kept, not where.
+  const kept = candidates
+    .map((c) => ({ ...c, score: relevance(c.coverage, c.similarity, minCoverage, options.minSimilarity) }))
+    .filter((c) => c.score >= RELEVANCE_FLOOR);
+  return diversify(kept)
     .slice(0, limit)
     .map((c) => passage(c, c.score));
 }
 
-/** Lines of a question searched on their own besides the whole, at most. */
+export interface RankedCandidate extends CandidateChunk {
+  /** Share of the question's weight the chunk matches (full text). */
+  coverage: number;
+  /** Cosine similarity of its embedding to the question's; 0 without embeddings. */
+  similarity: number;
+}
+
+/**
+ * Every candidate chunk in ranked order, before the relevance floor: full text alone (by its
+ * score), or fused with the embedding ranking (reciprocal rank fusion) when the namespace has
+ * chunks embedded with `embed`'s model.
+ */
+export async function rankCandidates(db: Database, options: SearchOptions): Promise<{ foreign: boolean; candidates: RankedCandidate[] }> {
+  const query = options.query.trim().slice(0, MAX_QUERY_CHARS);
+  if (!query) return { foreign: false, candidates: [] };
+  const { analysis, candidates: fullText } = await fullTextCandidates(db, options.namespace, query, options);
+  const model = options.embed ? modelOf(options.embed) : undefined;
+  const vocabulary = model ? await namespaceVocabulary(db, options.namespace) : undefined;
+  if (!options.embed || !model || !vocabulary?.models.get(model)) {
+    // No model, or nothing of this namespace embedded with it (yet): full text alone, no model call.
+    return { foreign: analysis.foreign, candidates: fullText.map((c) => ({ ...c, similarity: 0 })) };
+  }
+  const [queryVector] = await embedAll(options.embed, [analysis.translation ?? query]);
+  const byVector = await vectorCandidates(db, options.namespace, model, queryVector!, vocabulary.version);
+  const fused = reciprocalRankFusion([fullText.map((c) => c.id), byVector.map((c) => c.id)]);
+  const chunks = new Map<string, CandidateChunk>([...byVector, ...fullText].map((c) => [c.id, c]));
+  const coverage = new Map(fullText.map((c) => [c.id, c.coverage]));
+  const similarity = new Map(byVector.map((c) => [c.id, c.similarity]));
+  const candidates = [...fused]
+    .sort(([a, x], [b, y]) => y - x || compareChunks(chunks.get(a)!, chunks.get(b)!))
+    .map(([id]) => ({ ...chunks.get(id)!, coverage: coverage.get(id) ?? 0, similarity: similarity.get(id) ?? 0 }));
+  return { foreign: analysis.foreign, candidates };
+}
+
+/**
+ * How well a chunk answers the question, 0..1, from its full-text coverage and the cosine
+ * similarity of its embedding: the coverage (scaled so that `minCoverage` is the floor), or the
+ * similarity above its own floor, or both together. Passages under RELEVANCE_FLOOR are not
+ * answers. The constants are calibrated on the tune split of both evaluation sets
+ * (scripts/calibrate-rag.ts).
+ */
+export function relevance(coverage: number, similarity: number, minCoverage = MIN_COVERAGE, minSimilarity = MIN_SIMILARITY): number {
+  const lexical = coverage >= minCoverage ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((coverage - minCoverage) / Math.max(1e-9, 1 - minCoverage)) : 0;
+  const semantic = similarity >= minSimilarity ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((similarity - minSimilarity) / Math.max(1e-9, 1 - minSimilarity)) : 0;
+  const together = COMBINED.coverage * coverage + COMBINED.similarity * similarity;
+  return Math.min(1, Math.max(lexical, semantic, together >= COMBINED.floor ? RELEVANCE_FLOOR + (together - COMBINED.floor) : 0));
+}
+
+/** The relevance a passage needs to be returned. */
+export const RELEVANCE_FLOOR = 0.5;
+/** Coverage and similarity weighed together, for chunks that reach neither floor alone. */
+export const COMBINED = { coverage: 0.3, similarity: 0.7, floor: 0.5 };
+/** The coverage floor for a question in another language than the knowledge. */
+export const MIN_FOREIGN_COVERAGE = 0.35;
+
+/** Lines or parts of a question searched on their own besides the whole, at most. */
 export const MAX_PARTS = 4;
 
 /**
  * A question of several lines (a burst of messages joined: "hi / my parcel has not arrived /
- * order 4411"): the whole is searched, and each line on its own, because the words of the
- * other lines would pull a line's passage under the coverage floor. A passage found by
- * several searches keeps its best score; the best passages come first.
+ * order 4411") or of several parts ("How much is the fastest plan, and can I get a social
+ * tariff?"): the whole is searched, and each line or part on its own, because the words of the
+ * others would pull a part's passage under the relevance floor. The results are merged rank by
+ * rank (the whole's first passage, each part's first, then the seconds…), so that every part's
+ * best passage is near the top; a passage found twice keeps its better score.
  */
 export async function searchQuestion(db: Database, options: SearchOptions): Promise<Passage[]> {
   const lines = options.query.split(/\n+/).map((l) => l.trim()).filter((l) => l !== '');
-  const queries = lines.length > 1 ? [lines.join('\n'), ...lines.slice(-MAX_PARTS)] : [options.query];
+  const parts = lines.length > 1 ? lines : questionParts(options.query);
+  const queries = parts.length > 1 ? [lines.join('\n'), ...parts.slice(-MAX_PARTS)] : [options.query];
   const limit = Math.max(1, Math.min(50, Math.floor(options.limit ?? 5)));
-  const found = await Promise.all(queries.map((query) => searchKnowledge(db, { ...options, query, limit })));
-  const best = new Map<string, Passage>();
-  for (const passage of found.flat()) {
-    const key = `${passage.documentId}:${passage.position}`;
-    if ((best.get(key)?.score ?? -1) < passage.score) best.set(key, passage);
+  const found: Passage[][] = [];
+  for (const query of queries) found.push(await searchKnowledge(db, { ...options, query, limit }));
+  const merged = new Map<string, Passage>();
+  for (let rank = 0; rank < limit; rank += 1) {
+    for (const list of found) {
+      const passage = list[rank];
+      if (!passage) continue;
+      const key = `${passage.documentId}:${passage.position}`;
+      const known = merged.get(key);
+      if (!known) merged.set(key, passage);
+      else if (known.score < passage.score) merged.set(key, { ...known, score: passage.score });
+    }
   }
-  return [...best.values()]
-    .sort((a, b) => b.score - a.score || compareText(a.title, b.title) || compareText(a.documentId, b.documentId) || a.position - b.position)
-    .slice(0, limit);
+  return [...merged.values()].slice(0, limit);
 }
-
-/** A fused passage's 0..1 strength: the better of its full-text score and its cosine similarity. */
-const strength = (fullText: number | undefined, similarity: number | undefined) =>
-  Math.min(1, Math.max(0, fullText ?? 0, similarity ?? 0));
 
 /** Passages per document before other documents get their turn. */
 export const PER_DOCUMENT = 2;
@@ -205,7 +253,7 @@ export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k
   return scores;
 }
 
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length || a.length === 0) return 0;
   let dot = 0;
   let na = 0;
@@ -279,20 +327,66 @@ const SCORE_WEIGHTS = { coverage: 0.7, heading: 0.15, rank: 0.1, exact: 0.05 };
 /** How much a term matched elsewhere in the chunk's document counts, against 1 in the chunk itself. */
 const DOCUMENT_SHARE = 0.5;
 
+/** What full-text search looks for: the question's language, its weighted terms, and the namespace's size. */
+export interface QueryAnalysis {
+  /** The text-search configuration of the question ('simple' when it could not be told). */
+  language: TextSearchLanguage;
+  /** The configurations the namespace's chunks are stemmed with. */
+  knowledgeLanguages: string[];
+  terms: Term[];
+  chunks: number;
+  /** Whether the question is in another language than the knowledge. */
+  foreign: boolean;
+  /** The question in the knowledge's language, word by word through the lexicon (embedded instead of the question). */
+  translation?: string;
+}
+
 /** The weighted terms a question becomes in a namespace: what full-text search looks for (for debugging). */
-export async function explainQuery(db: Database, namespace: string, query: string): Promise<{ terms: Term[]; chunks: number }> {
-  const [analysis, vocabulary, language] = await Promise.all([
-    rows<{ lexemes: string[] }>(db, sql`select tsvector_to_array(to_tsvector('english', ${query})) as lexemes`),
-    namespaceVocabulary(db, namespace),
-    stemmedLanguage(db),
+export async function explainQuery(
+  db: Database,
+  namespace: string,
+  query: string,
+  synonyms: SynonymOptions = {},
+): Promise<QueryAnalysis> {
+  const language = detectLanguage(query);
+  const vocabulary = await namespaceVocabulary(db, namespace);
+  const knowledgeLanguages = vocabulary.languages.length > 0 ? vocabulary.languages : ['english'];
+  // A question is stemmed in its own language and in the knowledge's; words the knowledge lacks
+  // are translated through the lexicon when the question is in another language.
+  const configs = [...new Set([...(language === 'simple' ? [] : [language]), ...knowledgeLanguages])];
+  const [analysis, resources] = await Promise.all([
+    analyzeWords(db, query, configs),
+    stemmedResources(db, knowledgeLanguages, synonyms),
   ]);
-  return { terms: queryTerms(analysis[0]?.lexemes ?? [], vocabulary, language), chunks: vocabulary.chunks };
+  // Translated whenever some of the knowledge is in another language than the question.
+  const others = knowledgeLanguages.filter((l) => l !== language && l !== 'simple');
+  const foreign = language !== 'simple' && !knowledgeLanguages.includes(language);
+  const translated = language !== 'simple' && others.length > 0
+    ? { ...(await translateWords(db, analysis, language, others)), foreign }
+    : { foreign: false, byWord: new Map<number, string[][]>(), consumed: new Set<number>() };
+  const unknown = unknownWords(analysis, vocabulary, translated);
+  const similar = unknown.length > 0 ? await similarWords(db, namespace, unknown) : new Map<string, string[]>();
+  return {
+    language,
+    knowledgeLanguages,
+    terms: queryTerms(analysis, vocabulary, resources, translated, similar),
+    chunks: vocabulary.chunks,
+    foreign: translated.foreign,
+    ...(translated.text ? { translation: translated.text } : {}),
+  };
+}
+
+export interface SynonymOptions {
+  synonyms?: readonly (readonly string[])[];
+  builtInSynonyms?: boolean;
 }
 
 /** Full-text candidates with their coverage and score, best first (not yet cut at the relevance floor). */
-async function fullTextCandidates(db: Database, namespace: string, query: string): Promise<FullTextCandidate[]> {
-  const { terms, chunks } = await explainQuery(db, namespace, query);
-  if (terms.length === 0 || chunks === 0) return [];
+async function fullTextCandidates(db: Database, namespace: string, query: string, synonyms: SynonymOptions): Promise<{ analysis: QueryAnalysis; candidates: FullTextCandidate[] }> {
+  const analysis = await explainQuery(db, namespace, query, synonyms);
+  const { terms, chunks, language, knowledgeLanguages } = analysis;
+  const strictLanguage = language === 'simple' ? knowledgeLanguages[0] ?? 'english' : language;
+  if (terms.length === 0 || chunks === 0) return { analysis, candidates: [] };
   const total = terms.reduce((sum, t) => sum + t.weight, 0);
   const anyTerm = terms.map((t) => `(${t.tsquery})`).join(' | ');
   const weighted = (test: (tsquery: SQL) => SQL) =>
@@ -309,7 +403,7 @@ async function fullTextCandidates(db: Database, namespace: string, query: string
         from (
           select ${chunkColumns},
                  (c.matched + ${DOCUMENT_SHARE}::float8 * (c.document_matched - c.matched)) / ${total}::float8 as coverage,
-                 ${weighted((q) => sql`to_tsvector('english', coalesce(c.heading, '')) @@ ${q}`)} as heading_matched,
+                 ${weighted((q) => sql`to_tsvector(c.language, knowledge_unaccent(coalesce(c.heading, ''))) @@ ${q}`)} as heading_matched,
                  ts_rank_cd(c.tsv, ${anyTerm}::tsquery, 32)::float8 as rank,
                  coalesce(numnode(v.strict) > 0 and c.tsv @@ v.strict, false) as exact
           from (
@@ -320,126 +414,402 @@ async function fullTextCandidates(db: Database, namespace: string, query: string
             where c.namespace = ${namespace} and c.tsv @@ ${anyTerm}::tsquery
           ) c
           join documents d on d.id = c.document_id
-          cross join (select websearch_to_tsquery('english', ${query}) as strict) v
+          cross join (select websearch_to_tsquery(${strictLanguage}::regconfig, knowledge_unaccent(${query})) as strict) v
         ) s
         order by score desc, s."documentTitle" collate "C", s."documentId", s.position
         limit ${CANDIDATES}`,
   );
-  return found.map((c) => ({ ...c, coverage: Math.min(1, Number(c.coverage)), score: Number(c.score) }));
+  return { analysis, candidates: found.map((c) => ({ ...c, coverage: Math.min(1, Number(c.coverage)), score: Number(c.score) })) };
 }
 
 interface Vocabulary {
   /** Stemmed word → number of chunks holding it. */
   words: Map<string, number>;
   chunks: number;
+  /** The text-search configurations of the namespace's chunks, the most used first. */
+  languages: string[];
+  /** Embedding model → chunks embedded with it. */
+  models: Map<string, number>;
+  /** Changes whenever the namespace's chunks do: caches keyed by it stay right. */
+  version: string;
 }
+
+/** Vocabularies read once per namespace and kept while its chunks stay the same (count and newest). */
+const vocabularyCache = new WeakMap<Database, Map<string, { version: string; vocabulary: Vocabulary }>>();
+const VOCABULARY_CACHE_SIZE = 200;
 
 async function namespaceVocabulary(db: Database, namespace: string): Promise<Vocabulary> {
-  const [stats, [total]] = await Promise.all([
-    rows<{ word: string; ndoc: number }>(
-      db,
-      sql`select word, ndoc from ts_stat(format('select tsv from document_chunks where namespace = %L', ${namespace}::text))`,
+  const [state] = await rows<{ n: number; newest: string | null; languages: string | null; models: string | null }>(
+    db,
+    sql`select count(*)::int as n, max(created_at)::text as newest,
+               (select string_agg(l.language, ',' order by l.n desc, l.language)
+                  from (select language::text as language, count(*) as n from document_chunks where namespace = ${namespace} group by 1) l) as languages,
+               (select string_agg(m.model || '=' || m.n, chr(10))
+                  from (select embedding_model as model, count(*) as n from document_chunks
+                        where namespace = ${namespace} and embedding_status = 'embedded' group by 1) m) as models
+        from document_chunks where namespace = ${namespace}`,
+  );
+  const version = `${state?.n ?? 0}:${state?.newest ?? ''}:${state?.models ?? ''}`;
+  let cache = vocabularyCache.get(db);
+  if (!cache) vocabularyCache.set(db, (cache = new Map()));
+  const cached = cache.get(namespace);
+  if (cached?.version === version) return cached.vocabulary;
+  const stats = await rows<{ word: string; ndoc: number }>(
+    db,
+    sql`select word, ndoc from ts_stat(format('select tsv from document_chunks where namespace = %L', ${namespace}::text))`,
+  );
+  const vocabulary: Vocabulary = {
+    words: new Map(stats.map((s) => [s.word, Number(s.ndoc)])),
+    chunks: Number(state?.n ?? 0),
+    languages: (state?.languages ?? '').split(',').filter((l) => l !== ''),
+    models: new Map(
+      (state?.models ?? '').split('\n').filter((m) => m !== '').map((m): [string, number] => [m.slice(0, m.lastIndexOf('=')), Number(m.slice(m.lastIndexOf('=') + 1))]),
     ),
-    rows<{ n: number }>(db, sql`select count(*)::int as n from document_chunks where namespace = ${namespace}`),
-  ]);
-  return { words: new Map(stats.map((s) => [s.word, Number(s.ndoc)])), chunks: Number(total?.n ?? 0) };
+    version,
+  };
+  if (cache.size >= VOCABULARY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(namespace, { version, vocabulary });
+  return vocabulary;
 }
 
-interface StemmedLanguage {
+/** The question's words, accents removed, and what each becomes under each configuration. */
+interface WordAnalysis {
+  words: string[];
+  /** Configuration → per word, its lexemes ([] for a stop word of that language). */
+  stems: Map<string, string[][]>;
+  /** Per word: the union of its lexemes, or [] when it is a stop word of the question's language. */
+  lexemes: string[][];
+}
+
+/** Words as PostgreSQL's parser would see them, accents removed (the knowledge is indexed without them). */
+export function questionWords(text: string, plain = true): string[] {
+  return (
+    (plain ? withoutAccents(text.toLowerCase()) : text.toLowerCase())
+      .replace(/[’`]/g, "'")
+      .match(/[\p{L}\p{N}]+(?:[.,'][\p{L}\p{N}]+)*/gu) ?? []
+  ).slice(0, 200);
+}
+
+
+async function analyzeWords(db: Database, query: string, configs: readonly string[]): Promise<WordAnalysis> {
+  const written = questionWords(query, false);
+  const words = written.map(withoutAccents);
+  const stems = new Map(configs.map((c) => [c, words.map((): string[] => [])]));
+  const stop = new Map(configs.map((c) => [c, words.map(() => false)]));
+  if (words.length > 0) {
+    // Stop words are recognised as written ("más" is one, "mas" is not); lexemes are taken
+    // without accents, as the knowledge is indexed.
+    const found = await rows<{ i: number; config: string; lexemes: string[]; stop: boolean }>(
+      db,
+      sql`select w.i::int as i, c.config,
+                 tsvector_to_array(to_tsvector(c.config::regconfig, knowledge_unaccent(w.word))) as lexemes,
+                 length(to_tsvector(c.config::regconfig, w.word)) = 0 as stop
+          from unnest(${sql.raw(textArray(written))}::text[]) with ordinality as w(word, i)
+          cross join unnest(${sql.raw(textArray(configs))}::text[]) as c(config)`,
+    );
+    for (const f of found) {
+      stems.get(f.config)![f.i - 1] = f.lexemes;
+      stop.get(f.config)![f.i - 1] = f.stop;
+    }
+  }
+  // A stop word of the question's language (its first configuration) is no term in any language.
+  const first = stop.get(configs[0]!)!;
+  const lexemes = words.map((_, i) => (first[i] ? [] : [...new Set(configs.flatMap((c) => stems.get(c)![i]!))]));
+  return { words, stems, lexemes };
+}
+
+/** A text[] literal of plain strings, quoted for SQL (the words come from `questionWords`, the configurations are ours). */
+const textArray = (values: readonly string[]) =>
+  `array[${values.map((v) => `'${v.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`).join(',')}]`;
+
+interface Translation {
+  /** Whether the question is in another language than the knowledge. */
+  foreign: boolean;
+  /** The question in the knowledge's words, as far as the lexicon goes (for the embedding model). */
+  text?: string;
+  /** Word index → the knowledge-language phrases (as lexemes) it translates to. */
+  byWord: Map<number, string[][]>;
+  /** Words that were part of a translated phrase after its first word. */
+  consumed: Set<number>;
+}
+
+/**
+ * The question's words in the knowledge's language, through the cross-lingual lexicon: the
+ * longest phrase of the lexicon (matched by its stems in the question's language) wins.
+ */
+async function translateWords(db: Database, analysis: WordAnalysis, language: TextSearchLanguage, knowledgeLanguages: readonly string[]): Promise<Translation> {
+  const byWord = new Map<number, string[][]>();
+  const consumed = new Set<number>();
+  const written: string[] = [];
+  const lexicon = await stemmedLexicon(db, language, knowledgeLanguages);
+  const own = analysis.stems.get(language) ?? [];
+  if (!lexicon) return { foreign: true, byWord, consumed };
+  // Stems of each word in the question's language; a stop word keeps its surface form so phrases still line up.
+  const keys = analysis.words.map((w, i) => (own[i]?.length ? own[i]!.join(' ') : w));
+  for (let i = 0; i < keys.length; i += 1) {
+    if (consumed.has(i)) continue;
+    for (let length = Math.min(lexicon.longest, keys.length - i); length >= 1; length -= 1) {
+      const phrase = keys.slice(i, i + length).join(' ');
+      const entry = lexicon.entries.get(phrase) ?? (length === 1 ? lexicon.entries.get(analysis.words[i]!) : undefined);
+      if (!entry) continue;
+      byWord.set(i, entry.lexemes);
+      written.push(entry.texts[0]!);
+      for (let j = i + 1; j < i + length; j += 1) consumed.add(j);
+      break;
+    }
+    if (!byWord.has(i) && (analysis.lexemes[i]?.length ?? 0) > 0) written.push(analysis.words[i]!);
+  }
+  return { foreign: true, byWord, consumed, text: written.join(' ') };
+}
+
+interface StemmedLexicon {
+  /** A phrase's stems in its language (or a word as written) → its translations as knowledge-language lexemes, and as written. */
+  entries: Map<string, { lexemes: string[][]; texts: string[] }>;
+  longest: number;
+}
+
+const lexiconCache = new WeakMap<Database, Map<string, Promise<StemmedLexicon | undefined>>>();
+
+function stemmedLexicon(db: Database, language: TextSearchLanguage, knowledgeLanguages: readonly string[]): Promise<StemmedLexicon | undefined> {
+  const key = `${language}>${knowledgeLanguages.join(',')}`;
+  let cache = lexiconCache.get(db);
+  if (!cache) lexiconCache.set(db, (cache = new Map()));
+  let cached = cache.get(key);
+  if (!cached) {
+    cached = stemLexicon(db, language, knowledgeLanguages);
+    cache.set(key, cached);
+    cached.catch(() => cache.delete(key));
+  }
+  return cached;
+}
+
+async function stemLexicon(db: Database, language: TextSearchLanguage, knowledgeLanguages: readonly string[]): Promise<StemmedLexicon | undefined> {
+  const pairs = lexiconPairs(LANGUAGE_CODES[language], knowledgeLanguages.map((l) => LANGUAGE_CODES[l as TextSearchLanguage] ?? 'en'));
+  if (pairs.length === 0) return undefined;
+  const sourceWords = [...new Set(pairs.flatMap((p) => p.source.split(' ')))];
+  const targets = [...new Set(pairs.flatMap((p) => p.targets.map((t) => `${t.config}:${t.text}`)))];
+  const [sourceStems, targetStems] = await Promise.all([
+    rows<{ word: string; lexemes: string[] }>(
+      db,
+      sql`select t.word, tsvector_to_array(to_tsvector(${language}::regconfig, t.word)) as lexemes
+          from unnest(${sql.raw(textArray(sourceWords))}::text[]) as t(word)`,
+    ),
+    rows<{ key: string; lexemes: string[] }>(
+      db,
+      sql`select t.key, tsvector_to_array(to_tsvector(split_part(t.key, ':', 1)::regconfig, knowledge_unaccent(substr(t.key, strpos(t.key, ':') + 1)))) as lexemes
+          from unnest(${sql.raw(textArray(targets))}::text[]) as t(key)`,
+    ),
+  ]);
+  // A stop word stands for itself, as translateWords reads the question.
+  const stemOf = new Map(sourceStems.map((s) => [s.word, s.lexemes.length > 0 ? s.lexemes.join(' ') : s.word]));
+  const targetOf = new Map(targetStems.map((t) => [t.key, t.lexemes]));
+  const entries = new Map<string, { lexemes: string[][]; texts: string[] }>();
+  let longest = 1;
+  for (const pair of pairs) {
+    const words = pair.source.split(' ');
+    const key = words.map((w) => stemOf.get(w) ?? w).join(' ');
+    const translations = pair.targets.map((t) => targetOf.get(`${t.config}:${t.text}`) ?? []).filter((l) => l.length > 0);
+    if (translations.length === 0) continue;
+    longest = Math.max(longest, words.length);
+    const entry = entries.get(key) ?? { lexemes: [], texts: [] };
+    entry.lexemes.push(...translations);
+    entry.texts.push(...pair.targets.map((t) => t.text));
+    entries.set(key, entry);
+  }
+  return { entries, longest };
+}
+
+interface StemmedResources {
   /** Each synonym set as its phrases, each phrase as its stemmed words. */
   synonyms: string[][][];
   /** The synonym phrases of more than one word, longest first, with their sets. */
   phrases: Array<{ phrase: string[]; set: string[][] }>;
   fillers: Set<string>;
-  /** The vocabulary plus the one-word synonyms: what spelling is corrected against. */
-  dictionary(vocabulary: ReadonlyMap<string, number>): ReadonlyMap<string, number>;
+  /** One-word synonyms: spelling is corrected against them besides the vocabulary. */
+  synonymWords: string[];
 }
 
-const languageCache = new WeakMap<Database, Promise<StemmedLanguage>>();
+const resourceCache = new WeakMap<Database, Map<string, Promise<StemmedResources>>>();
+const RESOURCE_CACHE_SIZE = 100;
 
-/** KNOWLEDGE_SYNONYMS and QUERY_FILLER_WORDS stemmed by the database's own `english` configuration, once. */
-function stemmedLanguage(db: Database): Promise<StemmedLanguage> {
-  let cached = languageCache.get(db);
+/** The synonyms (built-in and the namespace's) and the filler words, stemmed by the database, cached per set. */
+function stemmedResources(db: Database, knowledgeLanguages: readonly string[], options: SynonymOptions): Promise<StemmedResources> {
+  const sets = [...(options.builtInSynonyms === false ? [] : KNOWLEDGE_SYNONYMS), ...(options.synonyms ?? [])];
+  const language = knowledgeLanguages[0] ?? 'english';
+  const key = `${language}\u0001${JSON.stringify(sets)}`;
+  let cache = resourceCache.get(db);
+  if (!cache) resourceCache.set(db, (cache = new Map()));
+  let cached = cache.get(key);
   if (!cached) {
-    cached = stemLanguage(db);
-    languageCache.set(db, cached);
-    cached.catch(() => languageCache.delete(db));
+    if (cache.size >= RESOURCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cached = stemResources(db, language, sets);
+    cache.set(key, cached);
+    cached.catch(() => cache.delete(key));
   }
   return cached;
 }
 
-async function stemLanguage(db: Database): Promise<StemmedLanguage> {
-  const texts = [...new Set([...KNOWLEDGE_SYNONYMS.flat(), ...QUERY_FILLER_WORDS])];
-  const stemmed = await rows<{ phrase: string; lexemes: string[] }>(
+async function stemResources(db: Database, language: string, sets: readonly (readonly string[])[]): Promise<StemmedResources> {
+  const texts = [...new Set([...sets.flat(), ...QUERY_FILLER_WORDS])];
+  const stemmed = texts.length === 0 ? [] : await rows<{ phrase: string; lexemes: string[] }>(
     db,
-    sql`select p.phrase, tsvector_to_array(to_tsvector('english', p.phrase)) as lexemes
-        from unnest(array[${sql.join(texts.map((t) => sql`${t}`), sql`, `)}]::text[]) as p(phrase)`,
+    sql`select p.phrase, tsvector_to_array(to_tsvector(${language}::regconfig, knowledge_unaccent(p.phrase))) as lexemes
+        from unnest(${sql.raw(textArray(texts))}::text[]) as p(phrase)`,
   );
   const byPhrase = new Map(stemmed.map((s) => [s.phrase, s.lexemes]));
   const stems = (phrase: string) => byPhrase.get(phrase) ?? [];
-  const synonyms = KNOWLEDGE_SYNONYMS.map((set) => set.map(stems).filter((s) => s.length > 0));
+  const synonyms = sets.map((set) => set.map(stems).filter((s) => s.length > 0));
   const phrases = synonyms
     .flatMap((set) => set.map((phrase) => ({ phrase, set })))
     .filter(({ phrase }) => phrase.length > 1)
     .sort((a, b) => b.phrase.length - a.phrase.length);
-  const synonymWords = [...new Set(synonyms.flat().filter((p) => p.length === 1).map((p) => p[0]!))];
-  const dictionaries = new WeakMap<ReadonlyMap<string, number>, ReadonlyMap<string, number>>();
   return {
     synonyms,
     phrases,
     fillers: new Set(QUERY_FILLER_WORDS.flatMap(stems)),
-    dictionary(vocabulary) {
-      let dictionary = dictionaries.get(vocabulary);
-      if (!dictionary) {
-        dictionary = new Map([...synonymWords.map((w): [string, number] => [w, 0]), ...vocabulary]);
-        dictionaries.set(vocabulary, dictionary);
-      }
-      return dictionary;
-    },
+    synonymWords: [...new Set(synonyms.flat().filter((p) => p.length === 1).map((p) => p[0]!))],
   };
 }
 
+/** Lexemes of the question the vocabulary lacks and no translation covers: candidates for spelling correction. */
+function unknownWords(analysis: WordAnalysis, vocabulary: Vocabulary, translation: Translation): string[] {
+  const unknown = new Set<string>();
+  analysis.lexemes.forEach((lexemes, i) => {
+    if (translation.byWord.has(i) || translation.consumed.has(i)) return;
+    if (lexemes.some((l) => vocabulary.words.has(l))) return;
+    for (const l of lexemes) if (l.length >= 4 && isPlain(l)) unknown.add(l);
+  });
+  return [...unknown].slice(0, 20);
+}
+
+const trigramSupport = new WeakMap<Database, Promise<boolean>>();
+
 /**
- * The question's stemmed words as weighted terms. Synonym phrases are taken out first (so
- * "money back" is one term meaning refund), then conversational fillers are dropped; every
- * other word is a term of its own that also matches its synonyms and its word family in the
- * vocabulary (expir → expiri), and, when the vocabulary lacks it, its spelling corrections
- * (against the vocabulary and the synonyms) and the words it begins (`word:*`).
+ * Vocabulary words that look like each unknown word (pg_trgm similarity), for spelling
+ * correction; `corrections` then keeps those within the edit distance. Without pg_trgm the
+ * whole vocabulary is compared in `corrections`.
  */
-function queryTerms(lexemes: readonly string[], vocabulary: Vocabulary, language: StemmedLanguage): Term[] {
-  const idf = (df: number) => Math.log(1 + (vocabulary.chunks - df + 0.5) / (df + 0.5));
+async function similarWords(db: Database, namespace: string, unknown: readonly string[]): Promise<Map<string, string[]> | undefined> {
+  let present = trigramSupport.get(db);
+  if (!present) {
+    present = rows<{ present: boolean }>(db, sql`select exists (select 1 from pg_extension where extname = 'pg_trgm') as present`).then(
+      ([row]) => row?.present === true,
+    );
+    trigramSupport.set(db, present);
+    present.catch(() => trigramSupport.delete(db));
+  }
+  if (!(await present)) return undefined;
+  const found = await rows<{ word: string; candidate: string }>(
+    db,
+    sql`select q.word, s.word as candidate
+        from unnest(${sql.raw(textArray(unknown))}::text[]) as q(word)
+        cross join ts_stat(format('select tsv from document_chunks where namespace = %L', ${namespace}::text)) s
+        where similarity(s.word, q.word) >= ${TRIGRAM_THRESHOLD}`,
+  );
+  const similar = new Map<string, string[]>();
+  for (const f of found) similar.set(f.word, [...(similar.get(f.word) ?? []), f.candidate]);
+  return similar;
+}
+
+/** pg_trgm similarity a vocabulary word needs to be considered a spelling of an unknown one (transpositions score low). */
+export const TRIGRAM_THRESHOLD = 0.2;
+
+/**
+ * IDF is computed as if the namespace had at least this many chunks: in a knowledge base of
+ * one or two documents every word is "common", and a wordy question would otherwise be
+ * outweighed by its words that are not in the knowledge.
+ */
+export const MIN_IDF_CHUNKS = 20;
+
+/** The weight of a word of a foreign question that neither the lexicon nor the knowledge knows. */
+export const UNTRANSLATED_WEIGHT = 0.35;
+
+/**
+ * The question's words as weighted terms. Translated words (a question in another language
+ * than the knowledge) are terms of their own matching their translations. Of the rest,
+ * synonym phrases are taken out first (so "money back" is one term meaning refund), then
+ * conversational fillers are dropped; every other word is a term of its own that also matches
+ * its synonyms and its word family in the vocabulary (expir → expiri), and, when the
+ * vocabulary lacks it, its spelling corrections and the words it begins (`word:*`).
+ */
+function queryTerms(
+  analysis: WordAnalysis,
+  vocabulary: Vocabulary,
+  resources: StemmedResources,
+  translation: Translation,
+  similar: Map<string, string[]> | undefined,
+): Term[] {
+  const n = Math.max(vocabulary.chunks, MIN_IDF_CHUNKS);
+  const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
   const df = (words: readonly string[]) => Math.min(...words.map((w) => vocabulary.words.get(w) ?? 0));
   const term = (alternatives: string[][], prefix?: string): Term => {
-    const known = unique(alternatives);
+    const known = unique(alternatives.filter((a) => a.length > 0));
     const parts = known.map(conjunction);
-    let frequency = Math.max(...known.map(df));
+    let frequency = Math.max(0, ...known.map(df));
     if (prefix) {
       parts.push(`${quote(prefix)}:*`);
-      for (const [w, n] of vocabulary.words) if (w.startsWith(prefix)) frequency = Math.max(frequency, n);
+      for (const [w, c] of vocabulary.words) if (w.startsWith(prefix)) frequency = Math.max(frequency, c);
     }
     return { tsquery: parts.join(' | '), weight: idf(frequency) };
   };
-  const synonymsOf = (word: string) => language.synonyms.filter((set) => set.some((p) => p.length === 1 && p[0] === word)).flat();
+  const synonymsOf = (word: string) => resources.synonyms.filter((set) => set.some((p) => p.length === 1 && p[0] === word)).flat();
 
-  const remaining = new Set(lexemes);
   const terms: Term[] = [];
-  for (const { phrase, set } of language.phrases) {
-    if (!phrase.every((w) => remaining.has(w))) continue;
-    phrase.forEach((w) => remaining.delete(w));
+  for (const [i, targets] of translation.byWord) {
+    const own = analysis.lexemes[i]!.map((l) => [l]);
+    terms.push(term([...own, ...targets, ...targets.filter((t) => t.length === 1).flatMap((t) => synonymsOf(t[0]!))]));
+  }
+  // The other words, each with its lexemes in every configuration (one term per word).
+  const lexemesOf = analysis.lexemes.map((lexemes, i) => (translation.byWord.has(i) || translation.consumed.has(i) ? [] : lexemes));
+  const used = new Set<number>();
+  for (const { phrase, set } of resources.phrases) {
+    const at: number[] = [];
+    for (const lexeme of phrase) {
+      const i = lexemesOf.findIndex((lexemes, j) => !used.has(j) && !at.includes(j) && lexemes.includes(lexeme));
+      if (i < 0) break;
+      at.push(i);
+    }
+    if (at.length !== phrase.length) continue;
+    at.forEach((i) => used.add(i));
     terms.push(term([phrase, ...set]));
   }
-  const topical = [...remaining].filter((w) => !language.fillers.has(w));
-  const words = topical.length > 0 || terms.length > 0 ? topical : [...remaining];
-  for (const word of words.sort()) {
-    const alternatives: string[][] = [[word], ...synonymsOf(word), ...family(word, vocabulary.words).map((w) => [w])];
-    const known = vocabulary.words.has(word);
+  // In a foreign question, a short word neither language knows is most likely a function word.
+  const noise = (lexemes: string[]) => translation.foreign && lexemes.every((l) => l.length <= 3 && !vocabulary.words.has(l));
+  const open = lexemesOf.map((lexemes, i) => ({ lexemes, i })).filter(({ lexemes, i }) => lexemes.length > 0 && !used.has(i) && !noise(lexemes));
+  const topical = open.filter(({ lexemes }) => !lexemes.some((l) => resources.fillers.has(l)));
+  const chosen = topical.length > 0 || terms.length > 0 ? topical : open;
+  const seen = new Set<string>();
+  const words = chosen
+    .map(({ lexemes }) => [...lexemes].sort())
+    .filter((lexemes) => {
+      const key = lexemes.join(' ');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((x, y) => (x[0]! < y[0]! ? -1 : x[0]! > y[0]! ? 1 : 0));
+  for (const lexemes of words) {
+    const alternatives: string[][] = lexemes.flatMap((l) => [[l], ...synonymsOf(l), ...family(l, vocabulary.words).map((w) => [w])]);
+    const known = lexemes.some((l) => vocabulary.words.has(l));
+    let corrected = false;
     if (!known) {
-      for (const correction of corrections(word, language.dictionary(vocabulary.words))) {
-        alternatives.push([correction], ...synonymsOf(correction));
+      for (const word of lexemes) {
+        const candidates = new Map<string, number>(resources.synonymWords.map((w): [string, number] => [w, 0]));
+        const pool = similar ? (similar.get(word) ?? []) : [...vocabulary.words.keys()];
+        for (const w of pool) candidates.set(w, vocabulary.words.get(w) ?? 0);
+        for (const correction of corrections(word, candidates)) {
+          alternatives.push([correction], ...synonymsOf(correction));
+          corrected = true;
+        }
       }
     }
+    const word = lexemes[0]!;
     const prefix = !known && word.length >= 4 && isPlain(word) ? word : undefined;
-    terms.push(term(alternatives, prefix));
+    const made = term(alternatives, prefix);
+    // A word of another language than the knowledge that the lexicon cannot translate may be one it
+    // lacks rather than a subject the knowledge lacks: it counts UNTRANSLATED_WEIGHT of its weight.
+    if (translation.foreign && !known && !corrected) made.weight *= UNTRANSLATED_WEIGHT;
+    terms.push(made);
   }
   return terms;
 }
@@ -529,8 +899,9 @@ function hasVectorExtension(db: Database): Promise<boolean> {
 async function vectorCandidates(
   db: Database,
   namespace: string,
+  model: string,
   queryVector: number[],
-  fullText: readonly CandidateChunk[],
+  version: string,
 ): Promise<VectorCandidate[]> {
   if (await hasVectorExtension(db)) {
     const literal = `[${queryVector.join(',')}]`;
@@ -539,25 +910,44 @@ async function vectorCandidates(
       sql`select ${chunkColumns}, (1 - (c.embedding::vector <=> ${literal}::vector))::float8 as similarity
           from document_chunks c
           join documents d on d.id = c.document_id
-          where c.namespace = ${namespace} and c.embedding is not null and cardinality(c.embedding) = ${queryVector.length}
+          where c.namespace = ${namespace} and c.embedding_model = ${model} and cardinality(c.embedding) = ${queryVector.length}
           order by c.embedding::vector <=> ${literal}::vector, d.title collate "C", c.document_id, c.position
           limit ${CANDIDATES}`,
     );
     return found.map((c) => ({ ...c, similarity: Number(c.similarity) }));
   }
-  const ids = fullText.map((c) => sql`${c.id}`);
-  const found = await rows<CandidateChunk & { embedding: number[] }>(
+  // Without pgvector: the namespace's vectors, read once per version of its chunks, compared here.
+  const chunks = await namespaceVectors(db, namespace, model, version);
+  return chunks
+    .map(({ vector, ...chunk }) => ({ ...chunk, similarity: cosineSimilarity(queryVector, vector) }))
+    .sort((a, b) => b.similarity - a.similarity || compareChunks(a, b))
+    .slice(0, CANDIDATES);
+}
+
+type VectorChunk = CandidateChunk & { vector: Float32Array };
+const vectorCache = new WeakMap<Database, Map<string, { version: string; chunks: Promise<VectorChunk[]> }>>();
+/** Namespaces whose vectors are kept in memory per process (without pgvector), least recently read out first. */
+export const VECTOR_CACHE_NAMESPACES = 50;
+
+function namespaceVectors(db: Database, namespace: string, model: string, version: string): Promise<VectorChunk[]> {
+  let cache = vectorCache.get(db);
+  if (!cache) vectorCache.set(db, (cache = new Map()));
+  const key = `${namespace}\u0001${model}`;
+  const cached = cache.get(key);
+  if (cached?.version === version) {
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached.chunks;
+  }
+  const chunks = rows<CandidateChunk & { embedding: number[] }>(
     db,
     sql`select ${chunkColumns}, c.embedding
         from document_chunks c
         join documents d on d.id = c.document_id
-        where c.namespace = ${namespace} and c.embedding is not null and (
-          ${ids.length > 0 ? sql`c.id = any(array[${sql.join(ids, sql`, `)}]::uuid[]) or ` : sql``}
-          c.id in (select r.id from document_chunks r where r.namespace = ${namespace} and r.embedding is not null
-                   order by r.created_at desc, r.id limit ${RECENT_CHUNKS_FOR_EMBEDDING}))`,
-  );
-  return found
-    .map(({ embedding, ...chunk }) => ({ ...chunk, similarity: cosineSimilarity(queryVector, embedding.map(Number)) }))
-    .sort((a, b) => b.similarity - a.similarity || compareChunks(a, b))
-    .slice(0, CANDIDATES);
+        where c.namespace = ${namespace} and c.embedding_model = ${model}`,
+  ).then((found) => found.map(({ embedding, ...chunk }) => ({ ...chunk, vector: Float32Array.from(embedding, Number) })));
+  if (cache.size >= VECTOR_CACHE_NAMESPACES) cache.delete(cache.keys().next().value!);
+  cache.set(key, { version, chunks });
+  chunks.catch(() => cache.delete(key));
+  return chunks;
 }
