@@ -6,6 +6,11 @@
  * so a sentence cut off at a chunk's end is still read whole in the next. A paragraph longer
  * than a chunk is cut at sentences, then words. Deterministic: the same text, the same chunks.
  *
+ * Tables and lists stay readable when cut: a markdown table longer than a chunk is cut between
+ * rows, each part repeating the header row, and a list is cut between items, each part
+ * repeating the sentence that leads into it ("To set up your router:"), which is kept with its
+ * list as one paragraph. So every row keeps the names of its columns and every step its purpose.
+ *
  * Hidden text: an HTML comment in markdown (`<!-- internal: refunds over €500 need Sam -->`)
  * is an editor's note. It stays in the stored document but never becomes part of a chunk, so
  * no search finds it, no model reads it and no reply can reveal it.
@@ -132,6 +137,8 @@ function splitSections(markdown: string): Section[] {
 interface Piece {
   text: string;
   joiner: string;
+  /** A later part of a table or list: it repeats its own context, so no overlap goes before it. */
+  continues?: boolean;
 }
 
 /** Paragraphs of a section: runs of non-blank lines; a fenced code block is one paragraph. */
@@ -150,7 +157,46 @@ function paragraphs(lines: string[]): string[] {
     else current.push(line.replace(/\s+$/, ''));
   }
   flush();
+  return joinLeadSentences(result);
+}
+
+const LIST_ITEM = /^\s{0,3}(?:[-*+]|\d{1,3}[.)])\s+/;
+const TABLE_ROW = /^\s{0,3}\|/;
+const TABLE_RULE = /^\s{0,3}\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+/** A sentence that leads into the list or table after it ("You will need:") is kept with it as one paragraph. */
+function joinLeadSentences(paragraphs: string[]): string[] {
+  const result: string[] = [];
+  for (const paragraph of paragraphs) {
+    const previous = result[result.length - 1];
+    const first = paragraph.split('\n')[0]!;
+    if (previous !== undefined && /:\s*$/.test(previous) && !structure(previous) && (LIST_ITEM.test(first) || TABLE_ROW.test(first))) {
+      result[result.length - 1] = `${previous}\n${paragraph}`;
+    } else {
+      result.push(paragraph);
+    }
+  }
   return result;
+}
+
+/**
+ * A table or list paragraph as what every part of it must repeat (the lead sentence, the header
+ * row and its rule) and its items (rows; list items with their continuation lines).
+ */
+export function structure(paragraph: string): { prefix: string[]; items: string[] } | undefined {
+  const lines = paragraph.split('\n');
+  const tableAt = lines.findIndex((line, i) => TABLE_ROW.test(line) && TABLE_RULE.test(lines[i + 1] ?? ''));
+  if (tableAt >= 0 && lines.slice(tableAt + 2).every((line) => TABLE_ROW.test(line))) {
+    return { prefix: lines.slice(0, tableAt + 2), items: lines.slice(tableAt + 2) };
+  }
+  const listAt = lines.findIndex((line) => LIST_ITEM.test(line));
+  if (listAt < 0) return undefined;
+  const items: string[] = [];
+  for (const line of lines.slice(listAt)) {
+    if (LIST_ITEM.test(line) || items.length === 0) items.push(line);
+    else items[items.length - 1] += `\n${line}`;
+  }
+  return { prefix: lines.slice(0, listAt), items };
 }
 
 /**
@@ -159,6 +205,21 @@ function paragraphs(lines: string[]): string[] {
  */
 function piecesOf(paragraph: string, max: number): Piece[] {
   if (paragraph.length <= max) return [{ text: paragraph, joiner: '\n\n' }];
+  const block = structure(paragraph);
+  if (block) {
+    const prefix = block.prefix.join('\n');
+    // Rows or items in groups that fit with the prefix repeated; an item too long on its own is cut as text.
+    const room = max - (prefix ? prefix.length + 1 : 0);
+    if (room >= max / 3) {
+      const groups: string[][] = [];
+      for (const item of block.items.flatMap((i) => (i.length <= room ? [i] : splitLong(i, room)))) {
+        const group = groups[groups.length - 1];
+        if (group && group.join('\n').length + 1 + item.length <= room) group.push(item);
+        else groups.push([item]);
+      }
+      return groups.map((group, i) => ({ text: [...(prefix ? [prefix] : []), ...group].join('\n'), joiner: '\n\n', continues: i > 0 }));
+    }
+  }
   const units: Piece[] = paragraph.split('\n').flatMap((line) =>
     line
       .split(/(?<=[.!?])\s+/)
@@ -214,7 +275,7 @@ function packSection(heading: string | null, body: string[], s: Settings): Array
       current += piece.joiner + piece.text;
     } else {
       chunks.push(current);
-      const carried = tail(current, s.overlap);
+      const carried = piece.continues ? '' : tail(current, s.overlap);
       current = carried ? carried + piece.joiner + piece.text : piece.text;
     }
   }
