@@ -1,7 +1,9 @@
 /**
- * The offline adapter: no model, no network, deterministic. It answers with the most
- * relevant sentences of the best passages, and says plainly when it does not know.
+ * The offline adapter: no model, no network, deterministic. It answers with the sentences, table
+ * rows and list steps of the passages that answer the question (extract.ts), part by part, and
+ * says plainly when it does not know.
  */
+import { extractAnswer } from './extract';
 import type { GenerateRequest, GenerateResult, LlmAdapter } from './types';
 
 const END_OF_SMALL_TALK = String.raw`(?:\s+(?:again|there|team|everyone|all|so much|a lot|very much))?[\s!?.,:)]*$`;
@@ -68,30 +70,9 @@ export function createOfflineAdapter(): LlmAdapter {
       const smallTalk = smallTalkReply(question);
       if (smallTalk) return done(smallTalk, 1);
 
-      const asked = new Set(words(question));
-      const scored = request.passages.flatMap((passage, index) =>
-        passage.text
-          .split(/(?<=[.!?])\s+|\n+/)
-          .map((sentence) => sentence.trim())
-          .filter((sentence) => sentence.length > 0)
-          .map((sentence, order) => {
-            const overlap = new Set(words(sentence).filter((w) => asked.has(w))).size;
-            return { sentence, index, order, overlap };
-          }),
-      );
-      const best = scored
-        .filter((s) => s.overlap > 0)
-        .sort((a, b) => b.overlap - a.overlap || a.index - b.index || a.order - b.order)
-        .slice(0, 2);
-      if (best.length === 0 || asked.size === 0) return done(NOT_FOUND_REPLY, 0.2);
-
-      const coverage = Math.min(1, (best[0]?.overlap ?? 0) / Math.max(1, Math.min(asked.size, 4)));
-      const citations = [...new Set(best.map((s) => s.index))];
-      const text = best
-        .sort((a, b) => a.index - b.index || a.order - b.order)
-        .map((s) => s.sentence)
-        .join(' ');
-      return done(text, 0.5 + coverage / 2, citations);
+      const answer = extractAnswer(question, request.passages);
+      if (!answer.text) return done(NOT_FOUND_REPLY, 0.2);
+      return done(answer.text, 0.5 + answer.coverage / 2, answer.citations);
     },
   };
 }
