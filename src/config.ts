@@ -83,6 +83,10 @@ const EnvSchema = z.object({
   OPENAI_BASE_URL: optional,
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   OPENAI_EMBEDDING_MODEL: optional,
+  /** The in-process embedding model for knowledge search (on unless `off`; OPENAI_EMBEDDING_MODEL replaces it). */
+  LOCAL_EMBEDDINGS: z.enum(['on', 'off']).default('on'),
+  /** How often the API process embeds knowledge chunks that have no vector of the current model yet. */
+  EMBEDDING_RETRY_INTERVAL: duration('30s').refine((ms) => ms >= 100, 'must be at least 100ms'),
   WHATSAPP_APP_SECRET: optional,
   WHATSAPP_VERIFY_TOKEN: optional,
   WHATSAPP_ACCESS_TOKEN: optional,
@@ -119,7 +123,7 @@ export interface Config {
   worker: { maxCachedWorkflows: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
   /** PostgreSQL connections per process (postgres.js pool). */
   databasePoolMax: number;
-  openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string };
+  openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string; localEmbeddings?: boolean };
   whatsapp: {
     appSecret?: string;
     verifyToken?: string;
@@ -140,6 +144,7 @@ export interface Config {
   temporalStartTimeoutMs: number;
   /** Live feed: ping interval; a client that misses a pong is dropped at the next one. */
   wsHeartbeatMs: number;
+  embeddingRetryIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -177,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       baseUrl: e.OPENAI_BASE_URL,
       model: e.OPENAI_MODEL,
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
+      localEmbeddings: e.LOCAL_EMBEDDINGS === 'on',
     },
     whatsapp: {
       appSecret: e.WHATSAPP_APP_SECRET,
@@ -203,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
     temporalStartTimeoutMs: e.TEMPORAL_START_TIMEOUT,
     wsHeartbeatMs: e.WS_HEARTBEAT,
+    embeddingRetryIntervalMs: e.EMBEDDING_RETRY_INTERVAL,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -16,7 +16,8 @@ import { bootstrap } from './bootstrap';
 import { createChannels, createSenders, type ChannelSenders } from './channels';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
-import { createEmbedderFromConfig, createLlmRegistry } from './llm';
+import { createKnowledgeEmbedder, createLlmRegistry } from './llm';
+import { startEmbeddingRetries } from './knowledge/store';
 import type { Logger } from './logger';
 import { temporalSettings, type TemporalSettings } from './temporal/connection';
 import { createAgentWorker } from './temporal/worker';
@@ -107,6 +108,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const adminApiKeyGenerated = !config.adminApiKey;
   const adminApiKey = config.adminApiKey ?? `atk_admin_${randomBytes(24).toString('base64url')}`;
 
+  // One embedding model per process, shared by the worker's searches and the API's documents.
+  const embed = createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
+
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
@@ -119,13 +123,23 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workflowBundlePath: options.workflowBundlePath,
       tuning: workerTuning(config),
       deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
-        embed: createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 }),
+        embed,
         escalationTimeoutMs: config.escalationTimeoutMs,
         channels: createChannels(config, options.senders ?? createSenders(config)) },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
   }
+
+  // The API's process embeds what is not embedded yet with the current model: chunks whose
+  // embedding failed, and all of them after the model changed (EMBEDDING_RETRY_INTERVAL).
+  const stopEmbedding = options.api && embed
+    ? startEmbeddingRetries(database.db, embed, {
+        intervalMs: config.embeddingRetryIntervalMs,
+        onError: (err) => log.warn({ err }, 'embedding pending knowledge chunks failed; retrying later'),
+        onProgress: (p) => log.info(p, 'embedded pending knowledge chunks'),
+      })
+    : undefined;
 
   let server: Server | undefined;
   let liveFeed: LiveFeedSocket | undefined;
@@ -139,6 +153,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       adminApiKey,
       // Same process: the runtime's own endpoint. API only: the worker's, on this host.
       temporalMetricsAddress: options.worker ? sdkMetrics.address : config.temporal.metricsAddress,
+      embed,
     });
     const listening = app.listen(config.port, config.host);
     server = listening;
@@ -162,6 +177,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     server,
     url,
     async stop() {
+      await stopEmbedding?.();
       await liveFeed?.close();
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
       if (worker) {

@@ -6,7 +6,10 @@
  * Temporal, after the server's Retry-After when it sent one.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
+import { namespaces } from '../db/schema';
+import { parseNamespaceConfig, type NamespaceConfig } from '../namespaces/config';
 import { searchQuestion } from '../knowledge/search';
 import { LlmRejectedError, LlmRetryableError, type Embedder, type LlmRegistry } from '../llm';
 import type { AdapterKind, GenerateRequest, GenerateResult, Passage } from '../llm/types';
@@ -48,11 +51,30 @@ export async function draftReply(llm: LlmRegistry, input: { adapter: AdapterKind
   }
 }
 
-/** The namespace's knowledge for a question (each line of a burst too): full text, fused with embeddings when configured. */
-export async function retrieve(deps: { db: Database; embed?: Embedder }, namespace: string, query: string): Promise<Passage[]> {
+/** The namespace's knowledge settings (its synonyms), from its config; the defaults when it has none or an invalid one. */
+export async function namespaceKnowledge(db: Database, namespace: string): Promise<NamespaceConfig['knowledge']> {
+  const [row] = await db.select({ config: namespaces.config }).from(namespaces).where(eq(namespaces.name, namespace));
+  const parsed = parseNamespaceConfig(row?.config ?? {});
+  return (parsed.success ? parsed.data : parseNamespaceConfig({}).data!).knowledge;
+}
+
+/** The namespace's knowledge for a question (each line or part too): full text, fused with embeddings when configured. */
+export async function retrieve(
+  deps: { db: Database; embed?: Embedder },
+  namespace: string,
+  query: string,
+  knowledge?: NamespaceConfig['knowledge'],
+): Promise<Passage[]> {
   if (query.trim() === '') return [];
   try {
-    return await searchQuestion(deps.db, { namespace, query, limit: PASSAGES, embed: deps.embed });
+    return await searchQuestion(deps.db, {
+      namespace,
+      query,
+      limit: PASSAGES,
+      embed: deps.embed,
+      synonyms: knowledge?.synonyms,
+      builtInSynonyms: knowledge?.builtInSynonyms,
+    });
   } catch (err) {
     throw asRetryable(err);
   }

@@ -17,6 +17,8 @@ import { decideDraft } from './gating';
 import { heartbeating, recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
+import { adapterFor } from '../namespaces/config';
+import { namespaceKnowledge } from './drafting';
 
 /** How many earlier messages of the conversation the prompt sees in full. */
 export const HISTORY_WINDOW = 12;
@@ -79,7 +81,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           attempt,
           detail: `namespace ${ctx.task.namespace}, ${turns.length} earlier turns${unanswered.length ? `, ${unanswered.length} unanswered joined` : ''}`,
           systemPrompt,
-          adapter: ctx.config.agentRunner.activeAdapter,
+          adapter: adapterFor(ctx.config, llm),
           model: ctx.config.agentRunner.model,
           contact,
           history: turns,
@@ -110,7 +112,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
       return recordStep(db, taskId, 'rag_search', { queryChars: query.length }, async (attempt) => {
         const [task] = await db.select({ namespace: agentTasks.namespace }).from(agentTasks).where(eq(agentTasks.id, taskId));
         if (!task) throw new TaskNotFoundError(`agent task ${taskId} does not exist`);
-        const passages = await retrieve({ db, embed }, task.namespace, query);
+        const passages = await retrieve({ db, embed }, task.namespace, query, await namespaceKnowledge(db, task.namespace));
         const top = passages[0]?.score;
         const value: RagResult = {
           attempt,
@@ -171,7 +173,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
         const passages = rag?.passages ?? [];
         const decision = await decideDraft(llm, {
           config: ctx.config,
-          adapter: draft.fallback ? 'offline' : ctx.config.agentRunner.activeAdapter,
+          adapter: draft.fallback ? 'offline' : adapterFor(ctx.config, llm),
           model: ctx.config.agentRunner.model,
           text: await questionOf(ctx),
           draft: draft.draft,

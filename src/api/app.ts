@@ -20,7 +20,7 @@ import { statsRoutes } from './routes/stats';
 import { openApiDocument } from './openapi';
 import type { AgentTaskClient } from './temporal-client';
 import { createChannels, createSenders } from '../channels';
-import { createEmbedderFromConfig, createLlmRegistry } from '../llm';
+import { createKnowledgeEmbedder, createLlmRegistry, type Embedder } from '../llm';
 import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
 import { slackWebhook } from './webhooks/slack';
 import { telegramWebhook } from './webhooks/telegram';
@@ -35,9 +35,11 @@ export interface AppDeps {
   adminApiKey: string;
   /** host:port of the Temporal SDK's Prometheus endpoint, appended to /metrics when it answers. */
   temporalMetricsAddress?: string;
+  /** The process's embedding model (shared with its worker); unset → created from the config. */
+  embed?: Embedder;
 }
 
-export function createApp({ config, database, tasks, log, adminApiKey, temporalMetricsAddress }: AppDeps): Express {
+export function createApp({ config, database, tasks, log, adminApiKey, temporalMetricsAddress, embed: sharedEmbed }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -74,7 +76,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
-  const embed = createEmbedderFromConfig({ ...config.openai, timeoutMs: 30_000 });
+  const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces', namespaceRoutes(database.db));
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));

@@ -58,7 +58,22 @@ const namespaceConfig: Schema = {
   description: 'A namespace config; every key is optional on PUT and filled with its default when stored.',
   properties: {
     systemPrompt: str,
-    agentRunner: { type: 'object', properties: { activeAdapter: enumOf(ADAPTER_KINDS), model: str }, additionalProperties: false },
+    agentRunner: {
+      type: 'object',
+      properties: {
+        activeAdapter: { ...enumOf(ADAPTER_KINDS), description: 'unset: openai when the deployment has OPENAI_API_KEY, offline otherwise' },
+        model: str,
+      },
+      additionalProperties: false,
+    },
+    knowledge: {
+      type: 'object',
+      properties: {
+        synonyms: { type: 'array', items: arrayOf(str), description: 'synonym sets: each phrase of a set also matches the others' },
+        builtInSynonyms: { type: 'boolean', description: 'whether the built-in general support synonyms apply (default true)' },
+      },
+      additionalProperties: false,
+    },
     intents: arrayOf(str),
     escalation: {
       type: 'object',
@@ -272,7 +287,11 @@ const schemas: Record<string, Schema> = {
     ['title', 'contentType', 'source'],
     false,
   ),
-  DocumentCreated: object({ id: uuid, title: str, chunks: int }, [], false),
+  DocumentCreated: object(
+    { id: uuid, title: str, chunks: int, language: str, embedding: enumOf(['embedded', 'pending', 'none']) },
+    [],
+    false,
+  ),
   DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
   DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
   Document: object(
@@ -283,9 +302,16 @@ const schemas: Record<string, Schema> = {
       contentType: enumOf(DOCUMENT_CONTENT_TYPES),
       content: str,
       source: nullable(str),
+      language: str,
       createdAt: time,
       updatedAt: time,
-      chunks: arrayOf(object({ id: uuid, position: int, heading: nullable(str), text: str, embedded: bool }, [], false)),
+      chunks: arrayOf(
+        object(
+          { id: uuid, position: int, heading: nullable(str), text: str, embedded: bool, embeddingStatus: enumOf(['none', 'pending', 'embedded']), language: str },
+          [],
+          false,
+        ),
+      ),
     },
     [],
     false,

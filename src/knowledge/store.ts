@@ -5,11 +5,15 @@
  */
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
-import { documentChunks, documents, type DocumentContentType } from '../db/schema';
+import { documentChunks, documents, type DocumentContentType, type EmbeddingStatus } from '../db/schema';
 import { chunkDocument, HEADING_SEPARATOR, type ChunkOptions } from './chunk';
+import { detectLanguage, dominantLanguage } from './language';
 
-/** Turns texts into vectors, one per text, all of one length (an embedding model). */
-export type EmbedFn = (texts: string[]) => Promise<number[][]>;
+/** Turns texts into vectors, one per text, all of one length (an embedding model named `model`). */
+export type EmbedFn = ((texts: string[]) => Promise<number[][]>) & { model?: string };
+
+/** The name chunks record for an embedding function's vectors. */
+export const modelOf = (embed: EmbedFn) => embed.model ?? 'unnamed';
 
 export interface NewDocument {
   namespace: string;
@@ -23,6 +27,10 @@ export interface AddedDocument {
   id: string;
   title: string;
   chunks: number;
+  /** The text-search configuration of most of its text. */
+  language: string;
+  /** `embedded`: every chunk has its vector; `pending`: embedding failed and is retried (full text works meanwhile); `none`: no model. */
+  embedding: 'embedded' | 'pending' | 'none';
   createdAt: Date;
 }
 
@@ -40,6 +48,8 @@ export interface StoredChunk {
   heading: string | null;
   text: string;
   embedded: boolean;
+  embeddingStatus: 'none' | 'pending' | 'embedded';
+  language: string;
 }
 
 export interface StoredDocument {
@@ -79,28 +89,137 @@ export function chunkHeading(title: string, heading: string | null): string {
 export const chunkEmbeddingText = (heading: string | null, text: string) => (heading ? `${heading}\n\n${text}` : text);
 
 /**
- * Stores a document and its chunks. With `embed`, the chunks are embedded first (outside the
- * transaction, so no database transaction waits on a model) and stored with their vectors.
+ * Stores a document and its chunks, each chunk stemmed in its own language (a paragraph too
+ * short to tell takes the document's). With `embed`, the chunks are embedded first (outside the
+ * transaction, so no database transaction waits on a model). When embedding fails the document
+ * is stored all the same, its chunks `pending`: full-text search finds them at once and
+ * `embedPendingChunks` retries them.
  */
 export async function addDocument(db: Database, doc: NewDocument, embed?: EmbedFn, options: ChunkOptions = {}): Promise<AddedDocument> {
-  const chunks = chunkDocument(doc.content, doc.contentType, options).map((c) => ({
-    position: c.position,
-    heading: chunkHeading(doc.title, c.heading),
-    text: c.text,
-  }));
-  const embeddings = embed ? await embedAll(embed, chunks.map((c) => chunkEmbeddingText(c.heading, c.text))) : undefined;
+  const pieces = chunkDocument(doc.content, doc.contentType, options);
+  const language = dominantLanguage(pieces.map((c) => c.text));
+  const chunks = pieces.map((c) => {
+    const own = detectLanguage(c.text);
+    return { position: c.position, heading: chunkHeading(doc.title, c.heading), text: c.text, language: own === 'simple' ? language : own };
+  });
+  let embeddings: number[][] | undefined;
+  let failure: string | undefined;
+  if (embed) {
+    try {
+      embeddings = await embedAll(embed, chunks.map((c) => chunkEmbeddingText(c.heading, c.text)));
+    } catch (err) {
+      if (!(err instanceof EmbeddingError)) throw err;
+      failure = err.message.slice(0, 500);
+    }
+  }
+  const status: EmbeddingStatus = !embed ? 'none' : embeddings ? 'embedded' : 'pending';
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(documents)
-      .values({ namespace: doc.namespace, title: doc.title, contentType: doc.contentType, content: doc.content, source: doc.source ?? null })
+      .values({ namespace: doc.namespace, title: doc.title, contentType: doc.contentType, content: doc.content, source: doc.source ?? null, language })
       .returning({ id: documents.id, title: documents.title, createdAt: documents.createdAt });
     const document = row!;
-    const rows = chunks.map((c, i) => ({ ...c, documentId: document.id, namespace: doc.namespace, embedding: embeddings?.[i] ?? null }));
+    const rows = chunks.map((c, i) => ({
+      ...c,
+      documentId: document.id,
+      namespace: doc.namespace,
+      embedding: embeddings?.[i] ?? null,
+      embeddingModel: embeddings && embed ? modelOf(embed) : null,
+      embeddingStatus: status,
+      embeddingError: failure ?? null,
+      embeddingAttempts: failure ? 1 : 0,
+      embedAfter: failure ? new Date(Date.now() + retryDelayMs(1)) : null,
+    }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH_SIZE) {
       await tx.insert(documentChunks).values(rows.slice(i, i + INSERT_BATCH_SIZE));
     }
-    return { ...document, chunks: rows.length };
+    return { ...document, chunks: rows.length, language, embedding: status };
   });
+}
+
+/** Wait before the n-th retry of a failed embedding: 30 s, doubling, at most an hour. */
+export const retryDelayMs = (attempts: number) => Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+
+/** Chunks embedded per call of `embedPendingChunks`. */
+export const EMBED_RETRY_BATCH = 64;
+
+export interface EmbeddingProgress {
+  embedded: number;
+  failed: number;
+}
+
+/**
+ * Embeds chunks that lack a vector of `embed`'s model — those whose embedding failed (when
+ * their wait is over), those stored without a model, and those of another model (the model
+ * was changed) — a batch at a time, oldest first. A failure puts the batch back with a longer
+ * wait; nothing is lost, and full text finds the chunks meanwhile.
+ */
+export async function embedPendingChunks(db: Database, embed: EmbedFn, limit = EMBED_RETRY_BATCH): Promise<EmbeddingProgress> {
+  const model = modelOf(embed);
+  const due = await db
+    .select({ id: documentChunks.id, heading: documentChunks.heading, text: documentChunks.text, attempts: documentChunks.embeddingAttempts })
+    .from(documentChunks)
+    .where(and(sql`${documentChunks.embeddingModel} is distinct from ${model}`, sql`coalesce(${documentChunks.embedAfter}, '-infinity') <= now()`))
+    .orderBy(asc(documentChunks.createdAt), asc(documentChunks.id))
+    .limit(limit);
+  if (due.length === 0) return { embedded: 0, failed: 0 };
+  let vectors: number[][];
+  try {
+    vectors = await embedAll(embed, due.map((c) => chunkEmbeddingText(c.heading, c.text)));
+  } catch (err) {
+    const message = (err as Error).message.slice(0, 500);
+    for (const c of due) {
+      await db
+        .update(documentChunks)
+        .set({
+          embeddingStatus: 'pending',
+          embeddingError: message,
+          embeddingAttempts: c.attempts + 1,
+          embedAfter: new Date(Date.now() + retryDelayMs(c.attempts + 1)),
+        })
+        .where(eq(documentChunks.id, c.id));
+    }
+    return { embedded: 0, failed: due.length };
+  }
+  await db.transaction(async (tx) => {
+    for (const [i, c] of due.entries()) {
+      await tx
+        .update(documentChunks)
+        .set({ embedding: vectors[i]!, embeddingModel: model, embeddingStatus: 'embedded', embeddingError: null, embedAfter: null })
+        .where(eq(documentChunks.id, c.id));
+    }
+  });
+  return { embedded: due.length, failed: 0 };
+}
+
+/**
+ * Keeps embedding what `embedPendingChunks` finds, every `intervalMs` (and at once when a batch
+ * was full). Errors are logged, never thrown; the returned function stops it.
+ */
+export function startEmbeddingRetries(db: Database, embed: EmbedFn, options: { intervalMs?: number; onError?: (err: unknown) => void; onProgress?: (p: EmbeddingProgress) => void } = {}): () => Promise<void> {
+  const intervalMs = options.intervalMs ?? 30_000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = (async () => {
+      let delay = intervalMs;
+      try {
+        const progress = await embedPendingChunks(db, embed);
+        if (progress.embedded + progress.failed > 0) options.onProgress?.(progress);
+        if (progress.embedded === EMBED_RETRY_BATCH) delay = 0;
+      } catch (err) {
+        options.onError?.(err);
+      }
+      if (!stopped) timer = setTimeout(tick, delay).unref();
+    })();
+  };
+  timer = setTimeout(tick, Math.min(intervalMs, 1000)).unref();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
 }
 
 /** Calls `embed` in batches and checks what comes back: one finite vector per text, all of one length. */
@@ -160,6 +279,8 @@ export async function getDocument(db: Database, namespace: string, id: string): 
       heading: documentChunks.heading,
       text: documentChunks.text,
       embedded: sql<boolean>`${documentChunks.embedding} is not null`,
+      embeddingStatus: documentChunks.embeddingStatus,
+      language: sql<string>`${documentChunks.language}::text`,
     })
     .from(documentChunks)
     .where(eq(documentChunks.documentId, id))

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { createLocalEmbedder } from '../knowledge/local-embedder';
 import { createOfflineAdapter } from './offline';
 import { createEmbedder, createOpenAiAdapter, type Embedder } from './openai';
 import type { AdapterKind, LlmAdapter } from './types';
@@ -28,7 +29,15 @@ export function createLlmRegistry(config?: LlmConfig): LlmRegistry {
   return registry;
 }
 
-/** Embeddings for the knowledge base, or undefined without an API key or an embedding model. */
+/**
+ * Embeddings for the knowledge base: OPENAI_EMBEDDING_MODEL's when it and a key are set,
+ * otherwise the local model (src/knowledge/local-embedder.ts) unless LOCAL_EMBEDDINGS=off.
+ */
+export function createKnowledgeEmbedder(config: LlmConfig & { localEmbeddings?: boolean }): Embedder | undefined {
+  return createEmbedderFromConfig(config) ?? (config.localEmbeddings === false ? undefined : createLocalEmbedder());
+}
+
+/** Embeddings through the OpenAI-compatible server, or undefined without an API key or an embedding model. */
 export function createEmbedderFromConfig(config: LlmConfig | undefined): Embedder | undefined {
   if (!config?.apiKey || !config.embeddingModel) return undefined;
   return createEmbedder({

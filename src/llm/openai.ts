@@ -89,12 +89,16 @@ export function createOpenAiAdapter(options: OpenAiOptions): LlmAdapter {
   };
 }
 
-export type Embedder = (texts: string[]) => Promise<number[][]>;
+/**
+ * Turns texts into vectors, one per text, all of one length. `model` names the model (chunks
+ * record it, so that vectors of different models are never compared); unnamed means "unnamed".
+ */
+export type Embedder = ((texts: string[]) => Promise<number[][]>) & { model?: string };
 
 /** One vector per text, in order. Batches of EMBEDDING_BATCH; an empty list makes no call. */
 export function createEmbedder(options: OpenAiOptions): Embedder {
   const client = createClient(options);
-  return async (texts) => {
+  const embed = async (texts: string[]) => {
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += EMBEDDING_BATCH) {
       const input = texts.slice(start, start + EMBEDDING_BATCH);
@@ -109,4 +113,5 @@ export function createEmbedder(options: OpenAiOptions): Embedder {
     }
     return vectors;
   };
+  return Object.assign(embed, { model: `openai:${options.model}` });
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../channels/types';
 import { parseDuration } from '../duration';
-import { ADAPTER_KINDS } from '../llm/types';
+import { ADAPTER_KINDS, type AdapterKind } from '../llm/types';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful customer support assistant. Answer briefly and only from the provided knowledge; ' +
@@ -40,10 +40,19 @@ export const NamespaceConfigSchema = z
     systemPrompt: nonBlank(20_000).default(DEFAULT_SYSTEM_PROMPT),
     agentRunner: z
       .strictObject({
-        activeAdapter: z.enum(ADAPTER_KINDS).default('offline'),
+        /** Unset: `openai` when the deployment has OPENAI_API_KEY, `offline` otherwise (see adapterFor). */
+        activeAdapter: z.enum(ADAPTER_KINDS).optional(),
         model: nonBlank(200).optional(),
       })
-      .default({ activeAdapter: 'offline' }),
+      .default({}),
+    knowledge: z
+      .strictObject({
+        /** Synonym sets of this namespace's words ("top-up", "recharge", "credit"): each phrase also matches the others. */
+        synonyms: z.array(z.array(nonBlank(100)).min(2).max(20)).max(500).default([]),
+        /** The built-in general support synonyms ("money back" → refund); false leaves only the namespace's own. */
+        builtInSynonyms: z.boolean().default(true),
+      })
+      .default({ synonyms: [], builtInSynonyms: true }),
     intents: z
       .array(label)
       .min(1)
@@ -107,6 +116,14 @@ function undeclaredIntents(raw: unknown): Array<{ path: Array<string | number>; 
 }
 
 export type NamespaceConfig = z.infer<typeof NamespaceConfigSchema>;
+
+/**
+ * The adapter a namespace drafts with: the one it names, otherwise the model when this
+ * deployment has a key for it (OPENAI_API_KEY), otherwise the offline adapter.
+ */
+export function adapterFor(config: NamespaceConfig, available: { openai?: unknown }): AdapterKind {
+  return config.agentRunner.activeAdapter ?? (available.openai ? 'openai' : 'offline');
+}
 export type NamespaceConfigInput = z.input<typeof NamespaceConfigSchema>;
 
 export function parseNamespaceConfig(raw: unknown): z.ZodSafeParseResult<NamespaceConfig> {

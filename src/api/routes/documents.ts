@@ -13,7 +13,8 @@ import { z } from 'zod';
 import type { Database } from '../../db';
 import { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from '../../db/schema';
 import { firstHeading } from '../../knowledge/chunk';
-import { addDocument, deleteDocument, EmbeddingError, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
+import { chunkDocument } from '../../knowledge/chunk';
+import { addDocument, deleteDocument, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
 import { allowRoles } from '../auth';
 import { HttpError, notFound, refuseUnstorableText } from '../errors';
 import { namespaceName, requireNamespace } from './namespaces';
@@ -30,10 +31,18 @@ const DocumentBody = z.strictObject({
   title: nonBlank(300, 'is required (for a raw body: ?title=, or a first markdown heading)'),
   content: text('is required')
     .max(1_048_576)
-    .refine((s) => s.trim() !== '', 'must not be empty'),
+    .refine((s) => s.trim() !== '', 'must not be empty')
+    .refine((s) => !looksBinary(s), 'looks like binary data, not text (send markdown or plain text)'),
   contentType: z.enum(DOCUMENT_CONTENT_TYPES).default('text/markdown'),
   source: nonBlank(2000).optional(),
 });
+
+/** Control characters other than tab and line breaks in more than 1 of 100 characters: a file that is not text. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 65_536);
+  const control = sample.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g)?.length ?? 0;
+  return control > Math.max(2, sample.length / 100);
+}
 
 interface Problem {
   path: string;
@@ -61,17 +70,18 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
       res.status(400).json({ error: { code: 'invalid_document', message: `${problems.length} problem(s): ${summary}`, problems } });
       return;
     }
-    let added;
-    try {
-      added = await addDocument(db, { namespace, ...parsed.data }, options.embed);
-    } catch (err) {
-      if (err instanceof EmbeddingError) throw new HttpError(502, 'embedding_failed', `${err.message}; the document was not stored`);
-      throw err;
+    if (chunkDocument(parsed.data.content, parsed.data.contentType).length === 0) {
+      const problems = [{ path: 'content', message: 'has no text to search (only comments or markup)' }];
+      res.status(400).json({ error: { code: 'invalid_document', message: '1 problem(s): content: has no text to search (only comments or markup)', problems } });
+      return;
     }
+    // An embedding failure does not lose the document: it is stored, its chunks `pending`,
+    // searchable by full text at once and embedded by the retry loop later.
+    const added = await addDocument(db, { namespace, ...parsed.data }, options.embed);
     res
       .status(201)
       .location(`${req.baseUrl}/${added.id}`)
-      .json({ id: added.id, title: added.title, chunks: added.chunks });
+      .json({ id: added.id, title: added.title, chunks: added.chunks, language: added.language, embedding: added.embedding });
   });
 
   router.get('/:id', managers, async (req, res) => {

@@ -12,7 +12,7 @@ import { buildSystemPrompt } from '../../activities/profile';
 import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import type { Embedder, LlmRegistry } from '../../llm';
-import { parseNamespaceConfig } from '../../namespaces/config';
+import { adapterFor, parseNamespaceConfig } from '../../namespaces/config';
 import { allowRoles } from '../auth';
 import { badRequest } from '../errors';
 import { requireNamespace } from './namespaces';
@@ -35,10 +35,10 @@ export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedd
     const row = await requireNamespace(deps.db, namespace, req.principal);
     const config = parseNamespaceConfig(row.config);
     if (!config.success) throw badRequest(`namespace ${namespace} has an invalid config; PUT a corrected one`, 'invalid_config');
-    const passages = await retrieve(deps, namespace, text);
+    const passages = await retrieve(deps, namespace, text, config.data.knowledge);
     const message = { kind: 'text', text, attachments: [] };
     const { adapter, result, fallback } = await draftReply(deps.llm, {
-      adapter: config.data.agentRunner.activeAdapter,
+      adapter: adapterFor(config.data, deps.llm),
       request: {
         systemPrompt: buildSystemPrompt({ config: config.data, channel, contact: {} }),
         history: [],

