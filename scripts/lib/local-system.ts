@@ -46,6 +46,9 @@ export function localSystemEnv(o: Omit<LocalSystemOptions, 'database' | 'worker'
     WHATSAPP_API_BASE_URL: o.graphUrl,
     ADMIN_API_KEY: o.adminApiKey,
     LOG_LEVEL: 'silent',
+    // The pipeline benches and chaos compare against runs before the local embedding model; its own
+    // costs are measured by bench/rag.ts.
+    LOCAL_EMBEDDINGS: 'off',
     ...o.env,
   };
 }

@@ -67,7 +67,7 @@ describe.each(DB_KINDS)('documents API on %s', (kind) => {
     const res = await postJson({ title: 'Returns', content: MARKDOWN, contentType: 'text/markdown', source: 'returns.md' });
     expect(res.status).toBe(201);
     const body = await json(res);
-    expect(body).toEqual({ id: expect.any(String), title: 'Returns', chunks: 2 });
+    expect(body).toEqual({ id: expect.any(String), title: 'Returns', chunks: 2, language: 'english', embedding: 'none' });
     expect(res.headers.get('location')).toBe(`/api/v1/namespaces/${ns}/documents/${body.id}`);
   });
 
@@ -175,11 +175,23 @@ describe.each(DB_KINDS)('documents API on %s', (kind) => {
     expect((await fetch(url(`/${id}`), { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('when the embedding model fails, then 502 and nothing is stored', async () => {
+  it('when the embedding model fails, then the document is stored all the same, its chunks pending, and full text finds it', async () => {
     const res = await fetch(`${base}/failing/${ns}/documents`, { method: 'POST', body: MARKDOWN, headers: { 'content-type': 'text/markdown' } });
-    expect(res.status).toBe(502);
-    expect((await json(res)).error.code).toBe('embedding_failed');
-    const { data } = await json(await fetch(url()));
-    expect(data.filter((d: { title: string }) => d.title === 'Returns policy')).toHaveLength(1);
+    expect(res.status).toBe(201);
+    const body = await json(res);
+    expect(body.embedding).toBe('pending');
+    const stored = await json(await fetch(url(`/${body.id}`)));
+    expect(stored.chunks.map((c: { embeddingStatus: string }) => c.embeddingStatus)).toEqual(['pending', 'pending']);
+  });
+
+  it('when a document is binary, or holds no searchable text, then 400 says why and nothing is stored', async () => {
+    const before = (await json(await fetch(url()))).data.length;
+    const binary = await postJson({ title: 'Logo', content: `PNG${'\u0001\u0002\u0003\u0004'.repeat(50)}` });
+    expect(binary.status).toBe(400);
+    expect((await json(binary)).error.problems).toEqual([{ path: 'content', message: expect.stringMatching(/binary/) }]);
+    const hidden = await postJson({ title: 'Notes', content: '<!-- internal only -->' });
+    expect(hidden.status).toBe(400);
+    expect((await json(hidden)).error.message).toMatch(/no text to search/);
+    expect((await json(await fetch(url()))).data.length).toBe(before);
   });
 });

@@ -21,12 +21,15 @@ describe('namespaces API', () => {
     expect(body.namespace).toBe('default');
     expect(body.config).toMatchObject({
       systemPrompt: DEFAULT_SYSTEM_PROMPT,
-      agentRunner: { activeAdapter: 'offline' },
+      agentRunner: {},
+      knowledge: { synonyms: [], builtInSynonyms: true },
       intents: DEFAULT_INTENTS,
       escalation: { intents: ['human_request'], minConfidence: 0.35 },
       trustMatrix: {},
       channelScopes: {},
     });
+    // No adapter named: the model when the deployment has a key, the offline adapter otherwise (adapterFor).
+    expect(body.config.agentRunner.activeAdapter).toBeUndefined();
   });
 
   it('when a new namespace is PUT, then it is created (201) with defaults filled in; a second PUT replaces it (200)', async () => {

@@ -70,6 +70,9 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     CHANNEL_HTTP_TIMEOUT: '2s',
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
+    // The local embedding model is tried by the knowledge tests that ask for it; elsewhere it would
+    // only slow every document added.
+    LOCAL_EMBEDDINGS: 'off',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db';
 import { documentChunks, namespaces } from '../../src/db/schema';
 import { corrections, diversify, editDistance, reciprocalRankFusion, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
-import { addDocument, deleteDocument, EmbeddingError, getDocument, listDocuments, type EmbedFn } from '../../src/knowledge/store';
+import { addDocument, deleteDocument, EmbeddingError, embedPendingChunks, getDocument, listDocuments, type EmbedFn } from '../../src/knowledge/store';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
 
 const RETURNS = `# Returns and refunds
@@ -191,22 +191,52 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     expect(both.every((p) => p.score >= 0 && p.score <= 1)).toBe(true);
   });
 
-  it('when the embedding function misbehaves, then an EmbeddingError says so and nothing is stored', async () => {
+  it('when the embedding function fails, then the document is stored all the same, found by full text, and embedded by a later retry', async () => {
     const before = (await listDocuments(database.db, shop)).length;
     await expect(
       addDocument(database.db, { namespace: shop, title: 'Bad', contentType: 'text/plain', content: 'One.\n\nTwo.' }, async () => [[1, 2]]),
     ).resolves.toBeDefined(); // one chunk, one vector: fine
-    const failing: EmbedFn = async () => {
+    const failing: EmbedFn = Object.assign(async () => {
       throw new Error('model unavailable');
-    };
-    await expect(addDocument(database.db, { namespace: shop, title: 'Bad', contentType: 'text/plain', content: 'x' }, failing)).rejects.toBeInstanceOf(
+    }, { model: 'test:failing' });
+    const stored = await addDocument(
+      database.db,
+      { namespace: shop, title: 'Snowshoe hire', contentType: 'text/plain', content: 'Snowshoes can be hired for 12 pounds a day.' },
+      failing,
+    );
+    expect(stored.embedding).toBe('pending');
+    const pending = await getDocument(database.db, shop, stored.id);
+    expect(pending!.chunks.map((c) => [c.embeddingStatus, c.embedded])).toEqual([['pending', false]]);
+    const [row] = await database.db.select().from(documentChunks).where(eq(documentChunks.documentId, stored.id));
+    expect(row!.embeddingError).toMatch(/model unavailable/);
+    expect(row!.embedAfter!.getTime()).toBeGreaterThan(Date.now());
+    // Searchable by full text meanwhile.
+    expect((await search('snowshoe hire')).map((p) => p.documentId)).toContain(stored.id);
+    // Not due yet: it is not retried (the chunks of another model are: the model changed). Once due, a
+    // failing model keeps it pending with a longer wait.
+    await embedPendingChunks(database.db, failing, 1000);
+    const [waiting] = await database.db.select().from(documentChunks).where(eq(documentChunks.documentId, stored.id));
+    expect(waiting!.embeddingAttempts).toBe(1);
+    await database.db.update(documentChunks).set({ embedAfter: new Date(Date.now() - 1000) }).where(eq(documentChunks.documentId, stored.id));
+    const retried = await embedPendingChunks(database.db, failing);
+    expect(retried.failed).toBeGreaterThanOrEqual(1);
+    const [again] = await database.db.select().from(documentChunks).where(eq(documentChunks.documentId, stored.id));
+    expect(again!.embeddingAttempts).toBe(2);
+    // The model is back: the chunk gets its vector.
+    await database.db.update(documentChunks).set({ embedAfter: null }).where(eq(documentChunks.namespace, shop));
+    const working: EmbedFn = Object.assign((texts: string[]) => fakeEmbed(texts), { model: 'test:failing' });
+    let progress;
+    do progress = await embedPendingChunks(database.db, working);
+    while (progress.embedded > 0 && (await getDocument(database.db, shop, stored.id))!.chunks[0]!.embeddingStatus !== 'embedded');
+    const done = await getDocument(database.db, shop, stored.id);
+    expect(done!.chunks.map((c) => [c.embeddingStatus, c.embedded])).toEqual([['embedded', true]]);
+    await expect(addDocument(database.db, { namespace: shop, title: 'Bad', contentType: 'text/plain', content: 'x' }, async () => [])).resolves.toMatchObject({
+      embedding: 'pending',
+    });
+    await expect(search('refund', { embed: Object.assign(async () => Promise.reject(new Error('down')), { model: 'test:failing' }) })).rejects.toBeInstanceOf(
       EmbeddingError,
     );
-    await expect(addDocument(database.db, { namespace: shop, title: 'Bad', contentType: 'text/plain', content: 'x' }, async () => [])).rejects.toThrow(
-      /0 vectors for 1 texts/,
-    );
-    await expect(search('refund', { embed: failing })).rejects.toBeInstanceOf(EmbeddingError);
-    expect((await listDocuments(database.db, shop)).length).toBe(before + 1);
+    expect((await listDocuments(database.db, shop)).length).toBe(before + 3);
   });
 });
 
