@@ -153,10 +153,11 @@ export interface RankedCandidate extends CandidateChunk {
 export async function rankCandidates(db: Database, options: SearchOptions): Promise<{ foreign: boolean; candidates: RankedCandidate[] }> {
   const query = options.query.trim().slice(0, MAX_QUERY_CHARS);
   if (!query) return { foreign: false, candidates: [] };
-  const { analysis, candidates: fullText } = await fullTextCandidates(db, options.namespace, query, options);
+  // The namespace's vocabulary is read once per search (a version check; the words are cached).
+  const vocabulary = await namespaceVocabulary(db, options.namespace);
+  const { analysis, candidates: fullText } = await fullTextCandidates(db, options.namespace, query, options, vocabulary);
   const model = options.embed ? modelOf(options.embed) : undefined;
-  const vocabulary = model ? await namespaceVocabulary(db, options.namespace) : undefined;
-  if (!options.embed || !model || !vocabulary?.models.get(model)) {
+  if (!options.embed || !model || !vocabulary.models.get(model)) {
     // No model, or nothing of this namespace embedded with it (yet): full text alone, no model call.
     return { foreign: analysis.foreign, candidates: fullText.map((c) => ({ ...c, similarity: 0 })) };
   }
@@ -348,8 +349,11 @@ export async function explainQuery(
   query: string,
   synonyms: SynonymOptions = {},
 ): Promise<QueryAnalysis> {
+  return analyzeQuery(db, namespace, query, synonyms, await namespaceVocabulary(db, namespace));
+}
+
+async function analyzeQuery(db: Database, namespace: string, query: string, synonyms: SynonymOptions, vocabulary: Vocabulary): Promise<QueryAnalysis> {
   const language = detectLanguage(query);
-  const vocabulary = await namespaceVocabulary(db, namespace);
   const knowledgeLanguages = vocabulary.languages.length > 0 ? vocabulary.languages : ['english'];
   // A question is stemmed in its own language and in the knowledge's; words the knowledge lacks
   // are translated through the lexicon when the question is in another language.
@@ -382,8 +386,14 @@ export interface SynonymOptions {
 }
 
 /** Full-text candidates with their coverage and score, best first (not yet cut at the relevance floor). */
-async function fullTextCandidates(db: Database, namespace: string, query: string, synonyms: SynonymOptions): Promise<{ analysis: QueryAnalysis; candidates: FullTextCandidate[] }> {
-  const analysis = await explainQuery(db, namespace, query, synonyms);
+async function fullTextCandidates(
+  db: Database,
+  namespace: string,
+  query: string,
+  synonyms: SynonymOptions,
+  vocabulary: Vocabulary,
+): Promise<{ analysis: QueryAnalysis; candidates: FullTextCandidate[] }> {
+  const analysis = await analyzeQuery(db, namespace, query, synonyms, vocabulary);
   const { terms, chunks, language, knowledgeLanguages } = analysis;
   const strictLanguage = language === 'simple' ? knowledgeLanguages[0] ?? 'english' : language;
   if (terms.length === 0 || chunks === 0) return { analysis, candidates: [] };
@@ -682,23 +692,13 @@ function unknownWords(analysis: WordAnalysis, vocabulary: Vocabulary, translatio
   return [...unknown].slice(0, 20);
 }
 
-const trigramSupport = new WeakMap<Database, Promise<boolean>>();
-
 /**
  * Vocabulary words that look like each unknown word (pg_trgm similarity), for spelling
  * correction; `corrections` then keeps those within the edit distance. Without pg_trgm the
  * whole vocabulary is compared in `corrections`.
  */
 async function similarWords(db: Database, namespace: string, unknown: readonly string[]): Promise<Map<string, string[]> | undefined> {
-  let present = trigramSupport.get(db);
-  if (!present) {
-    present = rows<{ present: boolean }>(db, sql`select exists (select 1 from pg_extension where extname = 'pg_trgm') as present`).then(
-      ([row]) => row?.present === true,
-    );
-    trigramSupport.set(db, present);
-    present.catch(() => trigramSupport.delete(db));
-  }
-  if (!(await present)) return undefined;
+  if (!(await hasExtension(db, 'pg_trgm'))) return undefined;
   const found = await rows<{ word: string; candidate: string }>(
     db,
     sql`select q.word, s.word as candidate
@@ -881,17 +881,19 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 // --- Embeddings --------------------------------------------------------------------------
 
-const vectorExtension = new WeakMap<Database, Promise<boolean>>();
+const extensions = new WeakMap<Database, Map<string, Promise<boolean>>>();
 
-/** Whether the database has pgvector (`vector`) installed; asked once per handle. */
-function hasVectorExtension(db: Database): Promise<boolean> {
-  let cached = vectorExtension.get(db);
+/** Whether the database has an extension installed (pgvector's `vector`, `pg_trgm`); asked once per handle. */
+function hasExtension(db: Database, name: string): Promise<boolean> {
+  let known = extensions.get(db);
+  if (!known) extensions.set(db, (known = new Map()));
+  let cached = known.get(name);
   if (!cached) {
-    cached = rows<{ present: boolean }>(db, sql`select exists (select 1 from pg_extension where extname = 'vector') as present`).then(
+    cached = rows<{ present: boolean }>(db, sql`select exists (select 1 from pg_extension where extname = ${name}) as present`).then(
       ([row]) => row?.present === true,
     );
-    vectorExtension.set(db, cached);
-    cached.catch(() => vectorExtension.delete(db));
+    known.set(name, cached);
+    cached.catch(() => known.delete(name));
   }
   return cached;
 }
@@ -903,7 +905,7 @@ async function vectorCandidates(
   queryVector: number[],
   version: string,
 ): Promise<VectorCandidate[]> {
-  if (await hasVectorExtension(db)) {
+  if (await hasExtension(db, 'vector')) {
     const literal = `[${queryVector.join(',')}]`;
     const found = await rows<VectorCandidate>(
       db,
