@@ -34,8 +34,10 @@ interface Unit {
   order: number;
   /** The unit's words, as roots. */
   roots: Set<string>;
-  /** The roots of its heading path (and document title). */
+  /** The roots of its heading path (document title, the section it sits under, a table row's column names). */
   headingRoots: Set<string>;
+  /** Which section of its passage it sits under (a heading inside the passage starts the next). */
+  section: number;
   kind: 'sentence' | 'row' | 'list';
 }
 
@@ -140,13 +142,16 @@ const cells = (row: string) =>
 
 /** A passage as units: sentences, table rows read with their header, lists with their lead. */
 function unitsOf(passage: Passage, index: number): Unit[] {
-  const units: Array<Omit<Unit, 'roots' | 'headingRoots'>> = [];
+  // `context`: the heading words a unit sits under; `words`: what its own roots are read from.
+  const units: Array<Omit<Unit, 'roots' | 'headingRoots'> & { context: string; words?: string }> = [];
   const lines = passage.text.split('\n');
+  let section = 0;
+  let sectionHeading = '';
   let header: string[] | undefined;
   let lead = '';
   let list: string[] = [];
   const flushList = () => {
-    if (list.length > 0) units.push({ text: [lead, ...list].filter((l) => l).join('\n'), passage: index, order: units.length, kind: 'list' });
+    if (list.length > 0) units.push({ text: [lead, ...list].filter((l) => l).join('\n'), passage: index, order: units.length, kind: 'list', section, context: sectionHeading });
     list = [];
   };
   for (let i = 0; i < lines.length; i += 1) {
@@ -160,7 +165,8 @@ function unitsOf(passage: Passage, index: number): Unit[] {
       }
       const values = cells(line);
       const text = header ? values.map((v, j) => (header![j] ? `${header![j]}: ${v}` : v)).join(', ') : values.join(', ');
-      units.push({ text, passage: index, order: units.length, kind: 'row' });
+      // The column names are the row's heading: "Team or service" does not make every row about service.
+      units.push({ text, passage: index, order: units.length, kind: 'row', section, context: `${sectionHeading} ${(header ?? []).join(' ')}`, words: values.join(' ') });
       continue;
     }
     header = undefined;
@@ -173,17 +179,28 @@ function unitsOf(passage: Passage, index: number): Unit[] {
       continue;
     }
     flushList();
+    const heading = /^\s*#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      section += 1;
+      sectionHeading = heading[1]!;
+      lead = '';
+      continue;
+    }
     const sentences = line
       .split(/(?<=[.!?])\s+(?=[A-Z0-9"'(])/)
       .map((s) => s.trim().replace(/^#+\s*/, ''))
       .filter((s) => s.length > 0);
-    for (const sentence of sentences) units.push({ text: sentence, passage: index, order: units.length, kind: 'sentence' });
+    for (const sentence of sentences) units.push({ text: sentence, passage: index, order: units.length, kind: 'sentence', section, context: sectionHeading });
     lead = sentences.at(-1)?.endsWith(':') ? sentences.at(-1)! : '';
     // A lead sentence is told with its list; it stays a unit of its own too.
   }
   flushList();
-  const headingRoots = new Set(contentWords(passage.title).map(root));
-  return units.map((u) => ({ ...u, roots: new Set(contentWords(u.text).map(root)), headingRoots }));
+  const titleRoots = contentWords(passage.title).map(root);
+  return units.map(({ context, words, ...u }) => ({
+    ...u,
+    roots: new Set(contentWords(words ?? u.text).map(root)),
+    headingRoots: new Set([...titleRoots, ...contentWords(context).map(root)]),
+  }));
 }
 
 /** The share of a part's weight a unit must match to answer it at all (the passages already passed retrieval's floor). */
@@ -191,8 +208,19 @@ const MIN_SCORE = 0.1;
 /** Characters of an answer at most (a list may run longer, up to its eighth step). */
 const MAX_ANSWER_CHARS = 600;
 
+/** Characters of a part's answer: its best unit and the sentences after it in its section. */
+const WINDOW_CHARS = 400;
+/** Preferences for the better-ranked document, the better-ranked passage, and a passage about the part as a whole. */
+const PRIOR_DOC = 0.1;
+/** A sentence that goes on with the one before it. */
+const REFERS_BACK = /^(?:this|that|these|those|it|they|you|if so|then|after that|once|otherwise|however|but|also)\b/i;
+const PRIOR_PASSAGE = 0.1;
+const PRIOR_PASSAGE_SHARE = 0.25;
+
 export function extractAnswer(question: string, passages: readonly Passage[]): Extracted {
   const units = passages.flatMap((p, i) => unitsOf(p, i));
+  const documentOrder = [...new Set(passages.map((p) => p.documentId))];
+  const docRank = passages.map((p) => documentOrder.indexOf(p.documentId));
   if (units.length === 0) return { citations: [], coverage: 0 };
   const df = new Map<string, number>();
   for (const u of units) for (const r of new Set([...u.roots, ...u.headingRoots])) df.set(r, (df.get(r) ?? 0) + 1);
@@ -214,6 +242,20 @@ export function extractAnswer(question: string, passages: readonly Passage[]): E
     const partWeight = groups.reduce((sum, g) => sum + groupWeight(g), 0);
     total += partWeight;
     const asks = ASKS.filter((a) => a.pattern.test(withoutAccents(part.toLowerCase()))).map((a) => a.kind);
+    const passageRoots = passages.map((_, i) => {
+      const all = new Set<string>();
+      for (const u of units) if (u.passage === i) for (const r of [...u.roots, ...u.headingRoots]) all.add(r);
+      return all;
+    });
+    const shareCache = new Map<number, number>();
+    const passageShare = (i: number) => {
+      let v = shareCache.get(i);
+      if (v === undefined) {
+        v = groups.reduce((sum, g) => sum + (g.some((r) => passageRoots[i]!.has(r)) ? groupWeight(g) : 0), 0) / partWeight;
+        shareCache.set(i, v);
+      }
+      return v;
+    };
     const has = (u: Unit, r: string) => u.roots.has(r) || [...u.roots].some((x) => x.length >= 5 && r.length >= 5 && (x.startsWith(r) || r.startsWith(x)));
     const scored = units.map((u) => {
       let matched = 0;
@@ -225,8 +267,9 @@ export function extractAnswer(question: string, passages: readonly Passage[]): E
       for (const kind of asks) if (HAS[kind].test(u.text)) bonus += 0.25;
       if (asks.includes('steps') && u.kind === 'list') bonus += 0.25;
       const share = matched / partWeight;
-      // Passages come best first: a small preference for the better ones.
-      const prior = (passages[u.passage]?.score ?? 0) * 0.05;
+      // Passages come best first: a preference for the better documents and passages, and for a
+      // unit whose passage as a whole is about the part.
+      const prior = PRIOR_DOC / (1 + docRank[u.passage]!) + PRIOR_PASSAGE / (1 + u.passage) + PRIOR_PASSAGE_SHARE * passageShare(u.passage);
       // What the question asks for counts as much as the unit is about the question.
       return { unit: u, share, score: share * (1 + bonus) + prior };
     });
@@ -238,6 +281,18 @@ export function extractAnswer(question: string, passages: readonly Passage[]): E
     // A sentence that leads into a list or a table row that needs its neighbour: the next unit too.
     const next = units.find((u) => u.passage === best.unit.passage && u.order === best.unit.order + 1);
     if (next && best.unit.text.endsWith(':') && !chosen.includes(next)) chosen.push(next);
+    // The later sentences of its section that go on with it (the part's words, what the part
+    // asks for, or a sentence that refers back), while the answer stays short: the fact a
+    // sentence introduces is often in the next one. Unrelated sentences are skipped.
+    let length = best.unit.text.length;
+    for (const u of units) {
+      if (u.passage !== best.unit.passage || u.section !== best.unit.section || u.order <= best.unit.order || chosen.includes(u)) continue;
+      const goesOn = groups.some((g) => g.some((r) => has(u, r))) || asks.some((k) => HAS[k].test(u.text)) || REFERS_BACK.test(u.text);
+      if (!goesOn) continue;
+      if (length + u.text.length > WINDOW_CHARS) break;
+      chosen.push(u);
+      length += u.text.length;
+    }
     // A second unit when it adds what the first lacks (the amount, the time) for the same part.
     const second = scored.find(
       (s) => s.unit !== best.unit && !chosen.includes(s.unit) && s.share >= Math.max(MIN_SCORE, best.share * 0.6) && asks.some((k) => HAS[k].test(s.unit.text) && !HAS[k].test(best.unit.text)),

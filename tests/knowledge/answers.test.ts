@@ -109,6 +109,23 @@ describe('extractAnswer (offline drafting)', () => {
     expect(extractAnswer('Are your phone lines open on Easter Monday?', [hours]).text).toBeUndefined();
   });
 
+  it('when a table has a column name every row shares, then the row whose own values match is picked', () => {
+    const teams = passage(
+      'Contact us > Phone lines',
+      '| Team or service | Hours |\n|---|---|\n| Lost phone line | 24 hours |\n| Customer service phone line | 8am to 8pm |',
+    );
+    expect(extractAnswer('When is the service phone line open?', [teams]).text).toContain('Customer service phone line');
+  });
+
+  it('when a heading inside a passage names the topic, then the sentences under it answer, with the sentence that follows on', () => {
+    const billing = passage(
+      'Paying your bill',
+      '## Card payments\nYou can pay by card in the app.\n\n## Setting up Direct Debit\nOpen Billing in the app and choose Direct Debit. It takes 10 working days to start. We love hearing from you.',
+    );
+    const answer = extractAnswer('How do I set up a Direct Debit?', [billing]);
+    expect(answer.text).toMatch(/^Open Billing in the app and choose Direct Debit\. It takes 10 working days to start\.$/);
+  });
+
   it('when a question is split, then sentences and joined clauses are its parts', () => {
     expect(questionParts('How much is delivery? And can I collect in store?')).toHaveLength(2);
     expect(questionParts('How much is delivery and can I pay later')).toEqual(['How much is delivery', 'I pay later']);
