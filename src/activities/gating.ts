@@ -24,6 +24,8 @@ export interface GateRequest {
   /** The configured model refused the request; the draft is the offline fallback. */
   fallback?: string;
   unresolvedAttempts: number;
+  /** The customer's earlier messages in the conversation, oldest first. */
+  earlierMessages?: string[];
   /** The namespace's instructions: a draft repeating them is withheld. */
   systemPrompt?: string;
 }
@@ -41,6 +43,7 @@ export async function decideDraft(llm: LlmRegistry, request: GateRequest): Promi
       retrieval: { topScore: request.passages[0]?.score ?? null, passages: request.passages.length },
       modelAssessment: assessment,
       unresolvedAttempts: request.unresolvedAttempts,
+      earlierMessages: request.earlierMessages,
       generationFailed: Boolean(request.fallback),
       notFound,
       systemPrompt: request.systemPrompt,

@@ -41,6 +41,13 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
     return [...unanswered, ctx.message.text ?? ''].filter((t) => t.trim() !== '').join('\n');
   }
 
+  /** The customer's messages before this task's burst, oldest first: the gate tells the same question asked again. */
+  async function earlierQuestions(ctx: TaskContext): Promise<string[]> {
+    const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW);
+    const { turns } = splitHistory(earlier);
+    return turns.filter((t) => t.role === 'customer').map((t) => t.text);
+  }
+
   /** Earlier tasks in a row in this conversation whose answer did not resolve the question. */
   async function unresolvedAttempts(ctx: TaskContext): Promise<number> {
     const earlier = await db
@@ -181,6 +188,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           passages,
           fallback: draft.fallback,
           unresolvedAttempts: await unresolvedAttempts(ctx),
+          earlierMessages: await earlierQuestions(ctx),
           systemPrompt: ctx.config.systemPrompt,
         });
         const withheld = decision.injection.detected || decision.leak;

@@ -10,13 +10,17 @@
  *     in `injection` and in the reason.
  *     The same when the draft repeats the system prompt (8 words in a row, folded): a reply that
  *     leaks the instructions is never sent, whatever the message looked like.
- *  2. Escalation keyword — one of `escalation.keywords` occurs in the message as whole words,
+ *  2. Signals — what a support lead escalates, read in the message's language (./escalation):
+ *     a request for a person, a legal threat, an angry or formal complaint, suspected fraud, the
+ *     same question a third time (`earlierMessages`). `escalation.detect` lists those on.
+ *     Escalation keyword — one of `escalation.keywords` (none by default) occurs in the message as whole words,
  *     case-insensitive, accents folded ("Représentant" matches "representant") → escalate.
  *  3. Escalation intent — the intent is one of `escalation.intents` (default human_request)
  *     → escalate. The intent is the model's (`modelAssessment.intent`) when it names one of
  *     `intents`, else the keyword classifier's (./intent).
  *  4. Generation failed — the model call was rejected and the draft is a fallback → escalate.
- *  5. Low confidence — confidence (below) under `escalation.minConfidence` → escalate.
+ *  5. Low confidence — confidence (below) under `escalation.minConfidence` → escalate, unless the
+ *     operator's trust matrix says `approve` for the intent: then a person approves (edits) the draft.
  *     A reply that says the answer is not in the knowledge base (`notFound`) has its
  *     confidence capped at 0.2, so with the default minimum it goes to a human.
  *  6. Asked again — `unresolvedAttempts` ≥ 2: the customer asked again twice → escalate.
@@ -35,8 +39,9 @@
  *   notFound:                   min(…, 0.2)
  */
 import { DEFAULT_ESCALATION_KEYWORDS, DEFAULT_INTENTS } from '../namespaces/config';
+import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
 import { detectInjection } from './injection';
-import { classifyIntent } from './intent';
+import { classifyIntent, isQuestion } from './intent';
 import { containsPhrase, foldWords, repeatsText } from './normalize';
 
 export type GateAction = 'auto' | 'approve' | 'escalate';
@@ -44,7 +49,7 @@ export type GateRoute = 'deliver' | 'await_approval' | 'await_human';
 
 export interface GateConfig {
   intents: string[];
-  escalation: { keywords: string[]; intents: string[]; minConfidence: number };
+  escalation: { keywords: string[]; intents: string[]; minConfidence: number; detect?: readonly EscalationSignal[] };
   trustMatrix: Record<string, GateAction>;
 }
 
@@ -60,6 +65,8 @@ export interface GateInput {
   modelAssessment?: { intent: string; injection: boolean; confidence: number; reason?: string };
   /** Earlier assistant replies in this conversation the customer did not accept — computed by the caller. */
   unresolvedAttempts: number;
+  /** The customer's earlier messages in this conversation, oldest first: the same question a third time goes to a person. */
+  earlierMessages?: readonly string[];
   /** The model call was rejected (fallback path). */
   generationFailed?: boolean;
   /** The reply says the answer is not in the knowledge base. */
@@ -90,7 +97,7 @@ export const SMALL_TALK_INTENTS: readonly string[] = ['greeting'];
 
 export const DEFAULT_GATE_CONFIG: GateConfig = {
   intents: [...DEFAULT_INTENTS],
-  escalation: { keywords: [...DEFAULT_ESCALATION_KEYWORDS], intents: ['human_request'], minConfidence: DEFAULT_MIN_CONFIDENCE },
+  escalation: { keywords: [...DEFAULT_ESCALATION_KEYWORDS], intents: ['human_request'], minConfidence: DEFAULT_MIN_CONFIDENCE, detect: ESCALATION_SIGNALS },
   trustMatrix: {},
 };
 
@@ -100,6 +107,10 @@ export const ROUTE_FOR: Readonly<Record<GateAction, GateRoute>> = {
   escalate: 'await_human',
 };
 
+const LANGUAGE_NAMES: Readonly<Record<GateLanguage, string>> = {
+  en: 'English', es: 'Spanish', pt: 'Portuguese', de: 'German', fr: 'French', it: 'Italian', nl: 'Dutch', id: 'Indonesian', hi: 'Hindi', 'hi-Latn': 'Hinglish',
+};
+
 const STRENGTH: Readonly<Record<GateAction, number>> = { auto: 0, approve: 1, escalate: 2 };
 
 const clamp01 = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0);
@@ -107,7 +118,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 const quoted = (items: string[]) => items.map((i) => `"${i}"`).join(', ');
 
 /** Missing pieces (a config read from JSON) take the namespace defaults. */
-function withDefaults(config: Partial<GateConfig> | undefined): GateConfig {
+function withDefaults(config: Partial<GateConfig> | undefined): GateConfig & { escalation: { detect: readonly EscalationSignal[] } } {
   const escalation: Partial<GateConfig['escalation']> = config?.escalation ?? {};
   return {
     intents: config?.intents?.length ? config.intents : DEFAULT_GATE_CONFIG.intents,
@@ -115,9 +126,25 @@ function withDefaults(config: Partial<GateConfig> | undefined): GateConfig {
       keywords: escalation.keywords ?? DEFAULT_GATE_CONFIG.escalation.keywords,
       intents: escalation.intents ?? DEFAULT_GATE_CONFIG.escalation.intents,
       minConfidence: escalation.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+      detect: escalation.detect ?? ESCALATION_SIGNALS,
     },
     trustMatrix: config?.trustMatrix ?? {},
   };
+}
+
+/**
+ * The intent without a model: a request for a billing action is `billing` and a question about
+ * billing is a `question`; a person is `human_request` only when asked for; otherwise the
+ * keyword classifier in the message's language.
+ */
+export function offlineIntent(text: string, intents: string[], language: GateLanguage, signals: readonly SignalHit[]): string {
+  const allowed = (i: string) => intents.includes(i);
+  if (allowed('human_request') && signals.some((h) => h.signal === 'human_request')) return 'human_request';
+  if (allowed('billing') && billingAction(text, language)) return 'billing';
+  const pool = intents.filter((i) => i !== 'human_request' && i !== 'billing');
+  const { intent } = classifyIntent(text, intents.includes('billing') ? [...pool, 'billing'] : pool, language);
+  if (intent !== 'billing') return intent;
+  return allowed('question') && isQuestion(text) ? 'question' : allowed('other') ? 'other' : intent;
 }
 
 /** The confidence formula at the top of this file. */
@@ -151,7 +178,17 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   const leak = input.systemPrompt !== undefined && repeatsText(input.draft, input.systemPrompt);
   if (leak) fire('escalate', 'the draft repeats the system prompt: the draft must not be sent');
 
-  // 2. Escalation keywords.
+  // 2. What a support lead escalates, read in the message's language.
+  const language = gateLanguage(input.text);
+  const detect = config.escalation.detect;
+  const signals = escalationSignals(input.text, language).filter((h) => detect.includes(h.signal));
+  const again = detect.includes('repeat')
+    ? askedAgain(input.text, input.earlierMessages ?? [], (t) => classifyIntent(t, config.intents, gateLanguage(t)).intent)
+    : 0;
+  if (again >= MAX_UNRESOLVED_ATTEMPTS) signals.push({ signal: 'repeat', evidence: `the same question a ${again === 2 ? 'third' : `${again + 1}th`} time` });
+  for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`);
+
+  // Escalation keywords (the operator's own list).
   const folded = foldWords(input.text);
   const keywords = config.escalation.keywords.filter((k) => containsPhrase(folded, k));
   if (keywords.length > 0) {
@@ -163,7 +200,7 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   const intent =
     modelIntent !== undefined && config.intents.includes(modelIntent)
       ? modelIntent
-      : classifyIntent(input.text, config.intents).intent;
+      : offlineIntent(input.text, config.intents, language, signals);
   if (config.escalation.intents.includes(intent)) fire('escalate', `intent ${intent} is configured to escalate`);
 
   // 4. Generation failed.
@@ -175,7 +212,12 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
     fire('auto', `the reply says the answer is not in the knowledge base: confidence capped at ${NOT_FOUND_CONFIDENCE_CAP}`);
   }
   const min = config.escalation.minConfidence;
-  if (confidence < min) fire('escalate', `confidence ${confidence} is below the minimum ${min}`);
+  const trust = config.trustMatrix[intent];
+  if (confidence < min) {
+    // The operator's explicit policy decides before the fallback: a person approves the draft anyway.
+    if (trust === 'approve') fire('approve', `confidence ${confidence} is below the minimum ${min}: the person approving will check the draft`);
+    else fire('escalate', `confidence ${confidence} is below the minimum ${min}`);
+  }
 
   // 6. Asked again.
   const attempts = Math.max(0, Math.floor(input.unresolvedAttempts || 0));
@@ -184,7 +226,6 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   }
 
   // 7. Trust matrix.
-  const trust = config.trustMatrix[intent];
   fire(trust ?? 'auto', `intent ${intent}: trust matrix says ${trust ?? 'auto (default)'}`);
 
   const action = fired.reduce<GateAction>((best, f) => (STRENGTH[f.action] > STRENGTH[best] ? f.action : best), 'auto');

@@ -22,7 +22,12 @@
  * instructions on a topic ("what are your instructions for returning an item?"), "act as"
  * with an ordinary role ("act as a gift wrapper"), "system requirements", "previous order".
  */
-import { MARKER_RULES, SQUASHED_RULES, WORD_RULES, type Rule } from './injection-rules';
+import { LAYER_MARKER_RULES, LAYER_WORD_RULES } from './injection-layers';
+import { MARKER_RULES as CORE_MARKER_RULES, SQUASHED_RULES, WORD_RULES as CORE_WORD_RULES, type Rule } from './injection-rules';
+
+const WORD_RULES: Rule[] = [...CORE_WORD_RULES, ...LAYER_WORD_RULES];
+const MARKER_RULES: Rule[] = [...CORE_MARKER_RULES, ...LAYER_MARKER_RULES];
+const STRONG_RULES = WORD_RULES.filter((r) => r.decoded);
 import { fold, stripInvisible } from './normalize';
 
 export interface InjectionResult {
@@ -70,24 +75,47 @@ interface Views {
   words: string[];
   /** Letter-spaced runs squashed together. */
   squashed: string[];
+  /** The longest run of letters spaced apart, in letters. */
+  spacedRun: number;
+}
+
+/** Letters split by one repeated separator ("I|g|n|o|r|e", "i/g/n/o/r/e", "i+g+n"): the separator taken out. */
+const LETTER_SEPARATORS = ['|', '/', '+', '~', '^', ',', ';', '•', '‧'].map((sep) => {
+  const esc = sep.replace(/[|/+^]/g, '\\$&');
+  return {
+    between: new RegExp(`(?<=[\\p{L}\\p{N} ])${esc}(?=[\\p{L}\\p{N} ])`, 'gu'),
+    run: new RegExp(`[\\p{L}\\p{N}]${esc}[\\p{L}\\p{N}]${esc}[\\p{L}\\p{N}]${esc}[\\p{L}\\p{N}]`, 'u'),
+  };
+});
+
+function withoutLetterSeparators(text: string): string | undefined {
+  for (const { between, run } of LETTER_SEPARATORS) {
+    if (run.test(text) && (text.match(between)?.length ?? 0) >= 6) return text.replace(between, '');
+  }
+  return undefined;
 }
 
 function views(text: string): Views {
   const raw = stripInvisible(text);
   const marker = fold(text);
   const squashed: string[] = [];
+  let spacedRun = 0;
   const joined = marker.replace(SPACED_LETTERS, (run) => {
     const letters = run.replace(/[ ._*\-·]/g, '');
+    spacedRun = Math.max(spacedRun, letters.length);
     squashed.push(deleet(letters, 'i'), deleet(letters, 'l'));
     return letters;
   });
   const words = new Set<string>();
-  for (const one of ['i', 'l'] as const) {
-    const plain = deleet(joined, one);
-    words.add(toWords(plain));
-    words.add(toWords(withoutInnerSeparators(plain)));
+  const unseparated = withoutLetterSeparators(marker);
+  for (const base of unseparated ? [joined, unseparated] : [joined]) {
+    for (const one of ['i', 'l'] as const) {
+      const plain = deleet(base, one);
+      words.add(toWords(plain));
+      words.add(toWords(withoutInnerSeparators(plain)));
+    }
   }
-  return { raw, marker, words: [...words].filter(Boolean), squashed: [...new Set(squashed)] };
+  return { raw, marker, words: [...words].filter(Boolean), squashed: [...new Set(squashed)], spacedRun };
 }
 
 const rot13 = (text: string) =>
@@ -124,6 +152,70 @@ function decodeBase64(blob: string): string | undefined {
   }
 }
 
+/** Hex bytes ("41 6e 61", "416e61", "\\x41\\x6e") as text, when they read as text. */
+function decodeHex(blob: string): string | undefined {
+  const pairs = blob.replace(/\\x/g, '').match(/[0-9a-fA-F]{2}/g) ?? [];
+  const bytes = new Uint8Array(pairs.map((p) => parseInt(p, 16)));
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const readable = [...text].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\n]/u.test(c)).length;
+    return text.length >= 8 && readable / text.length >= 0.9 && /\s/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function decodeBase32(blob: string): string | undefined {
+  const bytes: number[] = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const c of blob.replace(/=+$/, '')) {
+    const value = B32.indexOf(c);
+    if (value < 0) return undefined;
+    buffer = ((buffer << 5) | value) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return readableText(new Uint8Array(bytes));
+}
+
+const MORSE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm',
+  '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z',
+  '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9',
+};
+
+/** Morse code (".. --. -. --- .-. . / ..."): words split by "/", letters by spaces. */
+function decodeMorse(text: string): string | undefined {
+  const run = text.match(/(?:[.\-]{1,6}(?:\s*\/\s*|\s+|$))+/g)?.sort((a, b) => b.length - a.length)[0];
+  if (!run) return undefined;
+  const decoded = run
+    .trim()
+    .split(/\s*\/\s*/)
+    .map((word) => word.split(/\s+/).map((code) => MORSE[code] ?? '').join(''))
+    .join(' ')
+    .trim();
+  return decoded.length >= 8 && /\s/.test(decoded) ? decoded : undefined;
+}
+
+function readableText(bytes: Uint8Array): string | undefined {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const readable = [...text].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\n]/u.test(c)).length;
+    return text.length >= 8 && readable / text.length >= 0.9 && /\s/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Letters spaced apart from this many on count as hiding words. */
+const SPACED_RUN = 12;
+
 // ---------------------------------------------------------------------------------------------
 
 interface Hit {
@@ -154,14 +246,15 @@ function runRules(rules: Rule[], texts: string[], label?: string): Hit[] {
 
 function collect(text: string, depth: number): Hit[] {
   const v = views(text);
-  const strong = WORD_RULES.filter((r) => r.decoded);
+  const strong = STRONG_RULES;
   const hits = [
     ...runRules(WORD_RULES, v.words),
     ...runRules(MARKER_RULES, [v.marker]),
     ...runRules(SQUASHED_RULES, v.squashed, 'letters spaced out'),
   ];
   const main = v.words[0] ?? '';
-  hits.push(...runRules(strong, [reverse(main)], 'reversed'), ...runRules(strong, [rot13(main)], 'rot13'));
+  // Reversed text only for the strong rules; ROT13 for all: nobody writes ROT13 by accident.
+  hits.push(...runRules(strong, [reverse(main)], 'reversed'), ...runRules(WORD_RULES, [rot13(main)], 'rot13'));
 
   // The all-caps persona "DAN", not the name Dan: everything but DAN lowercased, then matched case-sensitively.
   const danText = v.raw.replace(/[A-Za-z']+/g, (w) => (w === 'DAN' ? w : w.toLowerCase()));
@@ -176,17 +269,28 @@ function collect(text: string, depth: number): Hit[] {
   );
   if (mixed) hits.push({ id: 'mixed_script', weight: 0.2, snippet: snippet(mixed[0]) });
 
+  // A long run of letters spaced apart hides words from every reader but a model.
+  if (v.spacedRun >= SPACED_RUN) hits.push({ id: 'letters_spaced', weight: 0.5, snippet: `${v.spacedRun} letters spaced apart` });
+
   if (depth === 0) {
     const blobs = (v.raw.match(/[A-Za-z0-9+/_-]{16,}={0,2}/g) ?? []).slice(0, 5);
-    for (const blob of blobs) {
-      const decoded = decodeBase64(blob);
+    const hex = (v.raw.match(/(?:\b[0-9a-fA-F]{2}(?:[\s,:]+|$)){8,}|\b(?:[0-9a-fA-F]{2}){8,}\b|(?:\\x[0-9a-fA-F]{2}){8,}/g) ?? []).slice(0, 5);
+    const base32 = (v.raw.match(/\b[A-Z2-7]{16,}={0,6}/g) ?? []).slice(0, 5);
+    const morse = /(?:[.\-]{1,6}[ /]+){8,}/.test(v.raw) ? [v.raw] : [];
+    const decodedTexts = [
+      ...blobs.map((b) => ({ how: 'base64', text: decodeBase64(b) })),
+      ...base32.map((b) => ({ how: 'base32', text: decodeBase32(b) })),
+      ...hex.map((h) => ({ how: 'hex', text: decodeHex(h) })),
+      ...morse.map((m) => ({ how: 'morse', text: decodeMorse(m) })),
+    ];
+    for (const { how, text: decoded } of decodedTexts) {
       if (decoded === undefined) continue;
       // Text hidden in base64 is suspect already: any real signal inside is enough.
       const inner = score(collect(decoded, depth + 1));
       if (inner >= 0.3) {
-        hits.push({ id: 'encoded_payload', weight: 0.9, snippet: `base64 of "${snippet(decoded)}"` });
+        hits.push({ id: 'encoded_payload', weight: 0.9, snippet: `${how} of "${snippet(decoded)}"` });
       } else {
-        hits.push({ id: 'encoded_text', weight: 0.3, snippet: `base64 of "${snippet(decoded)}"` });
+        hits.push({ id: 'encoded_text', weight: 0.3, snippet: `${how} of "${snippet(decoded)}"` });
       }
     }
   }

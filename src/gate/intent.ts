@@ -26,9 +26,13 @@ export interface IntentResult {
   matched: string[];
 }
 
-const list = (...groups: string[]) => groups.flatMap((g) => g.split(',').map((w) => w.trim())).filter(Boolean);
+/** The languages of each keyword list's groups, in order. */
+const GROUP_LANGUAGES = ['en', 'de', 'es', 'fr', 'pt', 'it', 'nl', 'id'] as const;
+const split = (g: string) => g.split(',').map((w) => w.trim()).filter(Boolean);
+const list = (...groups: string[]): string[] & { byLanguage: Record<string, string[]> } =>
+  Object.assign(groups.flatMap(split), { byLanguage: Object.fromEntries(groups.map((g, i) => [GROUP_LANGUAGES[i]!, split(g)])) });
 
-export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
+export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[] & { byLanguage: Record<string, string[]> }>> = {
   greeting: list(
     'hi,hello,hey,hiya,howdy,good morning,good afternoon,good evening,greetings,thanks,thank you,thx,cheers,bye,goodbye,see you,ok,okay,great,perfect,cool,got it,have a nice day',
     'hallo,guten tag,guten morgen,guten abend,servus,moin,gruss gott,gruezi,danke,vielen dank,tschuss,auf wiedersehen',
@@ -37,15 +41,17 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
     'ola,oi,bom dia,boa tarde,boa noite,obrigado,obrigada,tchau,ate logo',
     'ciao,buongiorno,buonasera,salve,grazie,arrivederci',
     'hoi,goedemorgen,goedemiddag,goedenavond,dank je,dank u,bedankt,tot ziens,doei',
+    'halo,hai,selamat pagi,selamat siang,selamat sore,selamat malam,terima kasih,makasih,sampai jumpa',
   ),
   order_status: list(
     'order,orders,my order,order number,where is my,tracking,track,tracking number,shipped,shipping status,shipment,delivery,delivered,deliver,arrive,arrived,arriving,package,parcel,dispatch*,courier,in transit,not arrived,has not arrived,hasn t arrived,eta,when will it come',
     'bestellung,bestellungen,bestellnummer,sendung,sendungsverfolgung,paket,lieferung,geliefert,versand,versendet,zustellung,wo ist mein,wo bleibt,angekommen,ankommen',
     'pedido,pedidos,numero de pedido,envio,enviado,seguimiento,rastreo,paquete,entrega,entregado,llegado,llegar,llega,donde esta mi',
     'commande,commandes,numero de commande,colis,livraison,livre,expedie,expedition,suivi,numero de suivi,ou est ma,ou en est,arrive,recu',
-    'encomenda,rastreio,rastreamento,pacote,entregue,chegou,chegar,onde esta',
+    'encomenda,rastreio,rastreamento,pacote,entregue,entrega,chegou,chegar,chega,onde esta',
     'ordine,ordinato,spedizione,spedito,pacco,consegna,consegnato,tracciamento,arrivato,dov e',
     'bestelling,bestellingen,pakket,pakketje,levering,bezorging,bezorgd,geleverd,verzonden,track en trace,waar is mijn,aangekomen',
+    'pesanan,pesanan saya,paket,pengiriman,kiriman,dikirim,resi,nomor resi,lacak,belum sampai,sampai,diterima,kurir',
   ),
   billing: list(
     'invoice,bill,billing,billed,charge,charged,payment,pay,paid,refund*,credit card,debit card,card,receipt,price,cost,fee,subscription,overcharged,double charged,vat,tax,money back,transaction,discount,coupon,voucher',
@@ -55,6 +61,7 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
     'fatura,cobranca,cobrado,cobraram,pagamento,paguei,estorno,cartao,preco,taxa,assinatura,desconto,cupom',
     'fattura,addebito,addebitato,pagamento,pagare,pagato,rimborso,carta di credito,ricevuta,prezzo,costo,abbonamento,sconto',
     'factuur,rekening,betaling,betalen,betaald,afgeschreven,terugbetaling,geld terug,creditcard,prijs,kosten,korting',
+    'tagihan,pembayaran,bayar,dibayar,pengembalian dana,uang kembali,kartu kredit,harga,biaya,langganan,diskon,potongan',
   ),
   complaint: list(
     'complaint,complain,unhappy,disappointed,terrible,awful,horrible,worst,unacceptable,ridiculous,angry,furious,frustrated,broken,damaged,defective,faulty,wrong item,poor service,bad service,rude,scam,never again,not happy,not working,doesn t work,does not work,useless,disgusting,waste of money,fed up',
@@ -64,6 +71,7 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
     'reclamacao,reclamar,insatisfeito,decepcionado,pessimo,horrivel,inaceitavel,quebrado,danificado,defeituoso,absurdo,golpe,vergonha,nao funciona',
     'reclamo,lamentela,insoddisfatto,deluso,pessimo,orribile,inaccettabile,rotto,danneggiato,difettoso,vergogna,truffa,arrabbiato,non funziona',
     'klacht,klagen,ontevreden,teleurgesteld,slecht,verschrikkelijk,onacceptabel,kapot,beschadigd,defect,schandalig,oplichting,boos,werkt niet',
+    'keluhan,komplain,kecewa,buruk,parah,rusak,cacat,tidak berfungsi,tidak bisa dipakai,marah,kesal',
   ),
   human_request: list(
     'human,real person,a person,someone real,agent,live agent,representative,operator,speak to someone,talk to someone,speak with someone,talk to a person,speak to a person,customer service rep,manager,supervisor,call me,call me back',
@@ -73,6 +81,7 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
     'pessoa real,atendente,falar com alguem,falar com uma pessoa,gerente,me liguem',
     'umano,persona reale,operatore,parlare con qualcuno,parlare con una persona,responsabile,supervisore,richiamatemi',
     'een mens,echt mens,echte mens,medewerker,echt persoon,echte persoon,iemand spreken,spreken met iemand,leidinggevende,bel me,terugbellen',
+    'manusia,orang asli,petugas,agen,bicara dengan,hubungi saya',
   ),
 };
 
@@ -104,10 +113,13 @@ function keywordPattern(keyword: string): RegExp {
   return new RegExp(`${START}${body}${prefix ? '[\\p{L}\\p{N}]*' : '(?:s|es)?'}${END}`, 'u');
 }
 
-const COMPILED = new Map<string, Array<{ keyword: string; pattern: RegExp }>>(
+type Compiled = Array<{ keyword: string; pattern: RegExp; language: string }>;
+const COMPILED = new Map<string, Compiled>(
   Object.entries(INTENT_KEYWORDS).map(([intent, keywords]) => [
     intent,
-    keywords.map((keyword) => ({ keyword: keyword.replace(/\*$/, ''), pattern: keywordPattern(keyword) })),
+    Object.entries(keywords.byLanguage).flatMap(([language, words]) =>
+      words.map((keyword) => ({ keyword: keyword.replace(/\*$/, ''), pattern: keywordPattern(keyword), language })),
+    ),
   ]),
 );
 
@@ -126,7 +138,12 @@ export function isQuestion(text: string): boolean {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-export function classifyIntent(text: string, intents: string[]): IntentResult {
+/**
+ * `language` (a code, as `gateLanguage` tells it): only that language's keywords and English's
+ * apply, so Indonesian "rekening" (account) is not read as Dutch "rekening" (bill). Without it,
+ * every language's keywords apply.
+ */
+export function classifyIntent(text: string, intents: string[], language?: string): IntentResult {
   const folded = foldWords(text);
   if (folded === '') return { intent: 'other', score: 0, matched: [] };
 
@@ -134,7 +151,8 @@ export function classifyIntent(text: string, intents: string[]): IntentResult {
   const custom = allowed.filter((i) => !COMPILED.has(i) && !DEFAULT_INTENT_NAMES.includes(i));
   const candidates = allowed
     .map((intent) => {
-      const keywords = COMPILED.get(intent) ?? (custom.includes(intent) ? nameKeywords(intent) : []);
+      const known = COMPILED.get(intent)?.filter((k) => language === undefined || k.language === 'en' || k.language === language);
+      const keywords = known ?? (custom.includes(intent) ? nameKeywords(intent) : []);
       const matched = [...new Set(keywords.filter((k) => k.pattern.test(folded)).map((k) => k.keyword))];
       const rank = custom.includes(intent)
         ? PRIORITY.indexOf('*') + custom.indexOf(intent) / (custom.length + 1)

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { CHANNELS } from '../channels/types';
 import { parseDuration } from '../duration';
+import { ESCALATION_SIGNALS, type EscalationSignal } from '../gate/escalation';
 import { ADAPTER_KINDS, type AdapterKind } from '../llm/types';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -15,7 +16,8 @@ export const DEFAULT_SYSTEM_PROMPT =
 
 export const DEFAULT_INTENTS = ['greeting', 'question', 'order_status', 'billing', 'complaint', 'human_request', 'other'];
 
-export const DEFAULT_ESCALATION_KEYWORDS = ['human', 'real person', 'agent', 'representative', 'speak to someone'];
+/** The operator's own escalation words; none by default: the built-in signals (src/gate/escalation.ts) read requests for a person in context. */
+export const DEFAULT_ESCALATION_KEYWORDS: string[] = [];
 
 /** Sent when nobody answered an escalation in time. */
 export const DEFAULT_FALLBACK_MESSAGE =
@@ -64,6 +66,11 @@ export const NamespaceConfigSchema = z
         keywords: z.array(nonBlank(100)).max(200).default(DEFAULT_ESCALATION_KEYWORDS),
         intents: z.array(label).max(50).default(['human_request']),
         minConfidence: z.number().min(0).max(1).default(0.35),
+        /** The built-in signals that escalate (src/gate/escalation.ts); all by default, [] for none. */
+        detect: z
+          .array(z.enum(ESCALATION_SIGNALS as [EscalationSignal, ...EscalationSignal[]]))
+          .refine((list) => new Set(list).size === list.length, 'signals must be unique')
+          .default([...ESCALATION_SIGNALS]),
         /** How long an escalation waits for a human; unset → ESCALATION_TIMEOUT. */
         timeout: durationText.optional(),
         /** Who is told: a Slack user id (U…) gets a DM; anything else is shown in the live feed. */
@@ -75,6 +82,7 @@ export const NamespaceConfigSchema = z
         keywords: DEFAULT_ESCALATION_KEYWORDS,
         intents: ['human_request'],
         minConfidence: 0.35,
+        detect: [...ESCALATION_SIGNALS],
         handoffMessage: DEFAULT_HANDOFF_MESSAGE,
       }),
     approval: z

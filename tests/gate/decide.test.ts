@@ -150,10 +150,10 @@ describe('decide: combinations', () => {
     expect(decision.route).toBe('await_human');
     expect(decision.reasons).toEqual([
       expect.stringMatching(/^prompt injection in the message/),
-      'escalation keyword "human" in the message',
+      'asks for a person ("let me talk to a human"), read as English',
       'intent human_request is configured to escalate',
       'the model call failed: the fallback draft needs a human',
-      'confidence 0.06 is below the minimum 0.35',
+      'confidence 0.06 is below the minimum 0.35: the person approving will check the draft',
       'the customer asked again twice',
       'intent human_request: trust matrix says approve',
     ]);
@@ -168,13 +168,18 @@ describe('decide: combinations', () => {
     expect(decision.reasons).toEqual(['intent complaint: trust matrix says approve']);
   });
 
-  it('when the trust matrix says approve but the confidence is too low, then escalate wins over approve', () => {
+  it('when the trust matrix says approve but the confidence is too low, then the operator\'s policy decides: a person approves', () => {
     const decision = decide(
       input({ text: 'The jacket arrived damaged', retrieval: { topScore: null, passages: 0 } }),
       config({ trustMatrix: { complaint: 'approve' } }),
     );
-    expect(decision.action).toBe('escalate');
-    expect(decision.reasons).toEqual(['confidence 0.27 is below the minimum 0.35', 'intent complaint: trust matrix says approve']);
+    expect(decision.action).toBe('approve');
+    expect(decision.reasons).toEqual([
+      'confidence 0.27 is below the minimum 0.35: the person approving will check the draft',
+      'intent complaint: trust matrix says approve',
+    ]);
+    // Without that policy the fallback still escalates.
+    expect(decide(input({ text: 'The jacket arrived damaged', retrieval: { topScore: null, passages: 0 } }), config()).action).toBe('escalate');
   });
 
   it('when the model names a declared intent, then it is used; an unknown one falls back to the keywords', () => {
@@ -237,7 +242,7 @@ describe('decide: defaults and determinism', () => {
   it('when given the parsed default namespace config, then it applies the contract defaults', () => {
     const parsed = NamespaceConfigSchema.parse({});
     expect(decide(input({ text: 'Can I speak to a human?' }), parsed).reasons).toEqual([
-      'escalation keyword "human" in the message',
+      'asks for a person ("speak to a human"), read as English',
       'intent human_request is configured to escalate',
       'intent human_request: trust matrix says auto (default)',
     ]);
