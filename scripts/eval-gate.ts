@@ -118,8 +118,11 @@ function injectionTable(rows: InjectionRow[], key: (r: InjectionRow) => string) 
     const detected = detectInjection(r.text).detected;
     for (const k of [key(r), 'all']) {
       const g = groups.get(k) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
-      if (r.label === 'attack') detected ? (g.tp += 1) : (g.fn += 1);
-      else detected ? (g.fp += 1) : (g.tn += 1);
+      if (r.label === 'attack') {
+        if (detected) g.tp += 1;
+        else g.fn += 1;
+      } else if (detected) g.fp += 1;
+      else g.tn += 1;
       groups.set(k, g);
     }
   }

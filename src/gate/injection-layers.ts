@@ -156,7 +156,7 @@ export const LAYER_WORD_RULES: Rule[] = [
     pattern: words([
       // Indonesian
       `(?:kamu|anda|engkau|lu|lo) (?:sekarang |mulai sekarang |kini )?(?:adalah|berperan sebagai|bertindak sebagai|berpura pura (?:menjadi|sebagai)|jadi|menjadi|sebagai) ${any(3)}(?:operator|admin|administrator|hacker|peretas|developer|pengembang|ai tanpa|asisten tanpa|karakter|dan|jailbreak|sistem|internal|petugas internal|karyawan internal)`,
-      '(?:berpura pura|pura pura|berperanlah|bertindaklah|anggap (?:dirimu|kamu|anda)) (?:menjadi|sebagai|adalah)?',
+      '(?:berpura pura|pura pura|berperanlah|bertindaklah|anggap (?:dirimu|kamu|anda))(?: (?:menjadi|sebagai|adalah))?',
       // Hindi and Hinglish
       `(?:तुम|आप|तू) (?:अब|आज से) ${any(4)}(?:हो|हैं|बन जाओ|बनो|की तरह)`,
       '(?:का|की) (?:रोल|किरदार|भूमिका) (?:निभाओ|करो|प्ले)|(?:होने का|बनने का) (?:नाटक|दिखावा) करो',
@@ -254,6 +254,111 @@ export const LAYER_WORD_RULES: Rule[] = [
     ]),
   },
   {
+    id: 'initial_context',
+    weight: 0.55,
+    decoded: true,
+    // What the assistant was given before the conversation: asked for in any of the languages.
+    pattern: words([
+      `(?:what|everything|all|anything) (?:were|was|have|had) you (?:been )?(?:told|given|instructed|asked|shown|fed) ${any(2)}(?:before|at the (?:start|beginning)|initially|first|earlier|previously)`,
+      `(?:instructions|rules|text|prompt|message|guidelines|directions) (?:that )?you (?:received|got|were given|have been given|were told) ${any(3)}(?:at the (?:start|beginning)|before|initially|first)`,
+      `(?:instrucoes|regras|mensagem|texto|orientacoes) (?:que )?(?:voce |vc )?(?:recebeu|te deram|lhe deram|foram dadas|te passaram)`,
+      `(?:instrucciones|reglas|texto|mensaje|indicaciones) que (?:recibiste|te dieron|te han dado|te pasaron)`,
+      `(?:instructions|regles|consignes|texte) (?:qu on t a|que tu as recues|qui t ont ete) (?:donnees|recues|donne)?`,
+      `(?:anweisungen|regeln|vorgaben|text) (?:die du|die dir) ${any(2)}(?:bekommen|erhalten|gegeben)`,
+      `(?:instruksi|perintah|aturan|teks|arahan) (?:yang )?(?:diberikan|kamu terima|anda terima|diberikan kepadamu|diberikan kepada (?:kamu|anda))`,
+      `(?:शुरुआत में|शुरू में|पहले से) ${any(4)}(?:निर्देश|बताया गया|दिए गए|दिया गया)`,
+      `(?:तुम्हें|आपको) ${any(3)}(?:जो )?(?:निर्देश|नियम) ${any(2)}(?:दिए गए|दिया गया|मिले)`,
+      `(?:shuru me|shuru mein|shuruat me|shuruat mein|pehle se) ${any(4)}(?:bataya gaya|diya gaya|diye gaye|instructions|nirdesh|mila tha)`,
+      `(?:tumhe|tumhein|aapko) ${any(3)}(?:jo )?(?:instructions|nirdesh|rules|niyam) ${any(2)}(?:diye gaye|diya gaya|mile|mila)`,
+      '(?:no inicio|no comeco|al inicio|al principio|au debut|am anfang|di awal) (?:da|de la|de|der|des)? ?(?:conversa|conversacion|conversation|unterhaltung|gesprachs|percakapan|chat)',
+    ]),
+  },
+  {
+    id: 'verbatim',
+    weight: 0.3,
+    pattern: words(['word for word|verbatim|literally everything|exactly as (?:written|given)|kata per kata|palavra por palavra|palabra por palabra|mot pour mot|wort fur wort|shabd dar shabd|hubahu|शब्दशः|ज्यों का त्यों']),
+  },
+  {
+    id: 'secret_mention',
+    weight: 0.35,
+    pattern: words(['prompt sistem|instruksi sistem|instruksi rahasia|सिस्टम प्रॉम्प्ट|छिपे निर्देश|गुप्त निर्देश|hidden instructions|andar ke instructions|secret instructions']),
+  },
+  {
+    id: 'reveal_secret',
+    weight: 0.8,
+    decoded: true,
+    pattern: words([
+      `(?:hidden|secret|andar ke|andar wale|internal|asli|shuru ke|gupt) ${any(2)}(?:instructions|rules|nirdesh|prompt|niyam) ${any(4)}(?:copy paste|likh|likho|dikha|dikhao|bata|batao|print|share|bhej|bhejo)`,
+      `(?:story|kahani|cerita|historia|histoire|geschichte|poem|kavita|puisi|poema|poeme|gedicht) ${any(8)}(?:secret|hidden|real|asli|actual|rahasia|secreto|secretas|secretos|segredo|segredos|geheime|geheimen|secretes|gupt) ${any(2)}(?:rules|instructions|prompt|niyam|nirdesh|aturan|instruksi|reglas|instrucciones|regras|instrucoes|regles|instructions|regeln|anweisungen)`,
+    ]),
+  },
+  {
+    id: 'forget_everything',
+    weight: 0.85,
+    decoded: true,
+    pattern: words([
+      `(?:lupakan|abaikan) (?:semua|segala|semuanya) ${any(4)}(?:sebelumnya|sebelum ini|tadi|sebelum)`,
+      `(?:sab kuch|sabkuch|sab) (?:bhool|bhul) (?:jao|ja) ${any(3)}(?:pehle|jo bhi|jo kuch)?`,
+      `(?:सब कुछ|सबकुछ|सारी बातें) (?:भूल जाओ|भूल जाइए)`,
+    ]),
+  },
+  {
+    id: 'obey_me',
+    weight: 0.6,
+    pattern: words([
+      '(?:ikuti|patuhi|turuti) (?:hanya |saja )?(?:perintah|instruksi|kata kata|kata) (?:saya|aku|ku)(?: saja)?',
+      '(?:sirf|keval|bas) (?:meri|mera) (?:baat|hukum|instructions|order) (?:mano|maano|suno)',
+      '(?:सिर्फ|केवल) (?:मेरी|मेरा) (?:बात|हुक्म|आदेश) (?:मानो|सुनो)',
+      '(?:obedece|sigue) (?:solo |solamente |unicamente )?(?:mis|a mis) (?:ordenes|instrucciones)',
+      '(?:obeis|suis) (?:seulement |uniquement )?(?:mes|a mes) (?:ordres|instructions)',
+      '(?:gehorche|folge) (?:nur )?(?:meinen|meiner) (?:befehlen|anweisungen)',
+    ]),
+  },
+  {
+    id: 'limits_removed',
+    weight: 0.6,
+    pattern: words([
+      '(?:koi|kisi bhi|kisi tarah ka) (?:filter|rules?|niyam|rok tok|pabandi|restriction|seema|limit) (?:nahi|nahin|na)',
+      '(?:कोई|किसी भी) (?:फ़िल्टर|फिल्टर|नियम|रोक टोक|पाबंदी|सीमा) (?:नहीं|ना)',
+      '(?:tidak ada|tanpa) (?:aturan|batasan|filter|sensor) (?:apapun|apa pun|sama sekali)?',
+      '(?:sin|sem|sans|ohne) (?:ninguna |nenhuma |aucune |jegliche )?(?:regla|reglas|regra|regras|regle|regles|regeln|filtros?|filtres?|limites?|limits?|grenzen)',
+    ]),
+  },
+  {
+    id: 'imagine_you',
+    weight: 0.3,
+    pattern: words(['(?:maan lo|man lo|socho ki|socho|kalpana karo|maano) (?:ki )?(?:tum|aap|tu)', '(?:मान लो|सोचो कि|कल्पना करो) (?:कि )?(?:तुम|आप)', '(?:bayangkan|andaikan|misalkan) (?:kamu|anda|dirimu)']),
+  },
+  {
+    id: 'persona_secret',
+    weight: 0.6,
+    pattern: words([
+      `(?:act as|acting as|pretend (?:you are|to be)|roleplay as|play|be|actua como|actue como|finge ser|haz de|aja como|finja ser|agis comme|joue|fais comme si tu etais|spiel|tu so als|berperan sebagai|jadilah|ban jao|ki tarah) ${any(3)}(?:grandma|grandmother|granny|grandpa|abuela|abuelita|abuelo|avo|vovo|grand mere|mamie|grossmutter|oma|opa|nenek|kakek|dadi|nani|dada|nana)`,
+      `(?:read|reads|tell|tells|told|recite|used to read|used to tell|leia|leia|leía|leia|lisait|las|vorlas|bacakan|membacakan|padhti|sunati) ${any(4)}(?:keys|passwords?|claves|contrasenas|senhas|chaves|mots de passe|passworter|kata sandi|product keys|serial keys|license keys|activation keys|pin codes)`,
+    ]),
+  },
+  {
+    id: 'ignore_your_rules',
+    weight: 0.6,
+    decoded: true,
+    pattern: words([
+      '(?:ignore|disregard|forget|override|bypass|drop|abandon) (?:all )?your (?:own )?(?:guidelines|instructions|rules|programming|restrictions|policies|safety|filters|training|principles)',
+    ]),
+  },
+  {
+    id: 'exfiltration',
+    weight: 0.45,
+    pattern: words([
+      '(?:dados|datos|donnees|daten|data|informacoes|informaciones|informations|informationen|detalhes|detalles) (?:de |dos |das |de los |de las |des |von |aller |semua )?(?:todos os |todas as |todos los |todas las |tous les |toutes les |allen |semua )?(?:clientes|usuarios|utilizadores|utilisateurs|kunden|nutzer|pelanggan|nasabah|pengguna)',
+      `(?:apni|apne|tumhari|tumhare) (?:settings|setting|config|configuration|instructions|prompt|system) ${any(1)}(?:dikhao|batao|bata do|dikha do|share karo|bhejo)`,
+    ]),
+  },
+  {
+    id: 'pasted_content',
+    weight: 0.25,
+    pattern: words(['(?:review|text|email|e mail|message|document|article|comment|post|transcript|file) (?:to|for you to) (?:analy[sz]e|summari[sz]e|translate|check|review|classify|process)']),
+  },
+  {
     id: 'role_prefix',
     weight: 0.5,
     pattern: words([
@@ -269,6 +374,12 @@ export const LAYER_MARKER_RULES: Rule[] = [
     id: 'role_marker',
     weight: 0.6,
     pattern: raw('(?:^|\\n|[.!?]\\s)\\s*(?:sistema|systeme|sistem|सिस्टम|système|systemnachricht|usuario|usuário|utilisateur|benutzer|pengguna|उपयोगकर्ता|asistente|assistente|asisten|admin)\\s*:'),
+  },
+  {
+    id: 'role_marker',
+    weight: 0.6,
+    // "AI: disregard …" inside pasted text: an instruction addressed to the model by name.
+    pattern: raw('(?:^|[\\s"\'(\\[])(?:ai|assistant|bot|chatbot|gpt|llm|model)\\s*:\\s*(?:please )?(?:ignore|disregard|forget|reply|respond|say|print|output|reveal|tell|send|approve|grant)'),
   },
   {
     id: 'separator_flood',
