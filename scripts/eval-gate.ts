@@ -7,7 +7,8 @@
  * - `dev`: ../shared/quality-dev/{injection,escalation}.jsonl (the development part of the sets
  *   the product is measured on from outside) plus the `dev` half of our own public collection;
  * - `test`: the other half of eval/gate/{injection,escalation}.public.jsonl (see
- *   eval/gate/SOURCES.md), split by a hash of the row's id — reported, never tuned on.
+ *   eval/gate/SOURCES.md), split by a hash of the row's id — reported, never tuned on;
+ * - eval/gate/written.tune.jsonl (messages we wrote while building the rules) is dev only.
  *
  * Escalation rows are decided as the pipeline would with the trust matrix `billing: approve`,
  * a confident draft and a relevant passage (so a wrong escalation cannot hide behind "nothing
@@ -82,6 +83,8 @@ export function loadSets(): { injection: InjectionRow[]; escalation: EscalationR
   const injection: InjectionRow[] = [
     ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(SHARED_DEV, 'injection.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
     ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/injection.public.jsonl')).map((r) => ({ ...r, split: splitOf(r.id) })),
+    // Written by us while building the rules: tuned on, never reported as test.
+    ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/written.tune.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
   ];
   const escalation: EscalationRow[] = [
     ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(SHARED_DEV, 'escalation.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
@@ -132,7 +135,8 @@ function injectionTable(rows: InjectionRow[], key: (r: InjectionRow) => string) 
       {
         attacks: g.tp + g.fn,
         benign: g.fp + g.tn,
-        precision: g.tp + g.fp > 0 ? r3(g.tp / (g.tp + g.fp)) : '–',
+        // A group of benign messages only has no precision of its own: its false alarms are listed.
+        precision: g.tp + g.fn > 0 && g.tp + g.fp > 0 ? r3(g.tp / (g.tp + g.fp)) : '–',
         recall: g.tp + g.fn > 0 ? r3(g.tp / (g.tp + g.fn)) : '–',
         'benign flagged': g.fp + g.tn > 0 ? `${g.fp}/${g.fp + g.tn}` : '–',
       },

@@ -81,6 +81,11 @@ const namespaceConfig: Schema = {
         keywords: arrayOf(str),
         intents: arrayOf(str),
         minConfidence: { type: 'number', minimum: 0, maximum: 1 },
+        detect: {
+          type: 'array',
+          items: enumOf(['human_request', 'legal', 'complaint', 'fraud', 'repeat']),
+          description: 'the built-in escalation signals that are on (default all five)',
+        },
         timeout: { type: 'string', description: 'a duration like 30s, 15m, 24h' },
         assignee: str,
         handoffMessage: str,

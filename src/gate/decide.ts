@@ -109,6 +109,7 @@ export const ROUTE_FOR: Readonly<Record<GateAction, GateRoute>> = {
 
 const LANGUAGE_NAMES: Readonly<Record<GateLanguage, string>> = {
   en: 'English', es: 'Spanish', pt: 'Portuguese', de: 'German', fr: 'French', it: 'Italian', nl: 'Dutch', id: 'Indonesian', hi: 'Hindi', 'hi-Latn': 'Hinglish',
+  und: 'any language (too short to tell)',
 };
 
 const STRENGTH: Readonly<Record<GateAction, number>> = { auto: 0, approve: 1, escalate: 2 };
@@ -142,7 +143,7 @@ export function offlineIntent(text: string, intents: string[], language: GateLan
   if (allowed('human_request') && signals.some((h) => h.signal === 'human_request')) return 'human_request';
   if (allowed('billing') && billingAction(text, language)) return 'billing';
   const pool = intents.filter((i) => i !== 'human_request' && i !== 'billing');
-  const { intent } = classifyIntent(text, intents.includes('billing') ? [...pool, 'billing'] : pool, language);
+  const { intent } = classifyIntent(text, intents.includes('billing') ? [...pool, 'billing'] : pool, language === 'und' ? undefined : language);
   if (intent !== 'billing') return intent;
   return allowed('question') && isQuestion(text) ? 'question' : allowed('other') ? 'other' : intent;
 }
@@ -183,7 +184,11 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   const detect = config.escalation.detect;
   const signals = escalationSignals(input.text, language).filter((h) => detect.includes(h.signal));
   const again = detect.includes('repeat')
-    ? askedAgain(input.text, input.earlierMessages ?? [], (t) => classifyIntent(t, config.intents, gateLanguage(t)).intent)
+    ? askedAgain(input.text, input.earlierMessages ?? [], (t) => {
+        const language = gateLanguage(t);
+        const r = classifyIntent(t, config.intents, language === 'und' ? undefined : language);
+        return [r.intent, ...(r.also ?? [])];
+      })
     : 0;
   if (again >= MAX_UNRESOLVED_ATTEMPTS) signals.push({ signal: 'repeat', evidence: `the same question a ${again === 2 ? 'third' : `${again + 1}th`} time` });
   for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`);

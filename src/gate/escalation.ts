@@ -6,7 +6,8 @@
  * compensation), not a question about billing. Pure and deterministic.
  *
  * The language is detected first (Hinglish by its function words); that language's phrases
- * apply, with English's, which customers mix in everywhere ("refund", "agent", "fraud"). A word
+ * apply, with English's, which customers mix in everywhere ("refund", "agent", "fraud"); a
+ * message too short or mixed to tell ('und') is read with every language's. A word
  * alone is not a request: "agent" in "travel agent", "human" in "my husband (a human, not a
  * bot)" and "do I need to speak to an agent to …?" ask for nobody. Phrases are matched on the
  * folded text (lowercase, accents and look-alikes folded, punctuation as spaces).
@@ -24,7 +25,7 @@ export interface SignalHit {
 }
 
 /** The gate's languages: the knowledge languages, plus Hinglish (Hindi in Latin letters). */
-export type GateLanguage = 'en' | 'es' | 'pt' | 'de' | 'fr' | 'it' | 'nl' | 'id' | 'hi' | 'hi-Latn';
+export type GateLanguage = 'en' | 'es' | 'pt' | 'de' | 'fr' | 'it' | 'nl' | 'id' | 'hi' | 'hi-Latn' | 'und';
 
 const HINGLISH = /(?<![a-z])(?:hai|hain|nahi|nahin|mujhe|mera|meri|mere|karna|karni|karo|kya|kyun|kaise|bhai|yaar|aap|apna|hua|ho gaya|gaya|kar diya|wapas|paisa|paise|chahiye|baat|kisi|se|ko|ka|ki|ke|mein|bhi|abhi|jaldi|sab|kuch|koi)(?![a-z])/g;
 
@@ -36,7 +37,8 @@ export function gateLanguage(text: string): GateLanguage {
   const hinglish = folded.match(HINGLISH)?.length ?? 0;
   if (hinglish >= 2 && (code === 'en' || code === 'und' || code === 'id' || hinglish >= 3)) return 'hi-Latn';
   if (['en', 'es', 'pt', 'de', 'fr', 'it', 'nl', 'id'].includes(code)) return code as GateLanguage;
-  return 'en';
+  // Too short or too mixed to tell: every language's phrases apply.
+  return 'und';
 }
 
 const W = '(?<![\\p{L}\\p{N}])';
@@ -171,7 +173,7 @@ const FRAUD: Phrases = {
   es: rx(['fraude|fraudulento|estafa|estafaron|hackeado|hackearon|hackeada|robaron mi (?:cuenta|tarjeta)|suplantacion', `no reconozco ${any(3)}(?:cargo|cobro|compra|movimiento|transaccion|pago)`, '(?:cargo|cobro|compra|movimiento) no (?:reconocido|autorizado)', `(?:cargo|cobro|compra|movimiento|pago|transaccion)s? ${any(6)}no (?:reconozco|hice|autorice)`]),
   pt: rx(['fraude|golpe|golpista|hackeada|hackeado|invadida|invadiram|clonado|clonaram', `nao reconheco ${any(3)}(?:cobranca|compra|transacao|pagamento|debito)`, '(?:compra|transacao|cobranca) (?:nao reconhecida|nao autorizada)', `(?:compra|cobranca|transacao|pagamento|debito)s? ${any(6)}(?:nao (?:fiz|reconheco|autorizei))`]),
   fr: rx(['fraude|frauduleux|frauduleuse|arnaque|escroquerie|pirate|piratee|hameconnage|usurpation', `je ne reconnais pas ${any(3)}(?:prelevement|paiement|achat|operation|transaction)`, '(?:operation|paiement|prelevement) non autorise', `(?:paiement|prelevement|achat|operation|transaction)s? ${any(7)}(?:ne reconnais pas|n ai pas fait|n ai pas autorise)`]),
-  de: rx(['betrug|betruger|betrugerisch|gehackt|phishing|identitatsdiebstahl', `(?:unbefugt|nicht autorisiert)e? ${any(2)}(?:abbuchung|zahlung|transaktion|zugriff)`, 'erkenne (?:die|diese|eine) (?:abbuchung|zahlung|transaktion) nicht', `(?:abbuchung|zahlung|transaktion|buchung)en? ${any(6)}(?:nicht kenne|nicht erkenne|nicht gemacht habe|nicht autorisiert)`]),
+  de: rx(['betrug|betruger|betrugerisch|gehackt|phishing|identitatsdiebstahl', `(?:unbefugt|nicht autorisiert)e? ${any(2)}(?:abbuchung|zahlung|transaktion|zugriff)`, 'erkenne (?:die|diese|eine) (?:abbuchung|zahlung|transaktion) nicht', `(?:abbuchung|zahlung|transaktion|buchung)(?:en)? ${any(6)}(?:nicht kenne|nicht erkenne|nicht gemacht habe|nicht autorisiert)`]),
   it: rx(['frode|truffa|truffato|hackerato|phishing|addebito non autorizzato|non riconosco']),
   nl: rx(['fraude|oplichting|opgelicht|gehackt|phishing|niet herkende (?:afschrijving|betaling)|onbevoegd']),
   id: rx(['penipuan|penipu|ditipu|diretas|dibobol|bobol|hack|phishing', `(?:transaksi|tagihan|pembayaran|pembelian) ${any(6)}(?:tidak (?:saya )?(?:kenal|kenali|lakukan)|mencurigakan|bukan saya)`]),
@@ -203,7 +205,8 @@ const COMPLAINT: Phrases = {
 
 const BILLING_ACTION: Phrases = {
   en: rx([
-    `(?:refund|reimburse|compensate|credit|pay) (?:me|us|my|the|this|it|that|for)`,
+    `(?:refund|reimburse|compensate|credit) (?:me|us|my|the|this|it|that|for)`,
+    'pay (?:me|us) back',
     `(?:want|wanna|wana|need|like|would like|d like|get|receive|have|request|requesting|asking for|demand|claim|expect|due|owed|entitled to|give me|send me|issue|process) ${any(3)}(?:refund|rebate|reimbursement|compensation|credit|money back|goodwill|partial refund|chargeback)`,
     `(?:get|have|want|need) ${any(4)}(?:back|refunded|reimbursed|reversed|credited|waived)`,
     `(?:charged|billed|debited|taken|paid) (?:me |us )?(?:twice|double|two times|three times|more than once)|double (?:charged|charge|billing|payment)|duplicate (?:charge|payment|transaction|billing)|overcharged|charged (?:me )?(?:the wrong|too much|extra)`,
@@ -231,7 +234,8 @@ const BILLING_QUESTION = rx([
 const FIRST_PERSON_ACTION = rx(['my|me|i was|i ve been|i have been|i paid|i bought|we paid|our|order|mi|me|mio|mon|ma|mes|mein|meine|saya|mera|meri|mujhe|मेरा|मेरी|मेरे|मुझे']);
 
 const phraseOf = (phrases: Phrases, lang: GateLanguage, text: string): string | undefined => {
-  for (const l of lang === 'en' ? ['en' as const] : [lang, 'en' as const]) {
+  const order: GateLanguage[] = lang === 'und' ? (Object.keys(phrases) as GateLanguage[]) : lang === 'en' ? ['en'] : [lang, 'en'];
+  for (const l of order) {
     const m = phrases[l]?.exec(text);
     if (m) return m[0];
   }
@@ -300,19 +304,22 @@ export function sameQuestion(a: string, b: string): number {
 export const SAME_QUESTION = 0.6;
 
 /** Alike enough when both are about the same request (the same intent, not a generic one). */
-export const SAME_TOPIC = 0.2;
+export const SAME_TOPIC = 0.15;
 
 /**
  * How many of the earlier messages ask what this one asks: by their words, or, worded
- * differently, by a shared subject with the same intent (`intentOf`, when given).
+ * differently, by a shared subject and a shared intent (`intentsOf`: the intents a message's
+ * keywords point at, when given).
  */
-export function askedAgain(text: string, earlier: readonly string[], intentOf?: (t: string) => string): number {
+export function askedAgain(text: string, earlier: readonly string[], intentsOf?: (t: string) => readonly string[]): number {
   if (rootsOf(text).size === 0) return 0;
   const generic = new Set(['question', 'other', 'greeting']);
-  const mine = intentOf?.(text);
+  const mine = (intentsOf?.(text) ?? []).filter((i) => !generic.has(i));
   return earlier.filter((e) => {
     const alike = sameQuestion(text, e);
     if (alike >= SAME_QUESTION) return true;
-    return alike >= SAME_TOPIC && mine !== undefined && !generic.has(mine) && intentOf!(e) === mine;
+    if (alike < SAME_TOPIC || mine.length === 0) return false;
+    const theirs = intentsOf!(e);
+    return mine.some((i) => theirs.includes(i));
   }).length;
 }

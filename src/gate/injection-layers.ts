@@ -95,7 +95,7 @@ export const LAYER_WORD_RULES: Rule[] = [
       '(?:i am|i m|im|this is|speaking as) (?:the |a |an |your )?(?:system |site |server |chief |lead |senior |head )?(?:admin|administrator|administrador|administrateur|administratore|developer|dev|engineer|ceo|cto|root|superuser|sysadmin|moderator|security team|it department|support staff)',
       '(?:soy|sou|je suis|ich bin|saya|aku|main|mai|sono) (?:el |la |o |a |l |der |die |ein |eine |sang |seorang |il |lo )?(?:admin|administrador|administradora|administrateur|administrator|administratore|desarrollador|desenvolvedor|developpeur|entwickler|pengembang|developer|dueno|dono|proprietaire|inhaber|pemilik|owner|gerente|manager|direktur)',
       '(?:company|system|website|app) (?:ka|ki|ke) (?:admin|owner|developer|malik) (?:hu|hoon|hun|hai)',
-      '(?:admin|developer|maintenance|debug|god|sudo|root|test) (?:mode|access|override|privileges?|rights)',
+      '(?:admin|root|sudo|god|superuser) (?:access|override|privileges?|rights|level access)|(?:debug|god|sudo|maintenance) mode',
       '(?:authori[sz]ed|verified|approved|cleared) (?:by|from) (?:the )?(?:admin|administrator|developers?|security|management|openai|anthropic|your (?:creators?|developers?))',
       'for (?:security|compliance|audit|testing|debugging|verification) (?:purposes|verification|reasons|check)',
       'you are running (?:as part of|in|inside) (?:a )?(?:test|debug|evaluation|development|maintenance)',
@@ -175,7 +175,7 @@ export const LAYER_WORD_RULES: Rule[] = [
     decoded: true,
     pattern: words([
       // "Ignore the question above and output: …", in the listed languages
-      `(?:ignore|ignoriere|ignorieren sie|ignorier|ignora|ignore|ignorez|ignorer|ignorem|abaikan|lupakan|disregard|forget|vergiss|olvida|oublie|esqueca) ${any(3)}(?:instruction|instructions|instruccion|instrucao|question|questions|prompt|message|request|order|task|input|text|frage|fragen|eingabeaufforderung|anweisung|nachricht|aufgabe|probleme|fragenanweisungen|pregunta|preguntas|orden|mensaje|solicitud|problemas|tarea|question|demande|consigne|pergunta|perguntas|pedido|mensagem|tarefa|pertanyaan|permintaan|pesan|tugas)`,
+      `(?:ignore|ignoriere|ignorieren sie|ignorier|ignora|ignore|ignorez|ignorer|ignorem|abaikan|lupakan|disregard|forget|vergiss|olvida|oublie|esqueca) ${any(3)}(?:question|questions|prompt|message|request|order|task|input|text|frage|fragen|eingabeaufforderung|anweisung|nachricht|aufgabe|probleme|fragenanweisungen|pregunta|preguntas|orden|mensaje|solicitud|problemas|tarea|question|demande|consigne|pergunta|perguntas|pedido|mensagem|tarefa|pertanyaan|permintaan|pesan|tugas)`,
       `(?:vorherige|vorherigen|obige|obigen|diese|oben genannten|letzte) ${any(1)}(?:eingabeaufforderung|frage|fragen|anweisung|anweisungen|probleme|aufgabe|nachricht|fragenanweisungen) ${any(3)}(?:ignorieren|vergessen|ausser acht lassen)`,
       `(?:प्रश्न|प्रश्नों|सवाल|संकेत|आदेश|निर्देश|निर्देशों|बातों|संदेश) ${any(5)}(?:अनदेखा|ध्यान न दें|ध्यान मत दो|उपेक्षा|नज़रअंदाज़|नजरअंदाज|भूल जाओ|इग्नोर)`,
       `(?:sawal|prashn|question|nirdesh|instructions) ${any(3)}(?:ignore karo|ignore kar do|nazarandaaz karo|dhyan mat do|bhool jao|bhul jao)`,
@@ -184,6 +184,7 @@ export const LAYER_WORD_RULES: Rule[] = [
     unless: words([
       `(?:my|mi|mis|meine|meinen|meiner|mein|mon|ma|mes|meu|minha|meus|minhas|saya|mera|meri|mere|pichla|pichli) ${any(2)}(?:message|messages|question|questions|request|order|text|input|nachricht|frage|anfrage|bestellung|mensaje|pregunta|pedido|mensagem|pergunta|demande|commande|pesan|pertanyaan|pesanan|sawal)`,
       `(?:message|nachricht|mensaje|mensagem|pesan|pertanyaan) (?:saya|sebelumnya saya)`,
+      `(?:मेरा|मेरी|मेरे) ${any(2)}(?:संदेश|मैसेज|सवाल|प्रश्न|ऑर्डर|बात)`,
       // Something the customer forgot: "j'ai oublié les instructions de montage".
       '(?:j ai|j avais|i|i ve|i have|ich habe|he|eu|saya) (?:oublie|forgot|forgotten|olvidado|olvide|esqueci|vergessen|lupa)',
     ]),
@@ -211,7 +212,6 @@ export const LAYER_WORD_RULES: Rule[] = [
     weight: 0.6,
     pattern: words([
       '(?:constraints|restrictions|rules|filters|guardrails|limits|limitations|safety|safeguards|policies|censorship) (?:were|are|have been|has been|being|got|is) (?:removed|lifted|disabled|turned off|switched off|off|gone|suspended|deactivated)',
-      '(?:without|no|free of|free from) (?:any )?(?:constraints|restrictions|filters|guardrails|censorship|limitations|safety (?:rules|guidelines|filters))',
       'no (?:authori[sz]ation|permission|approval|clearance) (?:is )?(?:needed|required|necessary)|(?:प्राधिकरण|अनुमति|इजाज़त) की (?:आवश्यकता|जरूरत|ज़रूरत) नहीं|(?:no se necesita|no hace falta) (?:autorizacion|permiso)|(?:nao e necessaria|sem necessidade de) autorizacao|(?:tidak perlu|tanpa perlu) (?:otorisasi|izin)',
       '(?:tanpa|sin|sem|sans|ohne|bina|bagair|bina kisi) (?:batasan|filter|restricciones|restricoes|restrictions|einschrankungen|filtros|sensor|censura|restriction|rok tok|pabandi)',
     ]),
@@ -357,14 +357,6 @@ export const LAYER_WORD_RULES: Rule[] = [
     id: 'pasted_content',
     weight: 0.25,
     pattern: words(['(?:review|text|email|e mail|message|document|article|comment|post|transcript|file) (?:to|for you to) (?:analy[sz]e|summari[sz]e|translate|check|review|classify|process)']),
-  },
-  {
-    id: 'role_prefix',
-    weight: 0.5,
-    pattern: words([
-      // A fake conversation written inline in other languages: "SISTEMA: … USUÁRIO: …"
-      `(?:sistema|systeme|sistem|सिस्टम|asistente|assistente|assistent|asisten|admin|administrador) ${any(12)}(?:usuario|utilisateur|benutzer|nutzer|pengguna|utente|gebruiker|यूजर|उपयोगकर्ता|user|kunde|cliente|client)`,
-    ]),
   },
 ];
 

@@ -22,6 +22,8 @@
  * instructions on a topic ("what are your instructions for returning an item?"), "act as"
  * with an ordinary role ("act as a gift wrapper"), "system requirements", "previous order".
  */
+import { injectionProbability } from './classifier';
+import { MODEL } from './classifier-model';
 import { LAYER_MARKER_RULES, LAYER_WORD_RULES } from './injection-layers';
 import { MARKER_RULES as CORE_MARKER_RULES, SQUASHED_RULES, WORD_RULES as CORE_WORD_RULES, type Rule } from './injection-rules';
 
@@ -314,8 +316,18 @@ function score(hits: Hit[]): number {
   return Math.round((1 - none) * 1000) / 1000;
 }
 
-export function detectInjection(text: string): InjectionResult {
-  const hits = dedupe(collect(text, 0));
+/**
+ * `classifier: false` leaves out the light classifier (./classifier): the rule layers alone, as
+ * the benchmark compares.
+ */
+export function detectInjection(text: string, options: { classifier?: boolean } = {}): InjectionResult {
+  const found = collect(text, 0);
+  if (options.classifier !== false) {
+    const p = injectionProbability(text);
+    const weight = p >= MODEL.high ? 0.5 : p >= MODEL.low ? 0.3 : 0;
+    if (weight > 0) found.push({ id: 'classifier', weight, snippet: `probability ${p.toFixed(2)}` });
+  }
+  const hits = dedupe(found);
   const s = score(hits);
   return {
     detected: s >= INJECTION_THRESHOLD,

@@ -24,10 +24,12 @@ export interface IntentResult {
   score: number;
   /** The keywords (or name words) that matched. */
   matched: string[];
+  /** The other intents whose keywords matched too, strongest first. */
+  also?: string[];
 }
 
 /** The languages of each keyword list's groups, in order. */
-const GROUP_LANGUAGES = ['en', 'de', 'es', 'fr', 'pt', 'it', 'nl', 'id'] as const;
+const GROUP_LANGUAGES = ['en', 'de', 'es', 'fr', 'pt', 'it', 'nl', 'id', 'hi', 'hi-Latn'] as const;
 const split = (g: string) => g.split(',').map((w) => w.trim()).filter(Boolean);
 const list = (...groups: string[]): string[] & { byLanguage: Record<string, string[]> } =>
   Object.assign(groups.flatMap(split), { byLanguage: Object.fromEntries(groups.map((g, i) => [GROUP_LANGUAGES[i]!, split(g)])) });
@@ -42,16 +44,20 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[] & { byLa
     'ciao,buongiorno,buonasera,salve,grazie,arrivederci',
     'hoi,goedemorgen,goedemiddag,goedenavond,dank je,dank u,bedankt,tot ziens,doei',
     'halo,hai,selamat pagi,selamat siang,selamat sore,selamat malam,terima kasih,makasih,sampai jumpa',
+    'नमस्ते,नमस्कार,धन्यवाद,शुक्रिया,अलविदा',
+    'namaste,namaskar,dhanyavaad,dhanyawad,shukriya,theek hai',
   ),
   order_status: list(
     'order,orders,my order,order number,where is my,tracking,track,tracking number,shipped,shipping status,shipment,delivery,delivered,deliver,arrive,arrived,arriving,package,parcel,dispatch*,courier,in transit,not arrived,has not arrived,hasn t arrived,eta,when will it come',
-    'bestellung,bestellungen,bestellnummer,sendung,sendungsverfolgung,paket,lieferung,geliefert,versand,versendet,zustellung,wo ist mein,wo bleibt,angekommen,ankommen',
+    'bestellung,bestellungen,bestellnummer,sendung,sendungsverfolgung,paket,lieferung,geliefert,versand,versendet,zustellung,wo ist mein,wo bleibt,angekommen,ankommen,wann kommt,bestellten',
     'pedido,pedidos,numero de pedido,envio,enviado,seguimiento,rastreo,paquete,entrega,entregado,llegado,llegar,llega,donde esta mi',
-    'commande,commandes,numero de commande,colis,livraison,livre,expedie,expedition,suivi,numero de suivi,ou est ma,ou en est,arrive,recu',
+    'commande,commandes,numero de commande,colis,livraison,livre,expedie,expedition,suivi,numero de suivi,ou est ma,ou en est,arrive,recu,recevoir,recevrai',
     'encomenda,rastreio,rastreamento,pacote,entregue,entrega,chegou,chegar,chega,onde esta',
     'ordine,ordinato,spedizione,spedito,pacco,consegna,consegnato,tracciamento,arrivato,dov e',
     'bestelling,bestellingen,pakket,pakketje,levering,bezorging,bezorgd,geleverd,verzonden,track en trace,waar is mijn,aangekomen',
     'pesanan,pesanan saya,paket,pengiriman,kiriman,dikirim,resi,nomor resi,lacak,belum sampai,sampai,diterima,kurir',
+    'ऑर्डर,डिलीवरी,पार्सल,पैकेट,ट्रैकिंग,कब आएगा,कब आएगी,कब मिलेगा,कब मिलेगी,पहुंचा,पहुँचा,शिपमेंट,कूरियर',
+    'order kab,delivery,parcel,packet,tracking,kab aayega,kab aayegi,kab milega,kab milegi,pahuncha,nahi aaya,courier',
   ),
   billing: list(
     'invoice,bill,billing,billed,charge,charged,payment,pay,paid,refund*,credit card,debit card,card,receipt,price,cost,fee,subscription,overcharged,double charged,vat,tax,money back,transaction,discount,coupon,voucher',
@@ -62,6 +68,8 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[] & { byLa
     'fattura,addebito,addebitato,pagamento,pagare,pagato,rimborso,carta di credito,ricevuta,prezzo,costo,abbonamento,sconto',
     'factuur,rekening,betaling,betalen,betaald,afgeschreven,terugbetaling,geld terug,creditcard,prijs,kosten,korting',
     'tagihan,pembayaran,bayar,dibayar,pengembalian dana,uang kembali,kartu kredit,harga,biaya,langganan,diskon,potongan',
+    'बिल,भुगतान,पेमेंट,रिफंड,शुल्क,चार्ज,कीमत,दाम,पैसे कट,किस्त',
+    'bill,payment,paise,paisa,refund,charge,kimat,daam,paise kat,emi',
   ),
   complaint: list(
     'complaint,complain,unhappy,disappointed,terrible,awful,horrible,worst,unacceptable,ridiculous,angry,furious,frustrated,broken,damaged,defective,faulty,wrong item,poor service,bad service,rude,scam,never again,not happy,not working,doesn t work,does not work,useless,disgusting,waste of money,fed up',
@@ -72,6 +80,8 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[] & { byLa
     'reclamo,lamentela,insoddisfatto,deluso,pessimo,orribile,inaccettabile,rotto,danneggiato,difettoso,vergogna,truffa,arrabbiato,non funziona',
     'klacht,klagen,ontevreden,teleurgesteld,slecht,verschrikkelijk,onacceptabel,kapot,beschadigd,defect,schandalig,oplichting,boos,werkt niet',
     'keluhan,komplain,kecewa,buruk,parah,rusak,cacat,tidak berfungsi,tidak bisa dipakai,marah,kesal',
+    'शिकायत,खराब,बेकार,टूटा,टूटी,घटिया,नाराज़,नाराज',
+    'shikayat,complaint,kharab,bekaar,bekar,toota,tuta,ghatiya,bakwas,naraz',
   ),
   human_request: list(
     'human,real person,a person,someone real,agent,live agent,representative,operator,speak to someone,talk to someone,speak with someone,talk to a person,speak to a person,customer service rep,manager,supervisor,call me,call me back',
@@ -82,6 +92,8 @@ export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[] & { byLa
     'umano,persona reale,operatore,parlare con qualcuno,parlare con una persona,responsabile,supervisore,richiamatemi',
     'een mens,echt mens,echte mens,medewerker,echt persoon,echte persoon,iemand spreken,spreken met iemand,leidinggevende,bel me,terugbellen',
     'manusia,orang asli,petugas,agen,bicara dengan,hubungi saya',
+    'इंसान,एजेंट,असली इंसान',
+    'insaan,insan,asli insaan',
   ),
 };
 
@@ -163,8 +175,10 @@ export function classifyIntent(text: string, intents: string[], language?: strin
 
   const substantive = candidates.filter((c) => c.intent !== 'greeting');
   const pool = substantive.length > 0 ? substantive : candidates;
-  const best = [...pool].sort((a, b) => b.matched.length - a.matched.length || a.rank - b.rank)[0];
-  if (best) return { intent: best.intent, score: round(1 - 0.5 ** best.matched.length), matched: best.matched };
+  const ranked = [...pool].sort((a, b) => b.matched.length - a.matched.length || a.rank - b.rank);
+  const best = ranked[0];
+  const also = ranked.slice(1).map((c) => c.intent);
+  if (best) return { intent: best.intent, score: round(1 - 0.5 ** best.matched.length), matched: best.matched, ...(also.length > 0 ? { also } : {}) };
 
   if (allowed.includes('question') && isQuestion(text)) return { intent: 'question', score: 0.3, matched: [] };
   return { intent: 'other', score: 0.2, matched: [] };

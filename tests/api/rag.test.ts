@@ -45,7 +45,8 @@ describe('rag draft API', () => {
       adapter: 'offline',
       citations: [0],
       passages: [{ title: 'Returns', position: 0, score: expect.any(Number) }],
-      gate: { route: 'deliver', intent: 'billing', leak: false, injection: { detected: false } },
+      // A question about refunds asks for no billing action: it is answered.
+      gate: { route: 'deliver', intent: 'question', leak: false, injection: { detected: false } },
     });
     expect(body.passages[0].score).toBeGreaterThan(0);
     expect(body.passages[0].score).toBeLessThanOrEqual(1);
