@@ -48,7 +48,12 @@ export async function decideDraft(llm: LlmRegistry, request: GateRequest): Promi
       notFound,
       systemPrompt: request.systemPrompt,
     },
-    { intents: request.config.intents, escalation: request.config.escalation, trustMatrix: request.config.trustMatrix },
+    {
+      intents: request.config.intents,
+      escalation: request.config.escalation,
+      trustMatrix: request.config.trustMatrix,
+      intentExamples: request.config.intentExamples,
+    },
   );
   return { ...decision, notFound };
 }

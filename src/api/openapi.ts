@@ -94,6 +94,7 @@ const namespaceConfig: Schema = {
     },
     approval: { type: 'object', properties: { timeout: str, rejectNotice: str }, additionalProperties: false },
     trustMatrix: { type: 'object', additionalProperties: enumOf(['auto', 'approve', 'escalate']) },
+    intentExamples: { type: 'object', additionalProperties: arrayOf(str), description: 'example messages per declared intent, any language' },
     channelScopes: { type: 'object', propertyNames: enumOf(CHANNELS), additionalProperties: arrayOf(str) },
     fallbackMessage: str,
   },

@@ -39,7 +39,7 @@
  *   notFound:                   min(…, 0.2)
  */
 import { DEFAULT_ESCALATION_KEYWORDS, DEFAULT_INTENTS } from '../namespaces/config';
-import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
+import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, sameQuestion, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
 import { detectInjection } from './injection';
 import { classifyIntent, isQuestion } from './intent';
 import { containsPhrase, foldWords, repeatsText } from './normalize';
@@ -51,6 +51,8 @@ export interface GateConfig {
   intents: string[];
   escalation: { keywords: string[]; intents: string[]; minConfidence: number; detect?: readonly EscalationSignal[] };
   trustMatrix: Record<string, GateAction>;
+  /** Example messages per intent (the namespace's `intentExamples`). */
+  intentExamples?: Record<string, string[]>;
 }
 
 export interface GateInput {
@@ -130,22 +132,48 @@ function withDefaults(config: Partial<GateConfig> | undefined): GateConfig & { e
       detect: escalation.detect ?? ESCALATION_SIGNALS,
     },
     trustMatrix: config?.trustMatrix ?? {},
+    intentExamples: config?.intentExamples ?? {},
   };
 }
 
 /**
- * The intent without a model: a request for a billing action is `billing` and a question about
- * billing is a `question`; a person is `human_request` only when asked for; otherwise the
- * keyword classifier in the message's language.
+ * The intent without a model: a person is `human_request` only when asked for; a message alike one
+ * of the namespace's `intentExamples` has that example's intent; a request for a billing action is
+ * `billing` and a question about billing is a `question`; otherwise the keyword classifier in the
+ * message's language.
  */
-export function offlineIntent(text: string, intents: string[], language: GateLanguage, signals: readonly SignalHit[]): string {
+export function offlineIntent(
+  text: string,
+  intents: string[],
+  language: GateLanguage,
+  signals: readonly SignalHit[],
+  examples: Readonly<Record<string, readonly string[]>> = {},
+): string {
   const allowed = (i: string) => intents.includes(i);
   if (allowed('human_request') && signals.some((h) => h.signal === 'human_request')) return 'human_request';
+  const example = closestExample(text, examples, intents);
+  if (example) return example;
   if (allowed('billing') && billingAction(text, language)) return 'billing';
   const pool = intents.filter((i) => i !== 'human_request' && i !== 'billing');
   const { intent } = classifyIntent(text, intents.includes('billing') ? [...pool, 'billing'] : pool, language === 'und' ? undefined : language);
   if (intent !== 'billing') return intent;
   return allowed('question') && isQuestion(text) ? 'question' : allowed('other') ? 'other' : intent;
+}
+
+/** How alike a message must be to one of an intent's examples to take its intent. */
+export const EXAMPLE_MATCH = 0.6;
+
+/** The declared intent whose example is most alike the message, when one is alike enough. */
+function closestExample(text: string, examples: Readonly<Record<string, readonly string[]>>, intents: string[]): string | undefined {
+  let best: { intent: string; alike: number } | undefined;
+  for (const [intent, phrases] of Object.entries(examples)) {
+    if (!intents.includes(intent)) continue;
+    for (const phrase of phrases) {
+      const alike = sameQuestion(text, phrase);
+      if (alike >= EXAMPLE_MATCH && (!best || alike > best.alike)) best = { intent, alike };
+    }
+  }
+  return best?.intent;
 }
 
 /** The confidence formula at the top of this file. */
@@ -205,7 +233,7 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   const intent =
     modelIntent !== undefined && config.intents.includes(modelIntent)
       ? modelIntent
-      : offlineIntent(input.text, config.intents, language, signals);
+      : offlineIntent(input.text, config.intents, language, signals, config.intentExamples);
   if (config.escalation.intents.includes(intent)) fire('escalate', `intent ${intent} is configured to escalate`);
 
   // 4. Generation failed.

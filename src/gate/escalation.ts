@@ -161,7 +161,7 @@ const LEGAL: Phrases = {
 
 const FRAUD: Phrases = {
   en: rx([
-    'fraud|fraudulent|fraudster|scammed|phishing|identity theft|hacked|compromised|stolen (?:card|account|identity|details|password)',
+    'cloned|skimmed|fraud|fraudulent|fraudster|scammed|phishing|identity theft|hacked|compromised|stolen (?:card|account|identity|details|password)',
     'unauthori[sz]ed (?:transaction|charge|payment|purchase|access|login|log in|withdrawal|debit)s?',
     `(?:don t|do not|didn t|did not|can t|cannot) (?:recogni[sz]e|know|authori[sz]e|make) ${any(3)}(?:charge|transaction|payment|purchase|withdrawal|debit|login)s?`,
     `(?:someone|somebody|a stranger) (?:has |have )?(?:used|accessed|logged into|took|taken|stole|withdrew|changed) ${any(2)}(?:my|our)`,
@@ -188,17 +188,18 @@ const COMPLAINT: Phrases = {
     `(?:file|filing|make|making|lodge|lodging|raise|submit|register|open) ${any(3)}(?:complaint|claim|reclamation|grievance) (?:against|about)`,
     `(?:complaint|claim|grievance|reclamation) against (?:you|your|ur|this)`,
     '(?:file|filing|make|lodge|raise|submit|register|open) (?:a |an )?(?:[\\p{L}]+ )?(?:formal |official )?complaint|formal complaint|official complaint|i want to complain|i wish to complain|complain(?:ing)? (?:about|against)',
+    '(?:extremely|very|really|so|totally|absolutely|deeply|incredibly|beyond) (?:disappointed|angry|upset|annoyed|frustrated|unhappy|dissatisfied|let down|fed up|furious|disgusted)|i am (?:angry|furious|livid|outraged|upset|disgusted|fuming)|disgrace|is a joke|not acceptable|been ignored|nobody (?:is )?(?:helping|answering|responding|replying|listening)|(?:terrible|awful|horrible|dreadful|worst) experience|never (?:order|buy|shop|use you) (?:again|here)',
     'unacceptable|outrageous|disgusting|disgraceful|appalling|ridiculous|pathetic|useless company|worst (?:service|company|experience|customer service)|shocking service|terrible service|horrible service|very bad service|fed up|sick and tired|furious|livid|scandalous|rip off|ripoff|never again|fix this now|what the hell|wtf',
   ]),
-  es: rx(['(?:poner|presentar|hacer|interponer) (?:una )?(?:queja|reclamacion|reclamo)|quiero quejarme|inaceptable|indignante|vergonzoso|una verguenza|pesimo servicio|pesima atencion|estoy harto|estoy harta|es un abuso|un robo|nunca mas|furioso|indignado']),
-  pt: rx(['(?:fazer|abrir|registrar) (?:uma )?reclamacao|quero reclamar|inaceitavel|absurdo|vergonha|pessimo atendimento|pessimo servico|estou farto|estou farta|indignado|indignada|palhacada|descaso|nunca mais|um roubo']),
-  fr: rx(['(?:deposer|faire|porter) (?:une )?(?:plainte|reclamation)|je veux me plaindre|inadmissible|inacceptable|scandaleux|honteux|lamentable|abus de confiance|tres mecontent|tres mecontente|ras le bol|j en ai marre|furieux|furieuse|jamais plus|n importe quoi']),
-  de: rx(['beschwerde (?:einreichen|einlegen)|offizielle beschwerde|ich mochte mich beschweren|ich will mich beschweren|unverschamt|frechheit|inakzeptabel|skandal|unmoglich|katastrophal|eine zumutung|mir reicht s|ich habe die nase voll|nie wieder|wutend|sauer']),
+  es: rx(['muy (?:molesto|molesta|enfadado|enfadada|enojado|enojada|decepcionado|decepcionada|disgustado|disgustada|insatisfecho|insatisfecha)|nadie me (?:responde|contesta|ayuda|hace caso)', '(?:poner|presentar|hacer|interponer) (?:una )?(?:queja|reclamacion|reclamo)|quiero quejarme|inaceptable|indignante|vergonzoso|una verguenza|pesimo servicio|pesima atencion|estoy harto|estoy harta|es un abuso|un robo|nunca mas|furioso|indignado']),
+  pt: rx(['muito (?:irritado|irritada|chateado|chateada|insatisfeito|insatisfeita|decepcionado|decepcionada|bravo|brava|nervoso|nervosa)|ninguem me (?:responde|ajuda|atende)', '(?:fazer|abrir|registrar) (?:uma )?reclamacao|quero reclamar|inaceitavel|absurdo|vergonha|pessimo atendimento|pessimo servico|estou farto|estou farta|indignado|indignada|palhacada|descaso|nunca mais|um roubo']),
+  fr: rx(['(?:tres|extremement|vraiment|profondement) (?:decu|decue|mecontent|mecontente|enerve|enervee|fache|fachee|insatisfait|insatisfaite|en colere)|personne ne (?:repond|m aide|me repond)', '(?:deposer|faire|porter) (?:une )?(?:plainte|reclamation)|je veux me plaindre|inadmissible|inacceptable|scandaleux|honteux|lamentable|abus de confiance|tres mecontent|tres mecontente|ras le bol|j en ai marre|furieux|furieuse|jamais plus|n importe quoi']),
+  de: rx(['(?:sehr|extrem|total|wirklich) (?:verargert|enttauscht|unzufrieden|wutend|sauer|verargert)|niemand (?:antwortet|hilft|meldet sich)', 'beschwerde (?:einreichen|einlegen)|offizielle beschwerde|ich mochte mich beschweren|ich will mich beschweren|unverschamt|frechheit|inakzeptabel|skandal|unmoglich|katastrophal|eine zumutung|mir reicht s|ich habe die nase voll|nie wieder|wutend|sauer']),
   it: rx(['(?:fare|presentare) (?:un )?reclamo|inaccettabile|vergognoso|una vergogna|pessimo servizio|sono stufo|sono stufa|furioso|mai piu']),
   nl: rx(['(?:klacht indienen|een klacht)|onacceptabel|schandalig|belachelijk|waardeloos|ik ben het zat|woedend|nooit meer']),
-  id: rx(['(?:mengajukan|ajukan|buat|bikin|sampaikan) (?:keluhan|komplain|pengaduan)|mau komplain|kecewa berat|sangat kecewa|parah banget|keterlaluan|tidak bisa diterima|pelayanan buruk|pelayanan terburuk|marah|kesal banget|payah|tidak becus']),
-  hi: rx(['शिकायत|बहुत बुरा|बेकार सेवा|घटिया|गुस्सा|नाराज़|नाराज|बर्दाश्त नहीं|शर्मनाक']),
-  'hi-Latn': rx(['complaint (?:karna|karni|karunga|darj|file|karo)|shikayat|bakwas|bekaar service|bekar service|ghatiya|very bad service|worst service|gussa|naraz|pareshan ho gaya|pagal bana|koi nahi hai help|chor company|fraud company']),
+  id: rx(['(?:sangat|amat|benar benar|bener bener) (?:kecewa|kesal|marah|tidak puas)|tidak ada yang (?:membalas|menjawab|membantu|merespon)', '(?:mengajukan|ajukan|buat|bikin|sampaikan) (?:keluhan|komplain|pengaduan)|mau komplain|kecewa berat|sangat kecewa|parah banget|keterlaluan|tidak bisa diterima|pelayanan buruk|pelayanan terburuk|marah|kesal banget|payah|tidak becus']),
+  hi: rx(['बहुत (?:नाराज़|नाराज|गुस्सा|परेशान|खराब)|कोई जवाब नहीं', 'शिकायत|बहुत बुरा|बेकार सेवा|घटिया|गुस्सा|नाराज़|नाराज|बर्दाश्त नहीं|शर्मनाक']),
+  'hi-Latn': rx(['gussa aa raha|bahut (?:gussa|naraz|pareshan|bura)|koi (?:jawab|reply|response) nahi', 'complaint (?:karna|karni|karunga|darj|file|karo)|shikayat|bakwas|bekaar service|bekar service|ghatiya|very bad service|worst service|gussa|naraz|pareshan ho gaya|pagal bana|koi nahi hai help|chor company|fraud company']),
 };
 
 // --- Billing actions ------------------------------------------------------------------------------
@@ -213,10 +214,11 @@ const BILLING_ACTION: Phrases = {
     `(?:reverse|cancel|remove|refund|waive|drop) ${any(2)}(?:charge|fee|payment|transaction|penalty|late fee|cancellation fee)`,
     'price (?:drop|dropped|protection|match|adjustment)|dropped (?:in price|to)|cheaper (?:now|since|after i bought)',
     '^(?:refund|rebate|reimburse|reimbursement|money back)|(?:refund|reimburse) \\p{N}',
+    'dispute (?:a |the |this |that |my )?(?:charge|transaction|payment|debit|bill)|(?:return|give|send|refund) (?:me )?(?:back )?my money',
   ]),
-  es: rx([`(?:quiero|necesito|solicito|pido|exijo|me devuelvan|devuelvanme|devolverme|reembolsen|reembolsenme) ${any(3)}(?:reembolso|devolucion|dinero|compensacion|abono)`, 'me (?:cobraron|cobrasteis|han cobrado|cobran) (?:dos veces|doble|de mas)|cobro (?:duplicado|doble)|reembolsar(?:me)?|devolverme el dinero|anular (?:el )?cargo']),
+  es: rx([`(?:quiero|necesito|solicito|pido|exijo|me devuelvan|devuelvanme|devolverme|reembolsen|reembolsenme) ${any(3)}(?:reembolso|devolucion|dinero|compensacion|abono)`, 'me (?:cobraron|cobrasteis|han cobrado|cobran) (?:dos veces|doble|de mas)|cobro (?:duplicado|doble)|cargo duplicado|reembolsar(?:me)?|reembolsen(?:me)?|reembolse(?:me)?|devolverme el dinero|me devuelvan (?:el|mi) dinero|anular (?:el )?cargo']),
   pt: rx([`(?:quero|preciso|solicito|peco|exijo) ${any(3)}(?:reembolso|estorno|devolucao|dinheiro de volta|compensacao|ressarcimento)`, '(?:fui|foi) cobrad[oa] (?:duas vezes|em dobro|a mais)|cobranca (?:duplicada|em dobro)|me (?:reembolsem|devolvam)|estornar']),
-  fr: rx([`(?:je veux|je voudrais|j aimerais|je demande|j exige|merci de) ${any(3)}(?:rembourse|remboursement|rembourser|dedommagement|geste commercial|avoir)`, '(?:preleve|debite|facture) (?:deux fois|en double|a tort|trop)|double prelevement|remboursez moi|me rembourser']),
+  fr: rx([`(?:je veux|je voudrais|j aimerais|je demande|j exige|merci de) ${any(3)}(?:rembourse|remboursement|rembourser|dedommagement|geste commercial|avoir)`, '(?:preleve|debite|facture) (?:deux fois|en double|a tort|trop)|double prelevement|remboursez moi|me rembourser|(?:recuperer|recevoir|rendre) (?:mon|mes|l) (?:argent|fonds)|rendez moi mon argent']),
   de: rx([`(?:ich (?:will|mochte|moechte|hatte gern|fordere|verlange)|bitte) ${any(3)}(?:erstattung|ruckerstattung|geld zuruck|gutschrift|entschadigung|erstatten|zuruckerstatten)`, 'doppelt (?:abgebucht|berechnet|belastet)|zu viel (?:abgebucht|berechnet)|erstatten sie|geld zuruck']),
   it: rx(['(?:voglio|vorrei|chiedo) (?:il |un )?rimborso|rimborsatemi|addebitato due volte|doppio addebito']),
   nl: rx(['(?:wil|graag|verzoek) (?:mijn )?geld terug|terugbetaling|dubbel afgeschreven|twee keer betaald']),
@@ -227,7 +229,7 @@ const BILLING_ACTION: Phrases = {
 
 /** Asks about billing rather than for a billing action: "what is your refund policy?", "how long do refunds take?". */
 const BILLING_QUESTION = rx([
-  'policy|policies|terms|how long (?:do|does|will)|how do (?:refunds|returns)|how does (?:the )?(?:refund|return)|what is your|what are your|do you (?:offer|give|do)|can (?:i|you) (?:return|cancel)|is there a',
+  'policy|policies|terms|how long (?:do|does|will)|how do (?:refunds|returns)|how does (?:the )?(?:refund|return)|how does (?:that|it|this) work|what happens (?:if|when)|what if|what is your|what are your|do you (?:offer|give|do)|can (?:i|you) (?:return|cancel)|is there a',
   'politica|cuanto tarda|cuanto tiempo|como funciona|politique|combien de temps|comment fonctionne|richtlinie|wie lange|wie funktioniert|kebijakan|berapa lama|bagaimana cara kerja',
   'नीति|कितने दिन|कितना समय|policy kya|kitne din|kitna time',
 ]);

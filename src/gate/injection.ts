@@ -145,26 +145,13 @@ function decodeBase64(blob: string): string | undefined {
       bytes.push((buffer >> bits) & 0xff);
     }
   }
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(bytes));
-    const readable = [...text].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\n]/u.test(c)).length;
-    return text.length >= 8 && readable / text.length >= 0.9 && /\s/.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  return readableText(new Uint8Array(bytes));
 }
 
 /** Hex bytes ("41 6e 61", "416e61", "\\x41\\x6e") as text, when they read as text. */
 function decodeHex(blob: string): string | undefined {
   const pairs = blob.replace(/\\x/g, '').match(/[0-9a-fA-F]{2}/g) ?? [];
-  const bytes = new Uint8Array(pairs.map((p) => parseInt(p, 16)));
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    const readable = [...text].filter((c) => /[\p{L}\p{N}\p{P}\p{Zs}\n]/u.test(c)).length;
-    return text.length >= 8 && readable / text.length >= 0.9 && /\s/.test(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  return readableText(new Uint8Array(pairs.map((p) => parseInt(p, 16))));
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -205,6 +192,7 @@ function decodeMorse(text: string): string | undefined {
   return decoded.length >= 8 && /\s/.test(decoded) ? decoded : undefined;
 }
 
+/** Bytes as UTF-8 text, when they are that and read as words: at least 8 characters, 90% readable, a space. */
 function readableText(bytes: Uint8Array): string | undefined {
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -94,6 +94,8 @@ export const NamespaceConfigSchema = z
       })
       .default({}),
     trustMatrix: z.record(label, z.enum(['auto', 'approve', 'escalate'])).default({}),
+    /** Example messages per intent, in any language: offline, a message alike one of them has its intent. */
+    intentExamples: z.record(label, z.array(nonBlank(500)).min(1).max(50)).default({}),
     channelScopes: z.partialRecord(z.enum(CHANNELS), z.array(nonBlank(100)).min(1).max(50)).default({}),
     /** Sent when nobody answers an escalation in time. */
     fallbackMessage: nonBlank(4000).default(DEFAULT_FALLBACK_MESSAGE),
@@ -117,8 +119,10 @@ function undeclaredIntents(raw: unknown): Array<{ path: Array<string | number>; 
       }
     });
   }
-  for (const intent of Object.keys(obj(config.trustMatrix) ?? {})) {
-    if (!declared.has(intent)) problems.push({ path: ['trustMatrix', intent], message: `"${intent}" is not one of intents` });
+  for (const key of ['trustMatrix', 'intentExamples'] as const) {
+    for (const intent of Object.keys(obj(config[key]) ?? {})) {
+      if (!declared.has(intent)) problems.push({ path: [key, intent], message: `"${intent}" is not one of intents` });
+    }
   }
   return problems;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, DEFAULT_GATE_CONFIG, type GateConfig, type GateInput } from '../../src/gate/decide';
 import { askedAgain, billingAction, escalationSignals, gateLanguage } from '../../src/gate/escalation';
 import { detectInjection } from '../../src/gate/injection';
+import { NamespaceConfigSchema } from '../../src/namespaces/config';
 
 const input = (over: Partial<GateInput> = {}): GateInput => ({
   text: 'Where is my order?',
@@ -61,12 +62,28 @@ describe('escalationSignals', () => {
     expect(signalsOf('How do I set up power of attorney for my account?')).toEqual([]);
   });
 
+  it.each([
+    ['en', 'I am extremely disappointed, nobody is answering me'],
+    ['es', 'Estoy muy molesto, nadie me responde'],
+    ['pt', 'Estou muito irritado com o atendimento'],
+    ['de', 'Ich bin sehr verärgert, niemand antwortet'],
+    ['fr', 'Je suis très déçu de votre service'],
+    ['id', 'Saya sangat kecewa dengan pelayanan kalian'],
+    ['hi-Latn', 'bahut gussa aa raha hai, koi jawab nahi de raha'],
+    ['hi', 'मैं बहुत नाराज़ हूँ, कोई जवाब नहीं दे रहा'],
+  ])('when a customer is angry in %s, then it is a complaint', (_lang, text) => {
+    expect(signalsOf(text)).toContain('complaint');
+  });
+
   it('when a message asks for a billing action, then it is one; a question about billing is not', () => {
     expect(billingAction('I was charged twice for order 1234, please refund me')).toBeDefined();
     expect(billingAction('The price dropped a week after I bought it, can I get the difference back?')).toBeDefined();
     expect(billingAction('Quiero el reembolso de mi pedido')).toBeDefined();
     expect(billingAction('What is your refund policy?')).toBeUndefined();
     expect(billingAction('How long do refunds take?')).toBeUndefined();
+    expect(billingAction('Can I pay my bill by bank transfer?')).toBeUndefined();
+    expect(billingAction('What happens if I am charged twice, how does that work?')).toBeUndefined();
+    expect(billingAction('I want to dispute a charge on my account')).toBeDefined();
   });
 
   it('when the same question comes a third time in other words, then it counts twice before', () => {
@@ -98,6 +115,26 @@ describe('decide with the signals', () => {
     const off: GateConfig = { ...billingApprove, escalation: { ...billingApprove.escalation, detect: ['legal'] } };
     expect(decide(input({ text: 'This is unacceptable!' }), off).route).toBe('deliver');
     expect(decide(input({ text: 'This is unacceptable!' }), billingApprove).route).toBe('await_human');
+  });
+});
+
+describe('intent examples', () => {
+  it('when a message is alike one of a namespace\'s examples, then it takes that intent, and the trust matrix applies', () => {
+    const cfg: GateConfig = {
+      ...billingApprove,
+      intents: [...billingApprove.intents, 'warranty_claim'],
+      intentExamples: { warranty_claim: ['my headphones stopped working and are still under warranty'] },
+      trustMatrix: { warranty_claim: 'approve' },
+    };
+    const decision = decide(input({ text: 'The headphones I bought stopped working, still under warranty?' }), cfg);
+    expect(decision).toMatchObject({ intent: 'warranty_claim', route: 'await_approval' });
+    expect(decide(input({ text: 'Do you sell headphones?' }), cfg).intent).not.toBe('warranty_claim');
+  });
+
+  it('when examples name an intent the namespace does not declare, then the config is refused with its path', () => {
+    const parsed = NamespaceConfigSchema.safeParse({ intentExamples: { astrology: ['what is my star sign'] } });
+    expect(parsed.success).toBe(false);
+    expect(JSON.stringify(parsed.error?.issues)).toContain('intentExamples');
   });
 });
 
