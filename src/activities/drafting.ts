@@ -9,7 +9,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import { namespaces } from '../db/schema';
-import { parseNamespaceConfig, type NamespaceConfig } from '../namespaces/config';
+import { adapterFor, parseNamespaceConfig, type NamespaceConfig } from '../namespaces/config';
 import { searchQuestion } from '../knowledge/search';
 import { LlmRejectedError, LlmRetryableError, type Embedder, type LlmRegistry } from '../llm';
 import type { AdapterKind, GenerateRequest, GenerateResult, Passage } from '../llm/types';
@@ -51,14 +51,49 @@ export async function draftReply(llm: LlmRegistry, input: { adapter: AdapterKind
   }
 }
 
-/** The namespace's knowledge settings (its synonyms), from its config; the defaults when it has none or an invalid one. */
-export async function namespaceKnowledge(db: Database, namespace: string): Promise<NamespaceConfig['knowledge']> {
+/** The namespace's config; the defaults when it has none or an invalid one. */
+export async function namespaceConfig(db: Database, namespace: string): Promise<NamespaceConfig> {
   const [row] = await db.select({ config: namespaces.config }).from(namespaces).where(eq(namespaces.name, namespace));
   const parsed = parseNamespaceConfig(row?.config ?? {});
-  return (parsed.success ? parsed.data : parseNamespaceConfig({}).data!).knowledge;
+  return parsed.success ? parsed.data : parseNamespaceConfig({}).data!;
 }
 
+
 /** The namespace's knowledge for a question (each line or part too): full text, fused with embeddings when configured. */
+/**
+ * Retrieval as a namespace asks for it: with `knowledge.rewriteQuery` and a model, the message
+ * is also rewritten (and translated into `knowledge.language`) by the model, both are searched
+ * and the passages merged (each at its better score). A model that refuses the rewrite leaves
+ * the message as it is; throttling and outages are retried by Temporal.
+ */
+export async function retrieveFor(
+  deps: { db: Database; embed?: Embedder; llm: LlmRegistry },
+  namespace: string,
+  query: string,
+  config: NamespaceConfig,
+): Promise<{ passages: Passage[]; rewritten?: string }> {
+  const own = await retrieve(deps, namespace, query, config.knowledge);
+  const adapter = config.knowledge.rewriteQuery && adapterFor(config, deps.llm) === 'openai' ? deps.llm.openai?.() : undefined;
+  if (!adapter?.rewriteQuery || query.trim() === '') return { passages: own };
+  let rewritten: string;
+  try {
+    rewritten = (await adapter.rewriteQuery({ text: query, knowledgeLanguage: config.knowledge.language, model: config.agentRunner.model })).query;
+  } catch (err) {
+    if (err instanceof LlmRejectedError) return { passages: own };
+    throw asRetryable(err);
+  }
+  if (rewritten === '' || rewritten.toLowerCase() === query.trim().toLowerCase()) return { passages: own };
+  const theirs = await retrieve(deps, namespace, rewritten, config.knowledge);
+  const merged = new Map<string, Passage>();
+  for (const p of [...own, ...theirs]) {
+    const key = `${p.documentId}:${p.position}`;
+    const known = merged.get(key);
+    if (!known || known.score < p.score) merged.set(key, p);
+  }
+  const passages = [...merged.values()].sort((a, b) => b.score - a.score).slice(0, PASSAGES);
+  return { passages, rewritten };
+}
+
 export async function retrieve(
   deps: { db: Database; embed?: Embedder },
   namespace: string,

@@ -12,13 +12,12 @@ import { llmTokens } from '../metrics';
 import { acknowledgeInbound } from './acknowledge';
 import { openEscalationIn } from './deliver';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
-import { draftReply, retrieve } from './drafting';
+import { draftReply, namespaceConfig, retrieveFor } from './drafting';
 import { decideDraft } from './gating';
 import { heartbeating, recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 import { adapterFor } from '../namespaces/config';
-import { namespaceKnowledge } from './drafting';
 
 /** How many earlier messages of the conversation the prompt sees in full. */
 export const HISTORY_WINDOW = 12;
@@ -119,16 +118,18 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
       return recordStep(db, taskId, 'rag_search', { queryChars: query.length }, async (attempt) => {
         const [task] = await db.select({ namespace: agentTasks.namespace }).from(agentTasks).where(eq(agentTasks.id, taskId));
         if (!task) throw new TaskNotFoundError(`agent task ${taskId} does not exist`);
-        const passages = await retrieve({ db, embed }, task.namespace, query, await namespaceKnowledge(db, task.namespace));
+        const { passages, rewritten } = await retrieveFor({ db, embed, llm }, task.namespace, query, await namespaceConfig(db, task.namespace));
         const top = passages[0]?.score;
         const value: RagResult = {
           attempt,
-          detail: passages.length ? `${passages.length} passage(s), best "${passages[0]!.title}" (${top!.toFixed(3)})` : 'nothing relevant found',
+          detail:
+            (passages.length ? `${passages.length} passage(s), best "${passages[0]!.title}" (${top!.toFixed(3)})` : 'nothing relevant found') +
+            (rewritten ? `; also searched as "${rewritten}"` : ''),
           passages,
         };
         return {
           value,
-          summary: { passages: passages.length, topScore: top ?? null, documents: [...new Set(passages.map((p) => p.documentId))] },
+          summary: { passages: passages.length, topScore: top ?? null, documents: [...new Set(passages.map((p) => p.documentId))], ...(rewritten ? { rewritten: true } : {}) },
         };
       });
     },

@@ -71,6 +71,8 @@ const namespaceConfig: Schema = {
       properties: {
         synonyms: { type: 'array', items: arrayOf(str), description: 'synonym sets: each phrase of a set also matches the others' },
         builtInSynonyms: { type: 'boolean', description: 'whether the built-in general support synonyms apply (default true)' },
+        rewriteQuery: { type: 'boolean', description: 'with a model: rewrite and translate the message into a search query before retrieval (default false)' },
+        language: { type: 'string', description: 'the language the knowledge base is written in, by name (default English)' },
       },
       additionalProperties: false,
     },
@@ -333,6 +335,7 @@ const schemas: Record<string, Schema> = {
       fallback: { type: 'string', description: 'why the configured model was not used' },
       citations: { ...arrayOf(int), description: 'indexes into passages' },
       passages: arrayOf(ref('Passage')),
+      rewrittenQuery: { type: 'string', description: 'the search query the model rewrote the message into (knowledge.rewriteQuery)' },
       gate: object({
         route: enumOf(ROUTES),
         action: enumOf(['auto', 'approve', 'escalate']),
@@ -344,7 +347,7 @@ const schemas: Record<string, Schema> = {
         notFound: bool,
       }),
     },
-    ['fallback'],
+    ['fallback', 'rewrittenQuery'],
     false,
   ),
   ApiKeyInput: object(

@@ -69,4 +69,19 @@ export interface LlmAdapter {
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Intent, injection and confidence in one call. Adapters without a classifier leave it out. */
   assess?(input: AssessInput): Promise<Assessment>;
+  /** The customer's message as a short search query in the knowledge base's language. */
+  rewriteQuery?(input: RewriteInput): Promise<RewriteResult>;
+}
+
+export interface RewriteInput {
+  text: string;
+  /** The language the knowledge base is written in, by name ("English"). */
+  knowledgeLanguage: string;
+  model?: string;
+}
+
+export interface RewriteResult {
+  query: string;
+  model: string;
+  usage: { promptTokens: number; completionTokens: number };
 }

@@ -53,8 +53,12 @@ export const NamespaceConfigSchema = z
         synonyms: z.array(z.array(nonBlank(100)).min(2).max(20)).max(500).default([]),
         /** The built-in general support synonyms ("money back" → refund); false leaves only the namespace's own. */
         builtInSynonyms: z.boolean().default(true),
+        /** With a model (OPENAI_API_KEY): the message is rewritten, and translated, into a search query before retrieval. */
+        rewriteQuery: z.boolean().default(false),
+        /** The language the knowledge base is written in, by name: what a rewritten query is translated into. */
+        language: nonBlank(40).default('English'),
       })
-      .default({ synonyms: [], builtInSynonyms: true }),
+      .default({ synonyms: [], builtInSynonyms: true, rewriteQuery: false, language: 'English' }),
     intents: z
       .array(label)
       .min(1)

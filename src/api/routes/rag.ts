@@ -6,7 +6,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { draftReply, retrieve } from '../../activities/drafting';
+import { draftReply, retrieveFor } from '../../activities/drafting';
 import { decideDraft } from '../../activities/gating';
 import { buildSystemPrompt } from '../../activities/profile';
 import { CHANNELS } from '../../channels/types';
@@ -35,7 +35,7 @@ export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedd
     const row = await requireNamespace(deps.db, namespace, req.principal);
     const config = parseNamespaceConfig(row.config);
     if (!config.success) throw badRequest(`namespace ${namespace} has an invalid config; PUT a corrected one`, 'invalid_config');
-    const passages = await retrieve(deps, namespace, text, config.data.knowledge);
+    const { passages, rewritten } = await retrieveFor(deps, namespace, text, config.data);
     const message = { kind: 'text', text, attachments: [] };
     const { adapter, result, fallback } = await draftReply(deps.llm, {
       adapter: adapterFor(config.data, deps.llm),
@@ -67,6 +67,7 @@ export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedd
       ...(fallback ? { fallback } : {}),
       citations: result.citations,
       passages,
+      ...(rewritten ? { rewrittenQuery: rewritten } : {}),
       gate,
     });
   });
