@@ -159,7 +159,7 @@ export const LAYER_WORD_RULES: Rule[] = [
       '(?:berpura pura|pura pura|berperanlah|bertindaklah|anggap (?:dirimu|kamu|anda))(?: (?:menjadi|sebagai|adalah))?',
       // Hindi and Hinglish
       `(?:तुम|आप|तू) (?:अब|आज से) ${any(4)}(?:हो|हैं|बन जाओ|बनो|की तरह)`,
-      '(?:का|की) (?:रोल|किरदार|भूमिका) (?:निभाओ|करो|प्ले)|(?:होने का|बनने का) (?:नाटक|दिखावा) करो',
+      '(?:का|की) (?:रोल|किरदार|भूमिका) (?:निभाओ|निभाओगे|निभाइए|निभाना|करो|अदा करो|प्ले)|(?:होने का|बनने का) (?:नाटक|दिखावा) करो',
       `(?:tum|aap|tu) (?:ab|aaj se|abhi se) ${any(4)}(?:ho|hai|hain|ban jao|bano|ki tarah)`,
       `(?:ka|ki) (?:role|roleplay|role play|kirdar) (?:karo|nibhao|play karo)|(?:hone ka|banne ka) (?:natak|dikhawa|naatak) karo|ki tarah (?:behave|act|baat) karo`,
       // Spanish, Portuguese, French, German
@@ -336,6 +336,49 @@ export const LAYER_WORD_RULES: Rule[] = [
       `(?:act as|acting as|pretend (?:you are|to be)|roleplay as|play|be|actua como|actue como|finge ser|haz de|aja como|finja ser|agis comme|joue|fais comme si tu etais|spiel|tu so als|berperan sebagai|jadilah|ban jao|ki tarah) ${any(3)}(?:grandma|grandmother|granny|grandpa|abuela|abuelita|abuelo|avo|vovo|grand mere|mamie|grossmutter|oma|opa|nenek|kakek|dadi|nani|dada|nana)`,
       `(?:read|reads|tell|tells|told|recite|used to read|used to tell|leia|leia|leía|leia|lisait|las|vorlas|bacakan|membacakan|padhti|sunati) ${any(4)}(?:keys|passwords?|claves|contrasenas|senhas|chaves|mots de passe|passworter|kata sandi|product keys|serial keys|license keys|activation keys|pin codes)`,
     ]),
+  },
+  {
+    id: 'reveal_secret',
+    weight: 0.8,
+    decoded: true,
+    pattern: words([
+      `(?:सिस्टम|असली|गुप्त|छिपे|छुपे|अंदरूनी|शुरुआती|मूल) ${any(1)}(?:निर्देश|नियम|प्रॉम्प्ट|संदेश|सेटिंग) ${any(3)}(?:बताइए|बताओ|बता दो|दिखाओ|दिखाइए|दिखा दो|लिखो|लिख दो|दोहराओ|शेयर करो|भेजो)`,
+      `(?:प्रॉम्प्ट) ${any(4)}(?:दिखाओ|दिखाइए|बताओ|बताइए|लिखो|दोहराओ|बता दो|दिखा दो)`,
+      `(?:ऊपर|उपरोक्त|पहले) (?:लिखी|लिखा|लिखे|दिए गए|दी गई|दिया गया) ${any(3)}(?:लिखो|लिख दो|दोहराओ|दिखाओ|बताओ|कॉपी)`,
+      `(?:repita|repite|ulangi|repete|wiederhole|repetez|repete|copie|copia|salin) ${any(6)}(?:acima|arriba|di atas|ci dessus|au dessus|oben|upar)`,
+    ]),
+  },
+  {
+    id: 'bypass_safety',
+    weight: 0.6,
+    pattern: words([
+      `(?:सुरक्षा|नियमों|नियम|फ़िल्टर|फिल्टर|प्रतिबंध) ${any(2)}(?:बायपास|दरकिनार|तोड़|तोड़कर|तोड़ दो)`,
+      `(?:bypass|get around|circumvent|disable|turn off|switch off) ${any(2)}(?:the |your )?(?:safety (?:filters?|rules|guidelines|settings)|guardrails|content (?:policy|filters?)|moderation|your (?:rules|filters|restrictions|safety))`,
+      `(?:burlar|contornar|desativar|desligar|evadir|saltarse|desactivar|contourner|desactiver|umgehen|deaktivieren|melewati|menonaktifkan|mematikan) ${any(2)}(?:as |os |la |las |los |les |la |die |den |suas |tus |tes |deine |semua )?(?:regras|reglas|regles|regeln|aturan|aturanmu|protecoes|protecciones|protections|schutzmassnahmen|restricoes|restricciones|restrictions|einschrankungen|batasan|filtros de seguranca|filtros de seguridad)`,
+    ]),
+  },
+  {
+    id: 'exfiltration_strong',
+    weight: 0.6,
+    pattern: words([
+      '(?:all|every) (?:the )?(?:users?|customers?|clients?|members?) ?s? (?:passwords?|credentials|credit card numbers)',
+      `(?:सभी|सारे|हर) ${any(2)}(?:पासवर्ड|क्रेडेंशियल)`,
+      '(?:senhas|contrasenas|mots de passe|passworter|kata sandi|password) (?:de |aller |semua |seluruh )?(?:todos|todas|tous les|allen|semua|seluruh)? ?(?:os |los |las )?(?:usuarios|clientes|utilisateurs|clients|nutzer|kunden|pengguna|pelanggan|nasabah)',
+      'sab (?:ke |ka |ki )?(?:users? |customers? )?(?:ke )?passwords?',
+    ]),
+  },
+  {
+    id: 'ignore_instructions',
+    weight: 0.85,
+    decoded: true,
+    pattern: words([
+      '(?:abaikan|lupakan|langgar|tinggalkan|acuhkan) (?:semua |seluruh )?(?:aturanmu|aturan mu|aturan kamu|aturan anda|instruksimu|instruksi kamu|perintahmu|batasanmu|pedomanmu)',
+    ]),
+  },
+  {
+    id: 'obey_me',
+    weight: 0.6,
+    pattern: words(['(?:harus|wajib) (?:mematuhi|menuruti|mengikuti|patuh pada) (?:saya|aku)', '(?:तुम्हें|तुमको|आपको) (?:मेरी|मेरा) (?:बात|आदेश|हुक्म) (?:माननी|मानना) (?:होगी|होगा|पड़ेगी)']),
   },
   {
     id: 'ignore_your_rules',
