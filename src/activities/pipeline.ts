@@ -33,18 +33,18 @@ export interface PipelineDeps {
 }
 
 export function createPipelineActivities({ db, llm, channels, embed }: PipelineDeps) {
-  /** The customer's words this task answers: a burst since our last reply, joined (as inject_profile did). */
-  async function questionOf(ctx: TaskContext): Promise<string> {
-    const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW);
-    const { unanswered } = splitHistory(earlier);
-    return [...unanswered, ctx.message.text ?? ''].filter((t) => t.trim() !== '').join('\n');
-  }
-
-  /** The customer's messages before this task's burst, oldest first: the gate tells the same question asked again. */
-  async function earlierQuestions(ctx: TaskContext): Promise<string[]> {
-    const earlier = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW);
-    const { turns } = splitHistory(earlier);
-    return turns.filter((t) => t.role === 'customer').map((t) => t.text);
+  /**
+   * The customer's words this task answers — a burst since our last reply, joined (as
+   * inject_profile did) — and their earlier messages before it, oldest first, from which the gate
+   * tells the same question asked again. One read of the conversation for both.
+   */
+  async function questionOf(ctx: TaskContext): Promise<{ question: string; earlier: string[] }> {
+    const recent = await recentMessages(db, ctx.conversation.id, ctx.message.id, HISTORY_WINDOW);
+    const { turns, unanswered } = splitHistory(recent);
+    return {
+      question: [...unanswered, ctx.message.text ?? ''].filter((t) => t.trim() !== '').join('\n'),
+      earlier: turns.filter((t) => t.role === 'customer').map((t) => t.text),
+    };
   }
 
   /** Earlier tasks in a row in this conversation whose answer did not resolve the question. */
@@ -179,17 +179,18 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
       return recordStep(db, taskId, 'confidence_check', { confidence: draft.confidence }, async (attempt) => {
         const ctx = await loadTaskContext(db, taskId);
         const passages = rag?.passages ?? [];
+        const { question, earlier } = await questionOf(ctx);
         const decision = await decideDraft(llm, {
           config: ctx.config,
           adapter: draft.fallback ? 'offline' : adapterFor(ctx.config, llm),
           model: ctx.config.agentRunner.model,
-          text: await questionOf(ctx),
+          text: question,
           draft: draft.draft,
           draftConfidence: draft.confidence,
           passages,
           fallback: draft.fallback,
           unresolvedAttempts: await unresolvedAttempts(ctx),
-          earlierMessages: await earlierQuestions(ctx),
+          earlierMessages: earlier,
           systemPrompt: ctx.config.systemPrompt,
         });
         const withheld = decision.injection.detected || decision.leak;

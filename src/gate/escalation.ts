@@ -233,7 +233,7 @@ const BILLING_QUESTION = rx([
   'politica|cuanto tarda|cuanto tiempo|como funciona|politique|combien de temps|comment fonctionne|richtlinie|wie lange|wie funktioniert|kebijakan|berapa lama|bagaimana cara kerja',
   'नीति|कितने दिन|कितना समय|policy kya|kitne din|kitna time',
 ]);
-const FIRST_PERSON_ACTION = rx(['my|me|i was|i ve been|i have been|i paid|i bought|we paid|our|order|mi|me|mio|mon|ma|mes|mein|meine|saya|mera|meri|mujhe|मेरा|मेरी|मेरे|मुझे']);
+const FIRST_PERSON_ACTION = rx(['my|me|i was|i ve been|i have been|i paid|i bought|we paid|our|order|mi|mio|mon|ma|mes|mein|meine|saya|mera|meri|mujhe|मेरा|मेरी|मेरे|मुझे']);
 
 const phraseOf = (phrases: Phrases, lang: GateLanguage, text: string): string | undefined => {
   const order: GateLanguage[] = lang === 'und' ? (Object.keys(phrases) as GateLanguage[]) : lang === 'en' ? ['en'] : [lang, 'en'];
