@@ -85,3 +85,12 @@ export function liveFeed(onEvent: (e: FeedEvent) => void, onState: (state: 'live
   connect();
   return () => { stopped = true; window.clearTimeout(timer); socket?.close(); };
 }
+
+/**
+ * The codec server's session for the Temporal Web UI (an HttpOnly cookie naming this key): with
+ * PAYLOAD_ENCRYPTION_KEY set, the Web UI then shows admins and operators payloads in clear.
+ * Best effort: an agent key (403) or a server without a key (404) just has no session.
+ */
+export const openCodecSession = () =>
+  fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${session.key ?? ''}` } }).then(() => undefined, () => undefined);
+export const closeCodecSession = () => fetch('/codec/session', { method: 'DELETE' }).then(() => undefined, () => undefined);

@@ -10,6 +10,11 @@
  *   HISTORY_PREFIX=local-steps- npm run histories:record -- delivered   # written as local-steps-delivered.json
  *
  * A prefix keeps the recordings of an older version beside the new ones: both must replay.
+ *
+ *   HISTORY_PAYLOAD_KEY=on HISTORY_PREFIX=encrypted- npm run histories:record -- delivered escalation-replied
+ *
+ * records with the payload codec on, under the replay tests' own key (REPLAY_PAYLOAD_KEY, public
+ * and for tests only): those histories hold no customer text in clear and replay only with it.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +26,7 @@ import { namespaces } from '../src/db/schema';
 import { addDocument } from '../src/knowledge/store';
 import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
 import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
+import { REPLAY_PAYLOAD_KEY } from '../tests/helpers/payload-key';
 import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
 import { ensureTemporalCli, REPO_ROOT } from './lib/temporal-dev-server';
 import { startLocalSystem, startScratchDevServer } from './lib/local-system';
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const system = await startLocalSystem({
     address: server.address, database, graphUrl: graph.url, phoneNumberId: '100200300', adminApiKey: 'record', taskQueue: 'record-histories',
+    ...(process.env.HISTORY_PAYLOAD_KEY ? { env: { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } } : {}),
   });
   // Short human timeouts, billing answers held for approval, and the article that answers them.
   await database.db

@@ -30,6 +30,8 @@ runMain({
       cli,
       port: TEMPORAL_PORT,
       uiPort: UI_PORT,
+      // With PAYLOAD_ENCRYPTION_KEY the Web UI asks the API's codec server to show payloads in clear.
+      ...(config.payloadEncryption ? { uiCodecEndpoint: `${config.publicUrl ?? `http://localhost:${config.port}`}/codec` } : {}),
       dbFile: path.join(dataDir, 'temporal.db'),
       logFile: path.join(dataDir, 'temporal.log'),
     });
@@ -43,6 +45,9 @@ runMain({
       `  Live feed          ${system.url!.replace(/^http/, 'ws')}/ws/agent-tasks   (Authorization: Bearer <key>, or ?token=)`,
       `  Temporal           ${system.temporal.address}   namespace ${system.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
       `  Temporal Web UI    ${devServer?.uiUrl ?? config.temporal.uiUrl}`,
+      ...(config.payloadEncryption
+        ? [`  Codec server       ${system.url}/codec   (payloads encrypted with key "${config.payloadEncryption.current.id}"; sign in to the console to decode them in the Web UI)`]
+        : []),
       `  Database           ${system.database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  WhatsApp webhook   ${system.url}/webhooks/whatsapp${config.whatsapp.appSecret ? '' : '   (set WHATSAPP_* to enable)'}`,
       '',

@@ -1,6 +1,6 @@
 /**
- * Structured JSON logs (pino). Secrets and message bodies are redacted by path, so a
- * careless `log.info({ req })` cannot leak them.
+ * Structured JSON logs (pino). Secrets, message bodies and customers' words are redacted by
+ * path, so a careless `log.info({ req })` cannot leak them; the code logs ids, never texts.
  */
 import pino, { type Logger } from 'pino';
 
@@ -22,6 +22,22 @@ export const REDACT_PATHS = [
   '*.text',
   'body',
   '*.body',
+  // What a customer wrote or is called, under the names the code uses for it.
+  'draft',
+  '*.draft',
+  'question',
+  '*.question',
+  'firstWords',
+  '*.firstWords',
+  'displayName',
+  '*.displayName',
+  // A database error's detail and parameters quote the row's values (a phone number, a message).
+  'err.detail',
+  'err.parameters',
+  'err.query',
+  'err.where',
+  '*.err.detail',
+  '*.err.parameters',
 ];
 
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {

@@ -4,7 +4,7 @@
  * the test suite's global setup and the benchmark.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -41,6 +41,8 @@ export interface DevServerOptions {
   ip?: string;
   /** SQLite pragmas; default SQLITE_PRAGMAS. */
   sqlitePragmas?: string[];
+  /** The Web UI's codec server (`--ui-codec-endpoint`): it decodes encrypted payloads there. */
+  uiCodecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -67,6 +69,7 @@ export function devServerArgs(options: DevServerOptions): string[] {
   for (const [key, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key}=${type}`);
   if (options.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort));
+  if (options.uiPort !== undefined && options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   return args;
 }
 
@@ -80,13 +83,27 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.once('exit', (code, signal) => {
     exited = `exited with ${code ?? signal}`;
   });
-  await waitForTemporal(address, 60_000, () => exited);
+  try {
+    await waitForTemporal(address, 60_000, () => exited);
+  } catch (err) {
+    await stopProcess(child);
+    throw new Error(`${(err as Error).message}; last lines of ${options.logFile}:\n${logTail(options.logFile)}`);
+  }
   return {
     address,
     uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
     process: child,
     stop: () => stopProcess(child),
   };
+}
+
+/** The last `lines` lines of a log file ('' when it cannot be read): what a failed start said. */
+export function logTail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
 }
 
 /** Resolves once the frontend answers; rejects after `timeoutMs` or when `failed()` says why. */

@@ -98,3 +98,18 @@ export async function authenticateToken(db: Database, adminApiKey: string, token
   // An admin key sees every namespace; a namespace stored with it is a label only.
   return key.role === 'admin' ? { role: 'admin', keyId: key.id } : { role: key.role, namespace: key.namespace!, keyId: key.id };
 }
+
+/**
+ * The principal of a key id ("bootstrap": ADMIN_API_KEY), as long as the key is not revoked:
+ * for credentials that name a key instead of carrying it (the codec server's session cookie).
+ */
+export async function principalOfKeyId(db: Database, keyId: string): Promise<Principal | undefined> {
+  if (keyId === 'bootstrap') return { role: 'admin' };
+  if (!/^[0-9a-f-]{36}$/i.test(keyId)) return undefined;
+  const [key] = await db
+    .select({ id: apiKeys.id, role: apiKeys.role, namespace: apiKeys.namespace })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
+  if (!key || (key.role !== 'admin' && !key.namespace)) return undefined;
+  return key.role === 'admin' ? { role: 'admin', keyId: key.id } : { role: key.role, namespace: key.namespace!, keyId: key.id };
+}

@@ -24,6 +24,8 @@ import {
   type Progress,
 } from '../workflows/agent-task';
 
+const GRPC_NOT_FOUND = 5;
+
 /** The workflow would not take a person's decision: `reason` says why (for the API's 409/400). */
 export class DecisionRefusedError extends Error {
   override name = 'DecisionRefusedError';
@@ -74,6 +76,10 @@ export interface AgentTaskClient {
   decide(workflowId: string, human: HumanDecision): Promise<HumanOutcome>;
   /** Throws when the Temporal frontend cannot be reached. */
   ping(): Promise<void>;
+  /** Terminates a running task's workflow; a closed or unknown one is left as it is. */
+  end(workflowId: string, reason: string): Promise<void>;
+  /** Deletes a workflow execution and its history (the server does it in the background); gone already is fine. */
+  remove(workflowId: string): Promise<void>;
 }
 
 /**
@@ -137,6 +143,22 @@ export function createAgentTaskClient(client: Client, taskQueue: string, startTi
     },
     async ping() {
       await client.connection.workflowService.getSystemInfo({});
+    },
+    async end(workflowId, reason) {
+      try {
+        await client.workflow.getHandle(workflowId).terminate(reason);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error).message)) return;
+        throw err;
+      }
+    },
+    async remove(workflowId) {
+      try {
+        await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
+      } catch (err) {
+        if ((err as { code?: number }).code === GRPC_NOT_FOUND || err instanceof WorkflowNotFoundError) return;
+        throw err;
+      }
     },
   };
 }
