@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { parseEncryptionKeys, type EncryptionKeys } from './temporal/codec';
+import { DEFAULT_RETENTION_BATCH_SIZE, MAX_RETENTION_BATCH_SIZE } from './retention/policy';
 
 const optional = z
   .string()
@@ -60,6 +62,28 @@ const positive = z
  */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 100;
 
+/** When the retention cleanup runs: off, an interval, or a cron expression (Temporal's, UTC). */
+export type RetentionSchedule = { kind: 'off' } | { kind: 'interval'; everyMs: number } | { kind: 'cron'; expression: string };
+
+/** Daily at 03:00 UTC: a quiet hour for most of Europe and the Americas. */
+export const DEFAULT_RETENTION_SCHEDULE = '0 3 * * *';
+
+const retentionSchedule = z
+  .string()
+  .optional()
+  .transform((v, ctx): RetentionSchedule => {
+    const text = v && v.trim() !== '' ? v.trim() : DEFAULT_RETENTION_SCHEDULE;
+    if (text === 'off') return { kind: 'off' };
+    // Five cron fields (or six with seconds, seven with years), or a shorthand such as @daily.
+    if (/^@[a-z]+$/.test(text) || /^\S+(\s+\S+){4,6}$/.test(text)) return { kind: 'cron', expression: text };
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 60_000 || !/[a-z]$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: `not a schedule: "${text}" (a cron expression like "0 3 * * *", an interval like 24h of at least 1m, or off)` });
+      return z.NEVER;
+    }
+    return { kind: 'interval', everyMs: ms };
+  });
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const EnvSchema = z.object({
@@ -103,6 +127,13 @@ const EnvSchema = z.object({
   API_RATE_LIMIT: count(600),
   ESCALATION_TIMEOUT: duration('24h'),
   PAYLOAD_ENCRYPTION_KEY: optional,
+  /** Older keys, comma separated (`base64` or `id:base64`): payloads under them still decrypt. */
+  PAYLOAD_ENCRYPTION_KEYS: optional,
+  /** Origins allowed to call the codec server (the Web UI's); default: TEMPORAL_UI_URL's origin. */
+  CODEC_CORS_ORIGINS: optional,
+  RETENTION_SCHEDULE: retentionSchedule,
+  /** Rows the retention cleanup deletes per transaction. */
+  RETENTION_BATCH_SIZE: positive.refine((n) => n === undefined || n <= MAX_RETENTION_BATCH_SIZE, `at most ${MAX_RETENTION_BATCH_SIZE}`),
   CHANNEL_HTTP_TIMEOUT: duration('15s'),
   TEMPORAL_START_TIMEOUT: duration('5s'),
   WS_HEARTBEAT: duration('30s').refine((ms) => ms >= 100, 'must be at least 100ms'),
@@ -138,7 +169,12 @@ export interface Config {
   /** Requests per minute per API key (a token bucket); 0: no limit. */
   apiRateLimit: number;
   escalationTimeoutMs: number;
-  payloadEncryptionKey: string | undefined;
+  /** The payload codec's keys (PAYLOAD_ENCRYPTION_KEY[S]); undefined: payloads in clear. */
+  payloadEncryption: EncryptionKeys | undefined;
+  /** Origins the codec server answers cross-origin (the Temporal Web UI's). */
+  codecCorsOrigins: string[];
+  /** The retention cleanup's schedule (RETENTION_SCHEDULE) and batch size (RETENTION_BATCH_SIZE). */
+  retention: { schedule: RetentionSchedule; batchSize: number };
   channelHttpTimeoutMs: number;
   /** How long a webhook waits for Temporal to accept a workflow start. */
   temporalStartTimeoutMs: number;
@@ -160,6 +196,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${problems}`);
   }
   const e = parsed.data;
+  let payloadEncryption: EncryptionKeys | undefined;
+  try {
+    payloadEncryption = parseEncryptionKeys(e.PAYLOAD_ENCRYPTION_KEY, e.PAYLOAD_ENCRYPTION_KEYS);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -205,11 +247,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: e.ADMIN_API_KEY,
     apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
-    payloadEncryptionKey: e.PAYLOAD_ENCRYPTION_KEY,
+    payloadEncryption,
+    codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? originOf(e.TEMPORAL_UI_URL) ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    retention: { schedule: e.RETENTION_SCHEDULE, batchSize: e.RETENTION_BATCH_SIZE ?? DEFAULT_RETENTION_BATCH_SIZE },
     channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
     temporalStartTimeoutMs: e.TEMPORAL_START_TIMEOUT,
     wsHeartbeatMs: e.WS_HEARTBEAT,
     embeddingRetryIntervalMs: e.EMBEDDING_RETRY_INTERVAL,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createApp } from './api/app';
 import { createAgentTaskClient, type AgentTaskClient } from './api/temporal-client';
+import { createRetentionClient, type RetentionClient } from './api/retention-client';
 import { attachLiveFeed, type LiveFeedSocket } from './api/ws';
 import { bootstrap } from './bootstrap';
 import { createChannels, createSenders, type ChannelSenders } from './channels';
@@ -19,6 +20,7 @@ import { openDatabase, type DatabaseHandle } from './db';
 import { createKnowledgeEmbedder, createLlmRegistry } from './llm';
 import { startEmbeddingRetries } from './knowledge/store';
 import type { Logger } from './logger';
+import { dataConverterFor } from './temporal/codec';
 import { temporalSettings, type TemporalSettings } from './temporal/connection';
 import { createAgentWorker } from './temporal/worker';
 
@@ -38,6 +40,7 @@ export interface SystemOptions {
 export interface RunningSystem {
   database: DatabaseHandle;
   tasks: AgentTaskClient;
+  retention: RetentionClient;
   client: Client;
   temporal: TemporalSettings;
   adminApiKey: string;
@@ -102,8 +105,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const temporal = temporalSettings(options.env);
   const connection = await Connection.connect(temporal.connectionOptions);
-  const client = new Client({ connection, namespace: temporal.namespace });
+  // PAYLOAD_ENCRYPTION_KEY: the API's client and the worker encrypt and decrypt alike.
+  const dataConverter = dataConverterFor(config.payloadEncryption);
+  const client = new Client({ connection, namespace: temporal.namespace, ...(dataConverter ? { dataConverter } : {}) });
   const tasks = createAgentTaskClient(client, config.temporal.taskQueue, config.temporalStartTimeoutMs);
+  const retention = createRetentionClient(client, config.temporal.taskQueue);
 
   const adminApiKeyGenerated = !config.adminApiKey;
   const adminApiKey = config.adminApiKey ?? `atk_admin_${randomBytes(24).toString('base64url')}`;
@@ -122,6 +128,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       taskQueue: config.temporal.taskQueue,
       workflowBundlePath: options.workflowBundlePath,
       tuning: workerTuning(config),
+      dataConverter,
       deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
         embed,
         escalationTimeoutMs: config.escalationTimeoutMs,
@@ -129,6 +136,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
+    // The cleanup's schedule goes with the worker that runs it (RETENTION_SCHEDULE). Not being able
+    // to set it up must not keep the worker from answering customers.
+    try {
+      const outcome = await retention.ensureSchedule(config.retention.schedule, config.retention.batchSize);
+      log.debug({ scheduleId: retention.scheduleId, outcome }, 'retention schedule');
+    } catch (err) {
+      log.warn({ err, scheduleId: retention.scheduleId }, 'could not set up the retention schedule; cleanups run only when started by hand');
+    }
   }
 
   // The API's process embeds what is not embedded yet with the current model: chunks whose
@@ -154,6 +169,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       // Same process: the runtime's own endpoint. API only: the worker's, on this host.
       temporalMetricsAddress: options.worker ? sdkMetrics.address : config.temporal.metricsAddress,
       embed,
+      retention,
     });
     const listening = app.listen(config.port, config.host);
     server = listening;
@@ -169,6 +185,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   return {
     database,
     tasks,
+    retention,
     client,
     temporal,
     adminApiKey,

@@ -8,6 +8,7 @@ import type { Embedder, LlmRegistry } from '../llm';
 import { createDeliverActivities } from './deliver';
 import { createHandoffActivities } from './handoff';
 import { createPipelineActivities } from './pipeline';
+import { createRetentionActivities } from './retention';
 import { createStatusActivities } from './task-status';
 
 export interface ActivityDeps {
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliverActivities(deps),
     ...createStatusActivities(deps),
     ...createHandoffActivities({ ...deps, escalationTimeoutMs: deps.escalationTimeoutMs ?? DEFAULT_ESCALATION_TIMEOUT_MS }),
+    ...createRetentionActivities(deps),
   };
 }
 

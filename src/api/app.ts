@@ -6,19 +6,23 @@ import type { Logger } from '../logger';
 import { bearerAuth } from './auth';
 import { rateLimit } from './rate-limit';
 import { apiKeyRoutes } from './routes/api-keys';
+import { codecRoutes } from './routes/codec';
 import { consoleRoutes } from './routes/console';
+import { contactRoutes } from './routes/contacts';
 import { errorHandler, notFoundHandler, refuseUnstorableText } from './errors';
 import { agentTaskRoutes } from './routes/agent-tasks';
 import { attachmentRoutes } from './routes/attachments';
 import { documentRoutes } from './routes/documents';
 import { namespaceRoutes } from './routes/namespaces';
 import { ragRoutes } from './routes/rag';
+import { retentionRoutes } from './routes/retention';
 import { healthRoutes } from './routes/health';
 import { humanDecisionRoutes } from './routes/human';
 import { httpMetrics, metricsRoutes, webhookMetrics } from './routes/metrics';
 import { statsRoutes } from './routes/stats';
 import { openApiDocument } from './openapi';
 import type { AgentTaskClient } from './temporal-client';
+import type { RetentionClient } from './retention-client';
 import { createChannels, createSenders } from '../channels';
 import { createKnowledgeEmbedder, createLlmRegistry, type Embedder } from '../llm';
 import { WEBHOOK_BODY_LIMIT } from './webhooks/common';
@@ -37,9 +41,11 @@ export interface AppDeps {
   temporalMetricsAddress?: string;
   /** The process's embedding model (shared with its worker); unset → created from the config. */
   embed?: Embedder;
+  /** The retention cleanup's client (POST /api/v1/retention/run); unset → those routes answer 503. */
+  retention?: RetentionClient;
 }
 
-export function createApp({ config, database, tasks, log, adminApiKey, temporalMetricsAddress, embed: sharedEmbed }: AppDeps): Express {
+export function createApp({ config, database, tasks, log, adminApiKey, temporalMetricsAddress, embed: sharedEmbed, retention }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -78,10 +84,14 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
+  api.use('/namespaces/:ns/contacts', contactRoutes(database.db, tasks));
   api.use('/namespaces', namespaceRoutes(database.db));
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
   api.use('/api-keys', apiKeyRoutes(database.db));
+  api.use('/retention', retentionRoutes(retention, config.retention.batchSize));
   app.use('/api/v1', api);
+  // The Web UI's codec server (its own CORS and credentials: the Web UI cannot send our keys as such).
+  app.use(codecRoutes({ db: database.db, adminApiKey, keys: config.payloadEncryption, corsOrigins: config.codecCorsOrigins }));
   app.use(consoleRoutes({ temporalUiUrl: config.temporal.uiUrl, temporalNamespace: 'default' })); // the page at /, no key
 
   app.use(notFoundHandler);

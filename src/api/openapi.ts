@@ -9,6 +9,8 @@ import { STEP_NAMES } from '../activities/types';
 import { CHANNELS } from '../channels/types';
 import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES, ROUTES, TASK_STATUSES } from '../db/schema';
 import { ADAPTER_KINDS } from '../llm/types';
+import { DEFAULT_RETENTION } from '../namespaces/config';
+import { RETENTION_STEPS, RETENTION_TABLES } from '../retention/policy';
 import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../workflows/human';
 
 type Schema = Record<string, unknown>;
@@ -49,9 +51,12 @@ const authErrors = { '401': problem('Unauthorized'), '403': problem('Forbidden')
 const taskId = param('id', 'path', str, 'the task id (a UUID; anything else is 404)');
 const namespaceParam = param('ns', 'path', str, 'namespace name: 1-63 lowercase letters, digits, - or _');
 const documentId = param('id', 'path', str, 'the document id');
+const contactId = param('id', 'path', str, 'the contact id (a UUID; anything else is 404)');
 
 const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, ref('Percentiles')]));
 const perStatus = object(Object.fromEntries(TASK_STATUSES.map((s) => [s, int])));
+
+const keptFor: Schema = { oneOf: [{ type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[a-z]+\\s*$|^forever$' }, { type: 'null' }] };
 
 const namespaceConfig: Schema = {
   type: 'object',
@@ -94,10 +99,21 @@ const namespaceConfig: Schema = {
       },
       additionalProperties: false,
     },
-    approval: { type: 'object', properties: { timeout: str, rejectNotice: str }, additionalProperties: false },
+    approval: { type: 'object', properties: { timeout: str, rejectNotice: str, holdingReply: str }, additionalProperties: false },
     trustMatrix: { type: 'object', additionalProperties: enumOf(['auto', 'approve', 'escalate']) },
     intentExamples: { type: 'object', additionalProperties: arrayOf(str), description: 'example messages per declared intent, any language' },
     channelScopes: { type: 'object', propertyNames: enumOf(CHANNELS), additionalProperties: arrayOf(str) },
+    retention: {
+      type: 'object',
+      description: 'how long finished records are kept before the scheduled cleanup deletes them (docs/retention.md); "forever" or null keeps them',
+      properties: {
+        tasks: { ...keptFor, description: `finished tasks with their tool calls and deliveries (default ${DEFAULT_RETENTION.tasks})` },
+        messages: { ...keptFor, description: `messages no kept task refers to, and raw inbound events (default ${DEFAULT_RETENTION.messages})` },
+        escalations: { ...keptFor, description: `resolved and expired hand-offs with their decisions (default ${DEFAULT_RETENTION.escalations})` },
+        audit: { ...keptFor, description: `audit events (default ${DEFAULT_RETENTION.audit})` },
+      },
+      additionalProperties: false,
+    },
     fallbackMessage: str,
   },
   additionalProperties: false,
@@ -274,6 +290,49 @@ const schemas: Record<string, Schema> = {
   }),
   EscalationList: object({ data: arrayOf(ref('Escalation')) }, [], false),
   NamespaceConfig: namespaceConfig,
+  RetentionRunInput: object(
+    {
+      namespaces: { ...arrayOf(str), minItems: 1, description: 'only these namespaces (default: all)' },
+      batchSize: { type: 'integer', minimum: 1, maximum: 10_000, description: 'rows per transaction (default RETENTION_BATCH_SIZE, 500)' },
+    },
+    ['namespaces', 'batchSize'],
+    false,
+  ),
+  RetentionRunStarted: object({ workflowId: str, started: { type: 'boolean', description: 'false: a run was going already; this is its id' } }, [], false),
+  RetentionProgress: object(
+    {
+      status: enumOf(['planning', 'running', 'completed']),
+      startedAt: time,
+      finishedAt: nullable(time),
+      batchSize: int,
+      batches: int,
+      totalDeleted: int,
+      current: nullable(object({ namespace: str, step: enumOf(RETENTION_STEPS) }, [], false)),
+      namespaces: arrayOf(
+        object(
+          {
+            namespace: str,
+            cutoffs: object(Object.fromEntries(RETENTION_STEPS.map((step) => [step, nullable(time)])), [], false),
+            deleted: object(Object.fromEntries(RETENTION_TABLES.map((table) => [table, int])), [], false),
+            done: bool,
+          },
+          [],
+          false,
+        ),
+      ),
+    },
+    [],
+    false,
+  ),
+  RetentionRun: object(
+    {
+      workflowId: str,
+      status: { type: 'string', description: "Temporal's execution status: RUNNING, COMPLETED, FAILED, TERMINATED, …" },
+      progress: { ...nullable(ref('RetentionProgress')), description: 'the progress query (the result once completed); null when no worker answered' },
+    },
+    [],
+    false,
+  ),
   Namespace: object(
     {
       namespace: str,
@@ -302,6 +361,35 @@ const schemas: Record<string, Schema> = {
   ),
   DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
   DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
+  Contact: object(
+    { id: uuid, namespace: str, channel: enumOf(['whatsapp', 'telegram', 'slack']), externalId: str, displayName: nullable(str), locale: nullable(str), createdAt: time },
+    [],
+    false,
+  ),
+  ContactList: object({ data: arrayOf(ref('Contact')) }, [], false),
+  Erasure: object(
+    {
+      erased: object(
+        {
+          contactId: uuid,
+          messages: int,
+          conversations: int,
+          tasks: int,
+          toolCalls: int,
+          deliveries: int,
+          escalations: int,
+          decisions: int,
+          webhookPayloads: int,
+          tasksEnded: int,
+          workflowsDeleted: int,
+        },
+        [],
+        false,
+      ),
+    },
+    [],
+    false,
+  ),
   Document: object(
     {
       id: uuid,
@@ -636,6 +724,36 @@ const paths = {
       responses: { '204': { description: 'removed' }, '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
     },
   },
+  '/api/v1/namespaces/{ns}/contacts': {
+    get: {
+      operationId: 'findContacts',
+      tags: ['privacy'],
+      summary: "The namespace's contacts (at most 100), to find a person by their address on a channel",
+      parameters: [
+        namespaceParam,
+        param('channel', 'query', enumOf(['whatsapp', 'telegram', 'slack'])),
+        param('externalId', 'query', str, 'their address on the channel: a phone number, a user id'),
+      ],
+      responses: { '200': response('the contacts', ref('ContactList')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/namespaces/{ns}/contacts/{id}': {
+    get: {
+      operationId: 'getContact',
+      tags: ['privacy'],
+      summary: 'One contact',
+      parameters: [namespaceParam, contactId],
+      responses: { '200': response('the contact', ref('Contact')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+    delete: {
+      operationId: 'eraseContact',
+      tags: ['privacy'],
+      summary:
+        'Erases the contact on request: their messages, conversations, tasks, tool calls, deliveries, escalations and decisions; running tasks end; their workflows are deleted from Temporal; an audit row records who and when (README, "Privacy")',
+      parameters: [namespaceParam, contactId],
+      responses: { '200': response('what was erased', ref('Erasure')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
   '/api/v1/rag/draft': {
     post: {
       operationId: 'draftReply',
@@ -673,6 +791,30 @@ const paths = {
       tags: ['api keys'],
       summary: 'The keys (never the keys themselves)',
       responses: { '200': response('the keys', ref('ApiKeyList')), ...authErrors },
+    },
+  },
+  '/api/v1/retention/run': {
+    post: {
+      operationId: 'runRetention',
+      tags: ['retention'],
+      summary: 'Starts the retention cleanup now (admins), unless one is running: then that one',
+      requestBody: { required: false, content: json(ref('RetentionRunInput')) },
+      responses: {
+        '202': response('started', ref('RetentionRunStarted')),
+        '200': response('one was running already', ref('RetentionRunStarted')),
+        '400': problem('BadRequest'),
+        '503': problem('Unavailable'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/retention/runs/{id}': {
+    get: {
+      operationId: 'getRetentionRun',
+      tags: ['retention'],
+      summary: 'A cleanup run (scheduled or started by hand) and its progress',
+      parameters: [param('id', 'path', str, 'the workflow id')],
+      responses: { '200': response('the run', ref('RetentionRun')), '404': problem('NotFound'), '503': problem('Unavailable'), ...authErrors },
     },
   },
   '/api/v1/api-keys/{id}': {

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -433,7 +434,11 @@ export const humanDecisions = pgTable(
     reason: text('reason'),
     createdAt: createdAt(),
   },
-  (t) => [index('human_decisions_task_idx').on(t.taskId, t.createdAt)],
+  (t) => [
+    index('human_decisions_task_idx').on(t.taskId, t.createdAt),
+    // Deleting an escalation (retention) looks its decisions up by it, and so does the FK check.
+    index('human_decisions_escalation_idx').on(t.escalationId),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------
@@ -463,4 +468,48 @@ export const apiKeys = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_namespace_idx').on(t.namespace)],
+);
+
+// ---------------------------------------------------------------------------------------
+// Audit: what people and the system did to customers' data (erasure, retention), without
+// the data itself: who, what, which record, counts.
+// ---------------------------------------------------------------------------------------
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace'),
+    /** The key id, "bootstrap" (ADMIN_API_KEY) or "system" (retention). */
+    actor: text('actor').notNull(),
+    /** contact.erased, retention.purged, … */
+    action: text('action').notNull(),
+    /** The record acted on (a contact id); never a customer's words, name or address. */
+    subject: text('subject'),
+    /** Counts and ids only. */
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_events_namespace_created_idx').on(t.namespace, t.createdAt), index('audit_events_created_idx').on(t.createdAt)],
+);
+
+/**
+ * The retention cleanup's ledger: one row per batch it deleted, written in the batch's own
+ * transaction. A batch retried after its transaction committed (a worker killed before it could
+ * report) finds its row and answers the same counts instead of deleting the next rows under the
+ * same number, so a run's counts stay exact. A run's rows go once its audit row is written.
+ */
+export const retentionBatches = pgTable(
+  'retention_batches',
+  {
+    /** The run's key (one per RetentionCleanupWorkflow run, kept across continue-as-new). */
+    runKey: text('run_key').notNull(),
+    seq: integer('seq').notNull(),
+    namespace: text('namespace').notNull(),
+    step: text('step').notNull(),
+    /** Rows deleted, by table. */
+    deleted: jsonb('deleted').$type<Record<string, number>>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.runKey, t.seq] }), index('retention_batches_created_idx').on(t.createdAt)],
 );

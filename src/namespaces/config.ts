@@ -1,6 +1,6 @@
 /**
  * A namespace's configuration: the tenant's system prompt, model, intents, escalation rules,
- * trust matrix and channel scopes (contract: PUT /api/v1/namespaces/:ns). Validated in full:
+ * trust matrix, channel scopes and retention (contract: PUT /api/v1/namespaces/:ns). Validated in full:
  * unknown keys, wrong types and references to intents that are not declared are all
  * reported at once, each with its path. Omitted keys take the defaults below.
  */
@@ -34,6 +34,31 @@ const durationText = z.string().refine((v) => {
   const ms = parseDuration(v);
   return ms !== undefined && ms >= 100;
 }, 'a duration of at least 100ms, like 30s, 15m, 24h');
+
+/**
+ * How long a kind of record is kept (src/retention): a duration with a unit, at least an hour (a bare
+ * number would be milliseconds, never what an operator means here), or "forever"/null to keep it.
+ */
+const keptFor = z
+  .union([
+    z.literal('forever'),
+    z.null(),
+    z.string().refine((v) => /[a-z]\s*$/.test(v.trim()) && (parseDuration(v) ?? 0) >= 3_600_000, 'a duration of at least 1h, like 30d, 90d, 12h, or "forever"'),
+  ]);
+
+/** What the cleanup keeps by default: a quarter for conversations, half a year for hand-offs, a year for the audit trail. */
+export const DEFAULT_RETENTION = { tasks: '90d', messages: '90d', escalations: '180d', audit: '365d' } as const;
+
+/** `retention`: on its own too, so that the cleanup can read it from a config that fails elsewhere. */
+export const RetentionConfigSchema = z
+  .strictObject({
+    tasks: keptFor.default(DEFAULT_RETENTION.tasks),
+    messages: keptFor.default(DEFAULT_RETENTION.messages),
+    escalations: keptFor.default(DEFAULT_RETENTION.escalations),
+    audit: keptFor.default(DEFAULT_RETENTION.audit),
+  })
+  .default({ ...DEFAULT_RETENTION });
+export type RetentionConfig = z.infer<typeof RetentionConfigSchema>;
 
 const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
@@ -95,12 +120,19 @@ export const NamespaceConfigSchema = z
         timeout: durationText.optional(),
         /** Sent to the customer when a draft is rejected; unset → nothing is sent. */
         rejectNotice: nonBlank(1000).optional(),
+        /** The draft to approve when the knowledge base had nothing; unset → a built-in one in the customer's language. */
+        holdingReply: nonBlank(1000).optional(),
       })
       .default({}),
     trustMatrix: z.record(label, z.enum(['auto', 'approve', 'escalate'])).default({}),
     /** Example messages per intent, in any language: offline, a message alike one of them has its intent. */
     intentExamples: z.record(label, z.array(nonBlank(500)).min(1).max(50)).default({}),
     channelScopes: z.partialRecord(z.enum(CHANNELS), z.array(nonBlank(100)).min(1).max(50)).default({}),
+    /**
+     * How long finished records are kept before the scheduled cleanup deletes them (docs/retention.md):
+     * tasks with their tool calls and deliveries, messages and raw inbound events, resolved hand-offs, the audit trail.
+     */
+    retention: RetentionConfigSchema,
     /** Sent when nobody answers an escalation in time. */
     fallbackMessage: nonBlank(4000).default(DEFAULT_FALLBACK_MESSAGE),
   })

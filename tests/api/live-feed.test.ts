@@ -25,6 +25,8 @@ interface Client {
   ws: WebSocket;
   events: FeedEvent[];
   closed: Promise<number>;
+  /** Pings received since the socket was created (counted from the start: the first can come before `open` resolves). */
+  pings(): number;
 }
 
 /** Opens a socket; resolves when open, rejects with the HTTP status of a refused upgrade. */
@@ -32,6 +34,8 @@ function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Cl
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, options);
     const events: FeedEvent[] = [];
+    let pings = 0;
+    ws.on('ping', () => (pings += 1));
     ws.on('message', (data) => events.push(JSON.parse(String(data)) as FeedEvent));
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.once('unexpected-response', (_req, res) => {
@@ -39,7 +43,7 @@ function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<Cl
       res.on('data', (chunk: Buffer) => (body += String(chunk)));
       res.on('end', () => reject(Object.assign(new Error(`refused with ${res.statusCode}`), { status: res.statusCode, body })));
     });
-    ws.once('open', () => resolve({ ws, events, closed }));
+    ws.once('open', () => resolve({ ws, events, closed, pings: () => pings }));
     ws.once('error', reject);
   });
 }
@@ -215,12 +219,10 @@ describe('live feed /ws/agent-tasks, on postgres', () => {
   it('when a client does not answer pings, then it is terminated; a client that answers stays', async () => {
     const deaf = await connect(feedUrl(), { ...admin, autoPong: false });
     const healthy = await connect(feedUrl(), admin);
-    let pings = 0;
-    deaf.ws.on('ping', () => (pings += 1));
     const started = Date.now();
     const code = await Promise.race([deaf.closed, sleep(5_000).then(() => 'still open')]);
     expect(code).toBe(1006); // terminated: no close frame
-    expect(pings).toBeGreaterThanOrEqual(1);
+    expect(deaf.pings()).toBeGreaterThanOrEqual(1);
     expect(Date.now() - started).toBeLessThan(1_500); // within two heartbeats of 300 ms, with slack
     await sleep(1_000);
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);

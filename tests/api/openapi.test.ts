@@ -295,6 +295,33 @@ describe('OpenAPI document', () => {
     expect((await call('GET', '/api/v1/api-keys', { key: created.body.key })).status).toBe(401);
   });
 
+  it('when a contact is found and erased, then it answers as documented, and a second erasure is a 404', async () => {
+    const id = wamid();
+    await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from: '4479990001', text: 'hello' }));
+    await finished(id);
+    const found = await call('GET', `/api/v1/namespaces/${ns}/contacts?channel=whatsapp&externalId=4479990001`);
+    expect(found.body.data).toHaveLength(1);
+    expect((await call('GET', `/api/v1/namespaces/${ns}/contacts?channel=fax`)).status).toBe(400);
+    const contact = found.body.data[0].id as string;
+    expect((await call('GET', `/api/v1/namespaces/${ns}/contacts/${contact}`)).status).toBe(200);
+    expect((await call('DELETE', `/api/v1/namespaces/${ns}/contacts/${contact}`)).body.erased).toMatchObject({ contactId: contact, tasks: 1 });
+    expect((await call('DELETE', `/api/v1/namespaces/${ns}/contacts/${contact}`)).status).toBe(404);
+    expect((await call('GET', `/api/v1/namespaces/${ns}/contacts/${contact}`)).status).toBe(404);
+  });
+
+  it('when a retention run is started and read, then it answers as documented', async () => {
+    expect((await call('POST', '/api/v1/retention/run', { json: { batchSize: 0, extra: 1 } })).status).toBe(400);
+    const started = await call('POST', '/api/v1/retention/run', { json: { namespaces: [ns], batchSize: 100 } });
+    expect(started.status).toBe(202);
+    const path = `/api/v1/retention/runs/${encodeURIComponent(started.body.workflowId)}`;
+    const run = await waitFor(async () => {
+      const answer = await call('GET', path);
+      return answer.body.status === 'COMPLETED' ? answer.body : undefined;
+    }, 20_000, 'the retention run');
+    expect(run.progress).toMatchObject({ status: 'completed', namespaces: [{ namespace: ns, done: true }] });
+    expect((await call('GET', '/api/v1/retention/runs/no-such-run')).status).toBe(404);
+  });
+
   it('when a response does not match, then the check fails: an undocumented status, a wrong body, an undocumented route', () => {
     const task = { id: randomUUID(), status: 'delivered' }; // most fields missing
     expect(() => oas.check('GET', '/api/v1/agent-tasks', 200, 'application/json', { data: [task], nextCursor: null })).toThrow(/must have required property/);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { installRuntime, startSystem, type RunningSystem } from '../../src/system';
 import { startFakeGraph, type FakeGraph } from './fake-graph';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
@@ -38,6 +38,8 @@ export interface TestSystemOptions {
   worker?: boolean;
   api?: boolean;
   env?: Record<string, string>;
+  /** The system's logger; default: silent. */
+  log?: Logger;
 }
 
 export interface TestSystem extends RunningSystem {
@@ -80,7 +82,7 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
   const system = await startSystem({
     config,
     env,
-    log: createLogger('silent'),
+    log: options.log ?? createLogger('silent'),
     worker: options.worker ?? true,
     api: options.api ?? true,
     database: options.database,

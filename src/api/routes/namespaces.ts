@@ -5,7 +5,7 @@
  * Admins and operators only; an operator sees its own namespace, any other is a 404 (creating
  * one included).
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../db';
 import { namespaces } from '../../db/schema';
@@ -33,6 +33,13 @@ export async function requireNamespace(db: Database, name: string, principal: Pr
   const [row] = await db.select().from(namespaces).where(eq(namespaces.name, name));
   if (!row) throw noSuchNamespace(name);
   return row;
+}
+
+/** The `:ns` of a mount path (…/namespaces/:ns/…), checked to exist and to be the caller's. */
+export async function namespaceParam(db: Database, req: Request): Promise<string> {
+  const name = namespaceName(String((req.params as Record<string, string | undefined>).ns ?? ''));
+  await requireNamespace(db, name, req.principal);
+  return name;
 }
 
 function present(row: typeof namespaces.$inferSelect) {
