@@ -8,7 +8,13 @@
  *   the product is measured on from outside) plus the `dev` half of our own public collection;
  * - `test`: the other half of eval/gate/{injection,escalation}.public.jsonl (see
  *   eval/gate/SOURCES.md), split by a hash of the row's id — reported, never tuned on;
- * - eval/gate/written.tune.jsonl (messages we wrote while building the rules) is dev only.
+ * - eval/gate/written.tune.jsonl (messages we wrote while building the rules) is dev only;
+ * - eval/gate/probe.jsonl (150 messages in hi, hi-Latn, pt, id, de, fr written blind by a helper
+ *   who had seen neither the detector nor the data): odd ids dev, even ids test;
+ * - eval/gate/{train-blind,train-blind2,escalation-train,escalation-train2,escalation-train3}.jsonl (written blind for training): dev only;
+ * - `report`: eval/gate/report-{injection,escalation}.jsonl, written blind the same day by another
+ *   helper in the eight languages, after the rules and before the classifiers were retrained on
+ *   the training files — reported only, never read for tuning.
  *
  * Escalation rows are decided as the pipeline would with the trust matrix `billing: approve`,
  * a confident draft and a relevant passage (so a wrong escalation cannot hide behind "nothing
@@ -33,8 +39,11 @@ interface InjectionRow {
   lang: string;
   kind: string;
   source: string;
-  split: 'dev' | 'test';
+  split: Split;
 }
+
+/** `dev` is tuned and trained on; `test` and `report` are only reported. */
+export type Split = 'dev' | 'test' | 'report';
 
 interface EscalationRow {
   id: string;
@@ -43,7 +52,7 @@ interface EscalationRow {
   category: string;
   lang: string;
   source: string;
-  split: 'dev' | 'test';
+  split: Split;
 }
 
 function readJsonl<T>(file: string): T[] {
@@ -85,10 +94,29 @@ export function loadSets(): { injection: InjectionRow[]; escalation: EscalationR
     ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/injection.public.jsonl')).map((r) => ({ ...r, split: splitOf(r.id) })),
     // Written by us while building the rules: tuned on, never reported as test.
     ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/written.tune.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    // Written blind by a helper who had seen neither the detector nor the data: odd ids tune, even ids test.
+    ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/probe.jsonl')).map((r) => ({
+      ...r,
+      split: Number(r.id.split('-').pop()) % 2 === 1 ? ('dev' as const) : ('test' as const),
+    })),
+    // Written blind for training (2026-12-04): dev only.
+    ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/train-blind.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/train-blind2.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    // Written blind the same day by another helper, for the report only: never trained or tuned on.
+    ...readJsonl<Omit<InjectionRow, 'split'>>(path.join(ROOT, 'eval/gate/report-injection.jsonl')).map((r) => ({ ...r, split: 'report' as const })),
   ];
   const escalation: EscalationRow[] = [
     ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(SHARED_DEV, 'escalation.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
     ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/escalation.public.jsonl')).map((r) => ({ ...r, split: splitOf(r.id) })),
+    // Written blind, like probe.jsonl: odd ids dev, even ids test.
+    ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/escalation-probe.jsonl')).map((r) => ({
+      ...r,
+      split: Number(r.id.split('-').pop()) % 2 === 1 ? ('dev' as const) : ('test' as const),
+    })),
+    ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/escalation-train.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/escalation-train2.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/escalation-train3.jsonl')).map((r) => ({ ...r, split: 'dev' as const })),
+    ...readJsonl<Omit<EscalationRow, 'split'>>(path.join(ROOT, 'eval/gate/report-escalation.jsonl')).map((r) => ({ ...r, split: 'report' as const })),
   ].map((r) => ({ ...r, category: category(r.category, r.expect) }));
   return { injection, escalation };
 }
@@ -165,7 +193,7 @@ async function main() {
   const misses = process.env.EVAL_MISSES;
   if (misses && misses !== 'dev') throw new Error('EVAL_MISSES: only dev (the test split is reported, not read)');
   const results: Record<string, unknown> = {};
-  for (const split of ['dev', 'test'] as const) {
+  for (const split of ['dev', 'test', 'report'] as const) {
     const inj = injection.filter((r) => r.split === split);
     const esc = escalation.filter((r) => r.split === split);
     const byLanguage = injectionTable(inj, (r) => r.lang);

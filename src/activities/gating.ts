@@ -10,6 +10,7 @@ import { LlmRejectedError, type LlmRegistry } from '../llm';
 import { saysItDoesNotKnow } from '../llm/confidence';
 import type { AdapterKind, Assessment, Passage } from '../llm/types';
 import type { NamespaceConfig } from '../namespaces/config';
+import { bestScore } from '../knowledge/search';
 import { asRetryable } from './drafting';
 
 export interface GateRequest {
@@ -40,7 +41,7 @@ export async function decideDraft(llm: LlmRegistry, request: GateRequest): Promi
       text: request.text,
       draft: request.draft,
       draftConfidence: request.draftConfidence,
-      retrieval: { topScore: request.passages[0]?.score ?? null, passages: request.passages.length },
+      retrieval: { topScore: bestScore(request.passages), passages: request.passages.length },
       modelAssessment: assessment,
       unresolvedAttempts: request.unresolvedAttempts,
       earlierMessages: request.earlierMessages,

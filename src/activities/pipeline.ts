@@ -13,11 +13,14 @@ import { acknowledgeInbound } from './acknowledge';
 import { openEscalationIn } from './deliver';
 import { buildSystemPrompt, splitHistory, summarizeEarlier } from './profile';
 import { draftReply, namespaceConfig, retrieveFor } from './drafting';
+import { gateLanguage } from '../gate/escalation';
+import { holdingReply } from '../gate/holding-reply';
 import { decideDraft } from './gating';
 import { heartbeating, recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 import { adapterFor } from '../namespaces/config';
+import { bestScore, isAnswer } from '../knowledge/search';
 
 /** How many earlier messages of the conversation the prompt sees in full. */
 export const HISTORY_WINDOW = 12;
@@ -119,11 +122,16 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
         const [task] = await db.select({ namespace: agentTasks.namespace }).from(agentTasks).where(eq(agentTasks.id, taskId));
         if (!task) throw new TaskNotFoundError(`agent task ${taskId} does not exist`);
         const { passages, rewritten } = await retrieveFor({ db, embed, llm }, task.namespace, query, await namespaceConfig(db, task.namespace));
-        const top = passages[0]?.score;
+        const top = bestScore(passages) ?? undefined;
+        const answers = passages.filter(isAnswer).length;
         const value: RagResult = {
           attempt,
           detail:
-            (passages.length ? `${passages.length} passage(s), best "${passages[0]!.title}" (${top!.toFixed(3)})` : 'nothing relevant found') +
+            (answers > 0
+              ? `${answers} answering passage(s)${passages.length > answers ? ` and ${passages.length - answers} related` : ''}, first "${passages.find(isAnswer)!.title}", best relevance ${top!.toFixed(3)}`
+              : passages.length > 0
+                ? `nothing answers it; ${passages.length} related passage(s), best relevance ${top!.toFixed(3)}`
+                : 'nothing relevant found') +
             (rewritten ? `; also searched as "${rewritten}"` : ''),
           passages,
         };
@@ -194,6 +202,9 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           systemPrompt: ctx.config.systemPrompt,
         });
         const withheld = decision.injection.detected || decision.leak;
+        // A billing action with nothing found: the approver sends a holding reply, not "I couldn't find it".
+        const holding =
+          decision.route === 'await_approval' && decision.notFound && !withheld ? (ctx.config.approval.holdingReply ?? holdingReply(gateLanguage(question))) : undefined;
         // Kept on the task: the next task in the conversation counts unresolved attempts from it.
         const unresolved = decision.notFound || decision.confidence < ctx.config.escalation.minConfidence;
         await db
@@ -204,7 +215,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
               unresolved,
             })}::jsonb`,
             // An injection attempt's or a leaking draft is never kept where it could be sent.
-            ...(withheld ? { draft: null } : {}),
+            ...(withheld ? { draft: null } : holding ? { draft: holding } : {}),
             updatedAt: sql`now()`,
           })
           .where(eq(agentTasks.id, taskId));
@@ -217,6 +228,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           intent: decision.intent,
           injection: decision.injection.detected,
           leak: decision.leak,
+          ...(holding ? { approvalDraft: holding } : {}),
         };
         return {
           value,
@@ -229,6 +241,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             leak: decision.leak,
             notFound: decision.notFound,
             reasons: decision.reasons,
+            ...(holding ? { holdingReply: 'nothing was found: the person approving gets a holding reply to send instead of the draft' } : {}),
           },
         };
       });

@@ -49,6 +49,11 @@ export interface GateResult extends StepResult {
   injection?: boolean;
   /** The draft repeats the system prompt: it must never be sent. */
   leak?: boolean;
+  /**
+   * What the person approving gets to send instead of the draft: the holding reply, when the
+   * knowledge base had nothing for a billing action. Absent in histories recorded before it.
+   */
+  approvalDraft?: string;
 }
 
 export interface DeliverResult extends StepResult {

@@ -38,7 +38,12 @@ export interface LinearModel {
 
 /** The probability that the text is an injection, 0..1. */
 export function injectionProbability(text: string, model: LinearModel = MODEL): number {
-  const known = classifierFeatures(text).filter((f) => model.weights[f] !== undefined);
+  return linearProbability(classifierFeatures(text), model);
+}
+
+/** A linear model's probability for a message's features (`classifierFeatures`), 0..1. */
+export function linearProbability(features: readonly string[], model: Pick<LinearModel, 'bias' | 'weights'>): number {
+  const known = features.filter((f) => model.weights[f] !== undefined);
   const norm = 1 / Math.sqrt(known.length || 1);
   let z = model.bias;
   for (const f of known) z += model.weights[f]! * norm;

@@ -39,7 +39,7 @@
  *   notFound:                   min(…, 0.2)
  */
 import { DEFAULT_ESCALATION_KEYWORDS, DEFAULT_INTENTS } from '../namespaces/config';
-import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, sameQuestion, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
+import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, insistsAgain, sameQuestion, sameSubject, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
 import { detectInjection } from './injection';
 import { classifyIntent, isQuestion } from './intent';
 import { containsPhrase, foldWords, repeatsText } from './normalize';
@@ -219,6 +219,11 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
       })
     : 0;
   if (again >= MAX_UNRESOLVED_ATTEMPTS) signals.push({ signal: 'repeat', evidence: `the same question a ${again === 2 ? 'third' : `${again + 1}th`} time` });
+  else if (detect.includes('repeat') && (input.earlierMessages?.length ?? 0) >= MAX_UNRESOLVED_ATTEMPTS) {
+    // Worded too differently to match, but the customer says so: "third time I ask", "still nothing".
+    const insists = insistsAgain(input.text, language);
+    if (insists && sameSubject(input.text, input.earlierMessages ?? []) >= 1) signals.push({ signal: 'repeat', evidence: `asked again ("${insists}") after ${input.earlierMessages!.length} messages on the subject` });
+  }
   for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`);
 
   // Escalation keywords (the operator's own list).

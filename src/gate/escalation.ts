@@ -14,6 +14,7 @@
  */
 import { detectLanguage, LANGUAGE_CODES } from '../knowledge/language';
 import { fold, foldWords } from './normalize';
+import { classifiedSignals, type ClassifiedSignal } from './signal-classifier';
 
 export type EscalationSignal = 'human_request' | 'legal' | 'complaint' | 'fraud' | 'repeat';
 export const ESCALATION_SIGNALS: readonly EscalationSignal[] = ['human_request', 'legal', 'complaint', 'fraud', 'repeat'];
@@ -227,13 +228,63 @@ const BILLING_ACTION: Phrases = {
   'hi-Latn': rx([`(?:refund|paise wapas|paisa wapas|paise vapas|paisa vapas|paise return)`, `(?:do baar|double|2 baar) ${any(2)}(?:kat|cut|charge|debit)`]),
 };
 
+
+/**
+ * More kinds of billing action, from the blind probe's dev half (eval/gate/escalation-probe.jsonl):
+ * compensation or a partial refund offered, a credit or discount on the next bill (an outage), the
+ * price difference back, shipping costs refunded, "can you reverse that".
+ */
+const BILLING_ACTION_MORE: Phrases = {
+  en: rx([
+    `(?:offer|give|provide|get) ${any(3)}(?:compensation|partial refund|discount|credit|goodwill gesture)`,
+    `(?:credit|discount|refund|reduction) (?:on|off|to|from) (?:my|the|our) (?:next )?(?:bill|invoice|statement)`,
+    '(?:the )?(?:price )?difference (?:back|refunded|returned|credited)|refund (?:me )?the difference',
+    `(?:refund|reimburse) ${any(2)}(?:shipping|delivery|postage|express)`,
+    'reverse (?:that|this|it|the (?:charge|renewal|payment))',
+  ]),
+  es: rx([
+    '(?:devolvais|devuelvan|devolveis|devuelvas|reembolseis|reembolsen|reembolses|aboneis|abonen)',
+    'me (?:habeis|han|ha) cobrado (?:dos veces|doble|de mas)',
+    `(?:compensacion|indemnizacion|un descuento|un abono) ${any(3)}(?:factura|pedido|compra)?|la diferencia|descuento en (?:la|mi) (?:proxima )?factura`,
+  ]),
+  pt: rx(['abatimento|desconto na (?:proxima )?fatura|credito na (?:proxima )?fatura|a diferenca|reembolsar|ressarcir|compensacao|me devolver(?:em)? o (?:valor|dinheiro)']),
+  fr: rx([
+    'geste commercial|dedommagement|dedommager|compensation|avoir sur (?:ma|la|votre) (?:prochaine )?facture|remboursement (?:partiel|des frais)|rembourser (?:la difference|les frais)|la difference',
+  ]),
+  de: rx([
+    `(?:differenz|differnz|unterschied|preisdifferenz) ${any(2)}(?:erstatten|zuruck|gutschreiben|erstattet)`,
+    `(?:konnten|konnen|wurden|mochten) sie ${any(4)}(?:erstatten|zuruckerstatten|gutschreiben|zuruckzahlen)`,
+    'entschadigung|gutschrift|kulanz|preisnachlass|teilerstattung',
+  ]),
+  id: rx([`kompensasi|ganti rugi|refund sebagian|potongan (?:tagihan|harga)|selisih(?:nya)? ${any(2)}(?:dikembalikan|kembali|refund)|dikembalikan uangnya`]),
+  hi: rx([`क्रेडिट (?:मिल|दे|दीजिए|चाहिए)|मुआवज़ा|मुआवजा|हर्जाना|(?:फर्क|अंतर) ${any(2)}वापस|छूट (?:मिल|दे|दीजिए|चाहिए)`]),
+  'hi-Latn': rx(['difference (?:wapas|vapas|refund|return)|compensation|(?:credit|discount) (?:milega|mil sakta|mil sakti|chahiye|do|dijiye)']),
+};
+
+/** More kinds of suspected fraud: orders nobody placed, a charge nobody can place, the saved card used. */
+const FRAUD_MORE: Phrases = {
+  en: rx([
+    '(?:orders?|purchases?|charges?|transactions?|payments?) (?:that )?(?:i|we) (?:never|didn t|did not) (?:made|make|place|placed|order|ordered|authori[sz]ed|buy|bought)',
+    'using my (?:saved )?(?:card|account|payment details)',
+  ]),
+  es: rx([`(?:compra|cargo|cobro|pedido|movimiento)s? ${any(12)}(?:que )?(?:yo )?no (?:hice|reconozco|autorice|pedi)`]),
+  pt: rx([`(?:compra|cobranca|transacao|pagamento|debito|pedido)s? ${any(12)}(?:que )?(?:eu )?nao (?:fiz|reconheco|autorizei|pedi)`]),
+  de: rx(['nicht zuordnen|nichts bestellt|nicht bestellt|nicht autorisiert|unbekannte (?:abbuchung|zahlung|belastung)|nicht von mir']),
+  fr: rx([`(?:achat|prelevement|commande|paiement|debit)s? ${any(12)}(?:que )?(?:je )?n ai (?:pas|jamais) (?:fait|effectue|passe|autorise)|je ne reconnais pas`]),
+  id: rx([`(?:transaksi|pesanan|tagihan|pembelian) ${any(8)}(?:tidak|gak|nggak|ga) (?:pernah )?(?:saya )?(?:lakukan|pesan|beli|kenal)`]),
+  hi: rx([`(?:मैंने|मैने) ${any(3)}(?:नहीं किया|नहीं की|नहीं किए|नहीं मंगाया)`]),
+  'hi-Latn': rx([`(?:maine|mene) ${any(3)}(?:nahi kiya|nahi ki|nahi kiye|nahi mangaya|order nahi)`]),
+};
+
 /** Asks about billing rather than for a billing action: "what is your refund policy?", "how long do refunds take?". */
 const BILLING_QUESTION = rx([
   'policy|policies|terms|how long (?:do|does|will)|how do (?:refunds|returns)|how does (?:the )?(?:refund|return)|how does (?:that|it|this) work|what happens (?:if|when)|what if|what is your|what are your|do you (?:offer|give|do)|can (?:i|you) (?:return|cancel)|is there a',
   'politica|cuanto tarda|cuanto tiempo|como funciona|politique|combien de temps|comment fonctionne|richtlinie|wie lange|wie funktioniert|kebijakan|berapa lama|bagaimana cara kerja',
   'नीति|कितने दिन|कितना समय|policy kya|kitne din|kitna time',
 ]);
-const FIRST_PERSON_ACTION = rx(['my|me|i was|i ve been|i have been|i paid|i bought|we paid|our|order|mi|mio|mon|ma|mes|mein|meine|saya|mera|meri|mujhe|मेरा|मेरी|मेरे|मुझे']);
+const FIRST_PERSON_ACTION = rx(['my|me|i was|i ve been|i have been|i paid|i bought|we paid|our|order|mi|mio|mon|ma|mes|saya|mera|meri|mujhe|मेरा|मेरी|मेरे|मुझे']);
+/** German "mein" is "in" in Hinglish: first person only in German. */
+const FIRST_PERSON_DE = rx(['mein|meine|meinen|meinem|meiner']);
 
 const phraseOf = (phrases: Phrases, lang: GateLanguage, text: string): string | undefined => {
   const order: GateLanguage[] = lang === 'und' ? (Object.keys(phrases) as GateLanguage[]) : lang === 'en' ? ['en'] : [lang, 'en'];
@@ -245,29 +296,158 @@ const phraseOf = (phrases: Phrases, lang: GateLanguage, text: string): string | 
 };
 
 /** A request for a billing action (refund, reversed charge, compensation, price protection), as opposed to a question about billing. */
-export function billingAction(text: string, lang: GateLanguage = gateLanguage(text)): string | undefined {
+export function billingAction(text: string, lang: GateLanguage = gateLanguage(text), options: SignalOptions = {}): string | undefined {
   const folded = foldWords(text);
-  const hit = phraseOf(BILLING_ACTION, lang, folded);
+  const hit = phraseOf(BILLING_ACTION, lang, folded) ?? phraseOf(BILLING_ACTION_MORE, lang, folded) ?? classified(text, 'billing_action', options);
   if (!hit) return undefined;
   // A question about the policy, with nothing of the customer's own at stake, asks for no action.
-  if (BILLING_QUESTION.test(folded) && !FIRST_PERSON_ACTION.test(folded)) return undefined;
+  const own = FIRST_PERSON_ACTION.test(folded) || (lang === 'de' && FIRST_PERSON_DE.test(folded));
+  if (BILLING_QUESTION.test(folded) && !own) return undefined;
   return hit;
 }
 
+
+/** More kinds from the blind probe's dev half: a formal complaint filed, a transfer to a real person asked for. */
+const COMPLAINT_MORE: Phrases = {
+  en: rx(['(?:formal|official) complaint|(?:lodge|file|submit|make) (?:a |an )?(?:formal |official )?complaint']),
+  es: rx(['queja formal|reclamacion formal|(?:presento|presentar|interpongo|interponer|pongo|poner) (?:una )?(?:queja|reclamacion)']),
+  pt: rx(['reclamacao formal|queixa formal|(?:registro|registrar|apresento|apresentar|formalizo|formalizar) (?:uma )?(?:reclamacao|queixa)']),
+  fr: rx(['reclamation (?:officielle|formelle)|plainte (?:officielle|formelle)|(?:formuler|formule|adresser|adresse) (?:une )?(?:reclamation|plainte)']),
+  de: rx([`formelle beschwerde|formale beschwerde|(?:reiche|erhebe|lege) ${any(3)}beschwerde`]),
+  id: rx(['keluhan resmi|pengaduan resmi|komplain resmi']),
+  hi: rx(['औपचारिक शिकायत|आधिकारिक शिकायत|शिकायत दर्ज']),
+  'hi-Latn': rx(['formal complaint|official complaint|shikayat darj']),
+};
+const PERSON_MORE: Phrases = {
+  // Is there someone to talk to, hand me over: the other ways a person is asked for.
+  en: rx([
+    `(?:is there|are there|do you have|can i get|could i get) (?:a |an |any |some )?(?:real |actual |live )?(?:human|person|people|someone|somebody|anyone|agent|representative)s? ${any(3)}(?:i|we) (?:can|could) (?:talk|speak|chat)`,
+    `(?:can|could|may) (?:i|we) (?:please )?(?:talk|speak|chat) (?:to|with) (?:someone|somebody|anyone|a person|a human|an agent|your team|a colleague|a manager)`,
+    `(?:hand|pass|escalate|transfer|forward) (?:me|this|it|my case) (?:over )?to (?:a |an |the |your )?(?:human|person|agent|team|colleague|manager|supervisor|specialist)`,
+  ]),
+  pt: rx([
+    `(?:transferir|passar|encaminhar) ${any(2)}(?:para|pra|com) (?:uma |um |o |a )?(?:pessoa|atendente|humano|alguem)`,
+    `(?:tem|existe|ha) (?:alguem|alguma pessoa|um atendente|um humano) (?:com quem|pra|para) (?:eu )?(?:possa )?(?:falar|conversar)`,
+    'atendente humano|atendimento (?:humano|pessoal)|falar com gente|pessoa de verdade',
+  ]),
+  es: rx([
+    `(?:pasar|transferir|pasarme|transferirme) ${any(2)}(?:con|a) (?:una |un )?(?:persona|agente|humano|alguien)`,
+    `(?:hay|tienen|existe) (?:alguien|alguna persona|un agente|un humano) (?:con quien|que) (?:pueda|me pueda) (?:hablar|atender|ayudar)`,
+    `(?:pasame|paseme|pasadme|comunicame|comuniqueme|transfiereme|transfierame) (?:con|a) `,
+    'atencion (?:al cliente )?(?:humana|personal)|una persona de verdad',
+  ]),
+  fr: rx([
+    `(?:y a t il|il y a|avez vous) (?:quelqu un|une personne|un conseiller|un humain) (?:a qui|avec qui|pour) (?:je )?(?:puisse |peux |pourrais )?(?:parler|m adresser)`,
+    `(?:mettez|passez|transferez) moi (?:en relation )?(?:avec|a)`,
+  ]),
+  de: rx([
+    `(?:gibt es|haben sie) (?:jemanden|einen menschen|einen mitarbeiter|eine person) ${any(2)}(?:sprechen|reden)`,
+    'mit einem menschen|mit einer echten person|personlich sprechen',
+  ]),
+  id: rx([
+    `(?:sambungin|sambungkan|hubungin|hubungkan|alihkan|oper|terusin|teruskan) (?:saya |aku |gue |gw )?(?:ke|sama|dengan|kepada) ${any(1)}(?:cs|customer service|admin|petugas|agen|operator|manusia|orang)`,
+    `(?:cs|customer service|admin|petugas|agen|operator) (?:manusia|asli|beneran)`,
+    `(?:ada|bisa) (?:orang|manusia|cs|admin|petugas) (?:yang )?(?:bisa )?(?:saya |aku )?(?:ajak )?(?:bicara|ngobrol|hubungi|telpon|telepon)`,
+  ]),
+  hi: rx([
+    `(?:मेरी|मेरा) बात ${any(5)}से (?:करवाइए|करवाओ|कराइए|कराओ|करवा दीजिए|करा दीजिए)`,
+    `(?:किसी इंसान|असली व्यक्ति|किसी व्यक्ति|कस्टमर केयर|किसी एजेंट|किसी प्रतिनिधि|किसी अधिकारी) से`,
+  ]),
+  'hi-Latn': rx([
+    `(?:meri|mera) baat ${any(5)}se (?:karwao|karvao|karwaiye|karvaiye|karwa do|kara do)`,
+    `(?:kisi|real|asli) (?:insaan|insan|bande|banda|aadmi|person|human|agent|executive) se`,
+  ]),
+};
+
+export interface SignalOptions {
+  /** `false` leaves out the signal classifiers (./signal-classifier): the phrase lists alone. */
+  classifier?: boolean;
+}
+
+let lastClassified: { text: string; hits: ReturnType<typeof classifiedSignals> } | undefined;
+
+/** The classifiers' sure signals for a message, computed once for it (several callers ask in turn). */
+function classifiedSignalsOf(text: string): ReturnType<typeof classifiedSignals> {
+  if (lastClassified?.text !== text) lastClassified = { text, hits: classifiedSignals(text) };
+  return lastClassified.hits;
+}
+
+const EVIDENCE: Record<Exclude<EscalationSignal, 'repeat'>, (what: string) => string> = {
+  human_request: (what) => `asks for a person ("${what}")`,
+  legal: (what) => `a legal threat or a regulator ("${what}")`,
+  fraud: (what) => `suspected fraud or a compromised account ("${what}")`,
+  complaint: (what) => `an angry or formal complaint ("${what}")`,
+};
+
+/** What a signal's classifier says when it is sure enough alone: `the classifier (p 0.93)`, or undefined. */
+function classified(text: string, signal: ClassifiedSignal, options: SignalOptions): string | undefined {
+  if (options.classifier === false) return undefined;
+  const hit = classifiedSignalsOf(text).find((h) => h.signal === signal);
+  return hit ? `the classifier, p ${hit.p.toFixed(2)}` : undefined;
+}
+
+/**
+ * A question about the company's practice — "how do you protect customers against fraud?", "what
+ * is your complaints procedure?" — names a signal's word without reporting one. Only a signal
+ * that matched one bare word gives way to it: "someone used my card, how do I block it?" still
+ * escalates.
+ */
+const ASKS_ABOUT_PRACTICE = rx([
+  'how do (?:you|u|your)|how does (?:your|the)|what do you do|what (?:measures|steps|protection|safeguards)|what (?:is|are) (?:your|the) (?:process|procedure|policy|policies)|do you (?:have|offer|provide)|protect|prevent|procedure|policy|policies|security',
+  'como (?:protegen|proteges|protegeis|previenen|evitan)|que medidas|cual es (?:su|vuestra|el) (?:proceso|procedimiento|politica)|proteger|protegen|prevenir|procedimiento|politica',
+  'como (?:voces|vcs|vc) (?:protegem|evitam|previnem)|quais (?:medidas|cuidados)|qual (?:e )?o (?:processo|procedimento)|protegem|proteger|prevenir|seguranca|politica',
+  'comment (?:vous )?(?:protegez|proteger|evitez)|quelles (?:mesures|protections)|quelle est (?:votre|la) (?:procedure|politique)|protegez|proteger|procedure|politique',
+  'wie (?:schutzt|schutzen|verhindert|verhindern)|welche (?:massnahmen|schutzmassnahmen)|wie (?:lauft|ist) (?:das|ihr) (?:verfahren|beschwerdeverfahren)|schutz|schutzen|verfahren|richtlinie',
+  '(?:bagaimana|gimana) (?:kalian|anda|cara) (?:melindungi|mencegah)|melindungi|mencegah|prosedur|kebijakan|keamanan',
+  'बचाने के लिए|बचाव|सुरक्षा|प्रक्रिया|नीति|जानकारी के लिए',
+  'bachane ke liye|bachav|suraksha|security|process|procedure|policy|jaankari ke liye|janne ke liye',
+]);
+
+/** A rule's match that is one bare word ("fraud", "lawyer", "शिकायत"), not a phrase. */
+const bareWord = (hit: string | undefined) => hit !== undefined && !/\s/u.test(hit.trim());
+
 /** The signals in one message (the repeat signal needs the earlier ones: see `askedAgain`). */
-export function escalationSignals(text: string, lang: GateLanguage = gateLanguage(text)): SignalHit[] {
+export function escalationSignals(text: string, lang: GateLanguage = gateLanguage(text), options: SignalOptions = {}): SignalHit[] {
   const folded = foldWords(text);
   if (folded === '') return [];
   const hits: SignalHit[] = [];
-  const person = phraseOf(PERSON, lang, folded) ?? BARE_PERSON.exec(folded)?.[0];
-  if (person && !NOT_A_REQUEST.test(folded)) hits.push({ signal: 'human_request', evidence: `asks for a person ("${person}")` });
-  const legal = phraseOf(LEGAL, lang, folded);
-  if (legal) hits.push({ signal: 'legal', evidence: `a legal threat or a regulator ("${legal}")` });
-  const fraud = phraseOf(FRAUD, lang, folded);
-  if (fraud) hits.push({ signal: 'fraud', evidence: `suspected fraud or a compromised account ("${fraud}")` });
-  const complaint = phraseOf(COMPLAINT, lang, folded) ?? angerMarks(text);
-  if (complaint) hits.push({ signal: 'complaint', evidence: `an angry or formal complaint ("${complaint}")` });
+  // A bare word of a signal in a question about the company's practice reports nothing.
+  const aboutPractice = isQuestion(text) && ASKS_ABOUT_PRACTICE.test(folded);
+  const reported = (hit: string | undefined) => (hit !== undefined && aboutPractice && bareWord(hit) ? undefined : hit);
+  const person = phraseOf(PERSON, lang, folded) ?? phraseOf(PERSON_MORE, lang, folded) ?? BARE_PERSON.exec(folded)?.[0];
+  if (person && !NOT_A_REQUEST.test(folded)) hits.push({ signal: 'human_request', evidence: EVIDENCE.human_request(person) });
+  const legal = reported(phraseOf(LEGAL, lang, folded));
+  if (legal) hits.push({ signal: 'legal', evidence: EVIDENCE.legal(legal) });
+  const fraud = reported(phraseOf(FRAUD, lang, folded) ?? phraseOf(FRAUD_MORE, lang, folded));
+  if (fraud) hits.push({ signal: 'fraud', evidence: EVIDENCE.fraud(fraud) });
+  const complaint = reported(phraseOf(COMPLAINT, lang, folded) ?? phraseOf(COMPLAINT_MORE, lang, folded)) ?? angerMarks(text);
+  if (complaint) hits.push({ signal: 'complaint', evidence: EVIDENCE.complaint(complaint) });
+  // The phrase lists found nothing: the classifiers may, and the surest of them names the signal
+  // (they are trained one against the answers, so they do not tell the signals apart well).
+  if (hits.length === 0 && options.classifier !== false && classifierMayJudge(folded)) {
+    const sure = classifiedSignalsOf(text)
+      .filter((h): h is { signal: EscalationSignal & ClassifiedSignal; p: number } => h.signal !== 'billing_action')
+      .filter((h) => h.signal !== 'human_request' || !NOT_A_REQUEST.test(folded))
+      .sort((a, b) => b.p - a.p)[0];
+    if (sure) hits.push({ signal: sure.signal, evidence: EVIDENCE[sure.signal](`the classifier, p ${sure.p.toFixed(2)}`) });
+  }
   return hits;
+}
+
+/** Words a message needs before a signal classifier may judge it alone: fewer carry too few features for a linear model. */
+export const MIN_CLASSIFIED_WORDS = 3;
+/** Greetings, thanks and fillers in the listed languages: a message of these alone reports no signal. */
+const SMALL_TALK_WORDS = new Set(
+  ('hi hello hey hiya hallo hola ola oi bonjour salut halo namaste namaskar hai again there good morning afternoon evening day ' +
+    'thanks thank you so much very a lot many thx ty cheers gracias muchas obrigado obrigada merci beaucoup danke vielen schon grazie ' +
+    'terima kasih banyak dhanyavad shukriya bye goodbye adios tchau ciao see ok okay great perfect cool got it alright fine yes no please')
+    .split(' '),
+);
+
+/** Whether the signal classifiers may speak on a (folded) message: enough words, and not small talk alone ("hello again"). */
+function classifierMayJudge(folded: string): boolean {
+  const words = folded.split(' ').filter((w) => w !== '');
+  return words.length >= MIN_CLASSIFIED_WORDS && !words.every((w) => SMALL_TALK_WORDS.has(w));
 }
 
 /** Shouting: several words in capitals and repeated exclamation marks together. */
@@ -311,17 +491,87 @@ export const SAME_TOPIC = 0.15;
 /**
  * How many of the earlier messages ask what this one asks: by their words, or, worded
  * differently, by a shared subject and a shared intent (`intentsOf`: the intents a message's
- * keywords point at, when given).
+ * keywords point at, when given). A question counts too when it shares its subject with an
+ * earlier question that already counts: "What's the return window for shoes?" → "How many days
+ * do I have to send back shoes?" → "Until when can I return the sneakers?" is one question
+ * asked three times although the last and the second share no word.
  */
 export function askedAgain(text: string, earlier: readonly string[], intentsOf?: (t: string) => readonly string[]): number {
   if (rootsOf(text).size === 0) return 0;
   const generic = new Set(['question', 'other', 'greeting']);
   const mine = (intentsOf?.(text) ?? []).filter((i) => !generic.has(i));
-  return earlier.filter((e) => {
+  const asking = isQuestion(text);
+  const questions = earlier.map(isQuestion);
+  const counted = earlier.map((e, k) => {
     const alike = sameQuestion(text, e);
     if (alike >= SAME_QUESTION) return true;
-    if (alike < SAME_TOPIC || mine.length === 0) return false;
+    if (alike < SAME_TOPIC) return false;
+    // Two questions about the same subject, worded differently: the same question asked again.
+    if (asking && questions[k]) return true;
+    if (mine.length === 0) return false;
     const theirs = intentsOf!(e);
     return mine.some((i) => theirs.includes(i));
-  }).length;
+  });
+  // The thread: a question of the same subject as one already counted is the same question too.
+  if (asking) {
+    for (let grew = true; grew; ) {
+      grew = false;
+      earlier.forEach((e, k) => {
+        if (counted[k] || !questions[k]) return;
+        if (earlier.some((o, j) => counted[j] && questions[j] && sameQuestion(e, o) >= SAME_TOPIC)) {
+          counted[k] = true;
+          grew = true;
+        }
+      });
+    }
+  }
+  return counted.filter(Boolean).length;
+}
+
+/**
+ * The customer says they are asking again or are still not helped: "third time I ask", "still
+ * no answer", "you keep sending the general policy", in the gate's languages. With two earlier
+ * messages, one of them on the same subject, that is the same question a third time however
+ * differently it is worded (see `decide`).
+ */
+const INSISTS: Phrases = {
+  en: rx([
+    '(?:third|3rd|fourth|4th) time|(?:once|one) more time|(?:asking|ask|asked|tell|telling|told) (?:you )?(?:again|twice|three times|before|already)|i (?:already|have already|ve already) (?:asked|told|said|explained)',
+    '(?:still|yet) (?:no|not|nothing|haven t|hasn t|can t|cannot|don t|doesn t|didn t|waiting|unable)|no (?:real |proper |clear )?(?:answer|reply|response) (?:yet|still)|(?:didn t|did not|don t|do not|never) (?:really )?answer|not what i asked|you keep (?:sending|pasting|giving|telling|saying|repeating|ignoring)|as i (?:said|asked|wrote)|i repeat',
+  ]),
+  es: rx(['(?:por )?(?:tercera|cuarta) vez|otra vez|de nuevo|nuevamente|sigo sin|sigue sin|todavia no|aun no|aun sin|ya (?:te |les |os )?(?:lo )?(?:pregunte|dije|pedi|explique)|(?:perdon|perdona|disculpa|disculpe) (?:la|por la) insistencia|no me (?:responden|contestan|respondeis|contestais)|me (?:siguen|sigues|seguis) (?:mandando|enviando|diciendo)|como (?:ya )?(?:dije|te dije)']),
+  pt: rx(['(?:pela )?(?:terceira|quarta) vez|de novo|novamente|outra vez|continuo sem|continua sem|ainda (?:nao|sem)|ja (?:perguntei|pedi|falei|expliquei)|(?:voces|vc|vcs) (?:so|sempre) (?:me )?(?:mandam|manda|enviam|respondem)|sem resposta|como (?:eu )?(?:ja )?disse']),
+  fr: rx(['(?:troisieme|quatrieme|3e) fois|de nouveau|a nouveau|encore une fois|je (?:vous )?(?:le )?redemande|toujours (?:pas|rien|aucune|sans)|(?:desole|desolee|pardon) d insister|je (?:vous )?l ai deja (?:demande|dit)|j ai deja (?:demande|pose)|vous me (?:renvoyez|redonnez|repondez toujours)|comme je (?:l ai )?(?:dit|ecrit)|je repete']),
+  de: rx(['(?:zum )?(?:dritten|vierten) mal|(?:frag|frage|fragte) (?:jetzt |ich )?(?:nochmal|noch einmal|erneut|wieder)|nochmal|noch einmal|erneut|schon wieder|immer noch (?:nicht|kein|keine|nichts)|noch immer (?:nicht|kein|keine|nichts)|(?:habe|hab) (?:ich )?(?:schon|bereits) (?:gefragt|geschrieben|gesagt)|keine (?:richtige |echte )?antwort|wie (?:ich )?(?:schon )?(?:gesagt|geschrieben)']),
+  id: rx([`(?:yang )?ke ?(?:tiga|3|empat) ?(?:kali|kalinya)|(?:tanya|nanya|bertanya|tanyakan|minta) (?:lagi|ulang)|sekali lagi|masih (?:belum|tidak|gak|nggak|ga|tetap)|(?:sudah|udah) (?:saya |aku )?(?:tanya|tanyakan|bilang|minta)|belum (?:dijawab|dibalas|ada jawaban)|(?:dikasih|dikirim|dikirimin|ngasih) ${any(2)}(?:terus|lagi)|(?:kok|kenapa) ${any(3)}terus`]),
+  hi: rx(['फिर से|फिरसे|दोबारा|तीसरी बार|चौथी बार|अब भी|अभी तक|बार बार|बार-बार|पहले भी (?:पूछ|बता|कह)']),
+  'hi-Latn': rx(['phir se|fir se|firse|dobara|dubara|teesri (?:baar|bar)|tisri (?:baar|bar)|abhi tak|ab bhi|ab tak|baar baar|bar bar|pehle bhi (?:pucha|bola|bataya)|kitni (?:baar|bar)']),
+};
+
+/** The customer says they ask again or are still not helped (the phrase, or undefined). */
+export function insistsAgain(text: string, lang: GateLanguage = gateLanguage(text)): string | undefined {
+  return phraseOf(INSISTS, lang, foldWords(text));
+}
+
+/** How many earlier messages share this one's subject at all (the looser test `decide` pairs with `insistsAgain`). */
+export function sameSubject(text: string, earlier: readonly string[]): number {
+  return earlier.filter((e) => sameQuestion(text, e) >= SAME_TOPIC).length;
+}
+
+const QUESTION_START = new RegExp(
+  `^(?:${[
+    'how', 'what', 'where', 'when', 'which', 'why', 'can', 'could', 'do', 'does', 'is', 'are', 'will',
+    'como', 'que', 'donde', 'cuando', 'cual', 'puedo', 'puede', 'hay', 'o que', 'onde', 'quando', 'qual', 'posso', 'tem como',
+    'wie', 'was', 'wo', 'wann', 'welche', 'kann', 'konnen', 'gibt es', 'comment', 'quoi', 'ou', 'quand', 'quel', 'quelle', 'est ce', 'puis je',
+    'bagaimana', 'gimana', 'apa', 'apakah', 'di mana', 'dimana', 'kapan', 'bisa', 'berapa', 'kaise', 'kya', 'kahan', 'kab', 'kitne', 'kitna',
+  ].join('|')})(?![\\p{L}\\p{N}])`,
+  'u',
+);
+const QUESTION_WORDS_HI = /(?:क्या|कैसे|कहाँ|कहां|कब|कितने|कितना|बताइए|बता दीजिए|बताओ|बता दो)/u;
+
+/** A question: a question mark, or a question word first (or anywhere, in Hindi). */
+export function isQuestion(text: string): boolean {
+  if (/[?¿？]/u.test(text)) return true;
+  const folded = fold(text).trim();
+  return QUESTION_START.test(folded) || QUESTION_WORDS_HI.test(text) || /(?:^|\s)(?:kaise|kya|kahan|kab|batao|bataiye|bata dijiye)(?:\s|$)/u.test(folded);
 }

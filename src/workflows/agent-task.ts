@@ -271,14 +271,16 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
 
   /** A person checks the draft: approve sends it, edit sends theirs, reject sends a notice or nothing. */
   async function askApproval(gate: GateResult, rag: RagResult, draft: DraftResult): Promise<TaskStatus> {
+    // Nothing found for a billing action: the approver's draft is the gate's holding reply.
+    const proposed: DraftResult = gate.approvalDraft === undefined ? draft : { ...draft, draft: gate.approvalDraft };
     const { opened, decision } = await handOff('approval', gate.reasons.join('; '), rag, true, () => approval);
     if (!decision) {
       await close('approval', { status: 'expired', note: 'escalated' });
       escalationId = null;
-      return escalate(`no approval within ${Math.round(opened.timeoutMs / 1000)} s; ${gate.reasons.join('; ')}`, rag, draft, true);
+      return escalate(`no approval within ${Math.round(opened.timeoutMs / 1000)} s; ${gate.reasons.join('; ')}`, rag, proposed, true);
     }
     await close('approval', { status: 'resolved', decision });
-    if (decision.decision === 'approve') return send(draft.draft, 'answer');
+    if (decision.decision === 'approve') return send(proposed.draft, 'answer');
     if (decision.decision === 'edit') return send(decision.text!, 'answer');
     return opened.rejectNotice ? send(opened.rejectNotice, 'notice', 'closed') : 'closed';
   }

@@ -28,6 +28,8 @@ const noLaunch: AgentTaskClient = {
     throw new Error('no workflow runs in these tests');
   },
   ping: async () => undefined,
+  end: async () => undefined,
+  remove: async () => undefined,
 };
 
 describe.each(DB_KINDS)('deliver on %s', (kind) => {

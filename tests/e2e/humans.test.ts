@@ -11,6 +11,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { agentToolCalls, channelAccounts, escalations, humanDecisions, namespaces } from '../../src/db/schema';
 import { addDocument } from '../../src/knowledge/store';
+import { HOLDING_REPLIES } from '../../src/gate/holding-reply';
 import { DEFAULT_FALLBACK_MESSAGE, DEFAULT_HANDOFF_MESSAGE, type NamespaceConfigInput } from '../../src/namespaces/config';
 import { progressQuery } from '../../src/workflows/agent-task';
 import { json } from '../helpers/http';
@@ -324,6 +325,25 @@ describe('humans in the loop', () => {
       await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'handback', agent: 'lee' });
       expect(await finished(id)).toMatchObject({ status: 'delivered', route: 'await_human' });
       expect(ns.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, task.draft]);
+    });
+
+    it('when a billing action finds nothing in the knowledge base, then the approver gets a holding reply in the customer\'s language, not the not-found draft, and approve sends it', async () => {
+      const ns = await namespaceWith({ trustMatrix: { billing: 'approve' }, approval: { timeout: '60s' } });
+      const customer = ns.customer();
+      const id = await customer.say('Me cobraron dos veces la suscripción de este mes, quiero que me devuelvan el segundo cargo');
+      const task = await waitForStatus(id, 'awaiting_approval');
+      expect(task.draft).toBe(HOLDING_REPLIES.es);
+      expect(await escalationOf(task.id, 'approval')).toMatchObject({ status: 'open', draft: HOLDING_REPLIES.es });
+      const gate = (await stack.database.db.select().from(agentToolCalls).where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, 'confidence_check'))))[0];
+      expect(gate?.outputSummary).toMatchObject({ notFound: true, holdingReply: expect.stringContaining('holding reply') });
+      await api('POST', `/agent-tasks/${task.id}/approval`, { decision: 'approve', agent: 'lee' });
+      expect(await finished(id)).toMatchObject({ status: 'delivered' });
+      expect(customer.received()).toEqual([HOLDING_REPLIES.es]);
+
+      // A namespace's own holding reply replaces the built-in one.
+      const own = await namespaceWith({ trustMatrix: { billing: 'approve' }, approval: { timeout: '60s', holdingReply: 'We are on it.' } });
+      const other = await own.customer().say('I was charged twice for my subscription, please refund the second charge');
+      expect((await waitForStatus(other, 'awaiting_approval')).draft).toBe('We are on it.');
     });
   });
 });

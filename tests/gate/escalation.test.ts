@@ -54,12 +54,33 @@ describe('escalationSignals', () => {
   });
 
   it('when a message threatens legal action, reports a fraud or complains angrily, then each is told apart', () => {
-    expect(signalsOf('If this is not fixed I will contact my lawyer')).toEqual(['legal']);
+    // A threat is a complaint too (the complaint model says so): both escalate; it is no fraud.
+    expect(signalsOf('If this is not fixed I will contact my lawyer')).toContain('legal');
+    expect(signalsOf('If this is not fixed I will contact my lawyer')).not.toContain('fraud');
     expect(signalsOf('Voy a poner una denuncia ante consumo')).toContain('legal');
     expect(signalsOf("There's a payment on my card I don't recognise")).toEqual(['fraud']);
     expect(signalsOf('Ada transaksi di kartu saya yang tidak saya kenali')).toEqual(['fraud']);
     expect(signalsOf('This is unacceptable, the worst service I have ever had')).toEqual(['complaint']);
     expect(signalsOf('How do I set up power of attorney for my account?')).toEqual([]);
+  });
+
+  it('when a question asks about the company\'s practice, then the bare word of a signal in it reports nothing; a report in a question still does', () => {
+    expect(signalsOf('How do you protect customers against fraud when they pay by card?')).toEqual([]);
+    expect(signalsOf('¿Qué medidas tienen contra el fraude en los pagos con tarjeta?')).toEqual([]);
+    expect(signalsOf('What is your complaint procedure?')).toEqual([]);
+    // Not a question about practice: the same word reports.
+    expect(signalsOf('This is fraud, I never ordered this')).toContain('fraud');
+    // A phrase, not a bare word, in a question: still a report.
+    expect(signalsOf("There's a payment on my card I don't recognise, how do you protect me?")).toContain('fraud');
+  });
+
+  it.each([
+    ['en', 'Is there someone on your team I can talk to directly?'],
+    ['id', 'nggak mau sama bot, sambungin ke CS manusia dong'],
+    ['pt', 'Tem alguém com quem eu possa falar?'],
+    ['hi-Latn', 'kisi bande se baat karao please'],
+  ])('when a person is asked for in other words in %s, then it is a request', (_lang, text) => {
+    expect(signalsOf(text)).toContain('human_request');
   });
 
   it.each([
@@ -86,10 +107,27 @@ describe('escalationSignals', () => {
     expect(billingAction('I want to dispute a charge on my account')).toBeDefined();
   });
 
+  it('when a message is small talk or too short to judge, then no classifier names a signal in it', () => {
+    // "hello again" once read as a complaint at the complaint model's low threshold.
+    for (const text of ['hello again', 'thanks so much again', 'ok great, thank you', 'hola de nuevo', 'ok', 'hi there']) {
+      expect(signalsOf(text), text).toEqual([]);
+      expect(decide(input({ text, draft: 'Hello! How can I help you today?', earlierMessages: ['hello'] }), DEFAULT_GATE_CONFIG).route, text).toBe('deliver');
+    }
+    // The phrase lists still read short messages.
+    expect(signalsOf('human please')).toEqual(['human_request']);
+  });
+
   it('when the same question comes a third time in other words, then it counts twice before', () => {
     const earlier = ['Where is my parcel?', 'My parcel still has not arrived, where is it?'];
     expect(askedAgain('Any news on where my parcel is?', earlier, () => ['order_status'])).toBe(2);
     expect(askedAgain('Do you sell gift cards?', earlier, () => ['question'])).toBe(0);
+  });
+
+  it('when the third question shares no word with the second but both share the first one\'s subject, then the thread counts both', () => {
+    const earlier = ['What is the return window for shoes?', 'How many days do I have to send back shoes?'];
+    expect(askedAgain('Until when can I still return the sneakers I bought?', earlier)).toBe(2);
+    // Only questions join the thread: a statement of the same subject does not.
+    expect(askedAgain('Until when can I still return the sneakers I bought?', [earlier[0]!, 'I love these shoes.'])).toBe(1);
   });
 });
 
@@ -109,6 +147,18 @@ describe('decide with the signals', () => {
     const decision = decide(input({ text: 'where is my parcel??', earlierMessages: ['Where is my parcel?', 'where is my parcel'] }), billingApprove);
     expect(decision.route).toBe('await_human');
     expect(decision.reasons[0]).toMatch(/^the same question a third time/);
+  });
+
+  it('when the third message says it asks again in words that match neither earlier one, then a person takes it; after one earlier message it does not', () => {
+    const earlier = ['How do I download my invoice?', 'There is no download button on the orders page.'];
+    const third = decide(input({ text: 'Sorry to ask again, but I still cannot get the invoice PDF.', earlierMessages: earlier }), billingApprove);
+    expect(third.route).toBe('await_human');
+    expect(third.reasons[0]).toMatch(/^asked again \("/);
+    const second = decide(input({ text: 'Sorry to ask again, but I still cannot get the invoice PDF.', earlierMessages: earlier.slice(0, 1) }), billingApprove);
+    expect(second.route).toBe('deliver');
+    // On another subject, "again" is no repeat.
+    const other = decide(input({ text: 'Also, do you ship to Norway again now?', earlierMessages: earlier }), billingApprove);
+    expect(other.route).toBe('deliver');
   });
 
   it('when an operator turns a signal off, then it no longer escalates', () => {
