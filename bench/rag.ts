@@ -2,8 +2,9 @@
  * Knowledge search with the local embedding model, offline, on this machine: model load time,
  * document indexing rate (chunks embedded and stored per second), `rag_search` latency over a
  * knowledge base of about 200 chunks (the held-out one, eval/heldout/knowledge-base), with and
- * without embeddings in the same run, and the process's memory with the model loaded. PGlite
- * (pgvector in the database) and PostgreSQL (vectors compared in the process) when reachable.
+ * without embeddings in the same run, and the process's memory with the model loaded. PGlite and
+ * PostgreSQL (when reachable); at this size both compare the vectors in the process
+ * (IN_PROCESS_VECTORS_UP_TO), larger namespaces use pgvector where the database has it.
  * Writes bench/results/rag-search.json.
  *
  *   npx tsx bench/rag.ts            # also run by npm run bench
@@ -69,7 +70,7 @@ async function main() {
   const pglite = await openDatabase({ pgliteDir: 'memory://' });
   try {
     await pglite.migrate();
-    runs.push(await measure(pglite, 'pglite (pgvector)', embed));
+    runs.push(await measure(pglite, 'pglite', embed));
   } finally {
     await pglite.close();
   }
@@ -81,7 +82,7 @@ async function main() {
     const pg = await openDatabase({ url: scratch.url });
     try {
       await pg.migrate();
-      runs.push(await measure(pg, 'postgres (vectors in process)', embed));
+      runs.push(await measure(pg, 'postgres', embed));
     } finally {
       await pg.close();
       await scratch.drop();

@@ -25,6 +25,7 @@ import { documents, namespaces } from '../db/schema';
 import { createLlmRegistry } from '../llm';
 import { parseNamespaceConfig } from '../namespaces/config';
 import { firstHeading } from './chunk';
+import { bestScore } from './search';
 import { addDocument, type EmbedFn } from './store';
 
 export const QUESTION_KINDS = ['wording', 'paraphrase', 'typo', 'language', 'multihop', 'unanswerable'] as const;
@@ -123,7 +124,7 @@ export async function evaluateAnswers(db: Database, namespace: string, questions
       retrieved,
       hit,
       reciprocalRank: firstHit >= 0 ? 1 / (firstHit + 1) : 0,
-      topScore: passages[0]?.score ?? null,
+      topScore: bestScore(passages),
       draft: draft.text,
       route: gate.notFound ? 'not_found' : gate.route,
       factInDraft,

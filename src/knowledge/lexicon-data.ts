@@ -14,7 +14,17 @@
  * Function words (articles, pronouns, prepositions, auxiliaries) are deliberately absent, except
  * question words that carry meaning (when / where / how much / how long).
  */
-export const CROSS_LINGUAL_LEXICON: Record<'es' | 'pt' | 'fr' | 'de' | 'it' | 'nl' | 'id', Record<string, readonly string[]>> = {
+import extraDe from './lexicon-extra/de.json';
+import extraEs from './lexicon-extra/es.json';
+import extraFr from './lexicon-extra/fr.json';
+import extraId from './lexicon-extra/id.json';
+import extraIt from './lexicon-extra/it.json';
+import extraNl from './lexicon-extra/nl.json';
+import extraPt from './lexicon-extra/pt.json';
+
+type Language = 'es' | 'pt' | 'fr' | 'de' | 'it' | 'nl' | 'id';
+
+const BASE: Record<Language, Record<string, readonly string[]>> = {
   /** Spanish */
   es: {
     "reembolso": ["refund"],
@@ -3732,3 +3742,25 @@ export const CROSS_LINGUAL_LEXICON: Record<'es' | 'pt' | 'fr' | 'de' | 'it' | 'n
     "dua kali": ["twice"],
   },
 };
+
+/**
+ * The second part (lexicon-extra/*.json): verbs in the forms customers write them, German and
+ * Dutch separable verbs and compounds, devices, billing and account nouns, countries and
+ * nationalities, months and weekdays, colloquial forms — written the same way, from general
+ * knowledge of support conversations, by helpers who saw no evaluation set or knowledge base.
+ */
+const EXTRA: Record<Language, Record<string, readonly string[]>> = { es: extraEs, pt: extraPt, fr: extraFr, de: extraDe, it: extraIt, nl: extraNl, id: extraId };
+
+/** Both parts, a key listed in both keeping every English term of either. */
+export const CROSS_LINGUAL_LEXICON: Record<Language, Record<string, readonly string[]>> = Object.fromEntries(
+  (Object.keys(BASE) as Language[]).map((language) => {
+    const merged: Record<string, readonly string[]> = { ...BASE[language] };
+    for (const [key, english] of Object.entries(EXTRA[language])) {
+      const words = key.toLowerCase().trim();
+      const terms = english.map((e) => e.toLowerCase().trim()).filter((e) => e !== '');
+      if (words === '' || terms.length === 0) continue;
+      merged[words] = [...new Set([...(merged[words] ?? []), ...terms])];
+    }
+    return [language, merged];
+  }),
+) as Record<Language, Record<string, readonly string[]>>;

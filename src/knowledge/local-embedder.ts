@@ -39,16 +39,41 @@ export function loadLocalModel(): Promise<Model> {
 /** Texts longer than this are cut before embedding: the encoder reads the start of a passage best. */
 export const MAX_EMBED_CHARS = 1200;
 
+/**
+ * Calls wait their turn, one model call at a time (two documents never embed at once on a
+ * 2-core machine); the calls that arrived while one ran go to the model together as the next
+ * batch, so the parts of a question searched at once cost about one call.
+ */
 export function createLocalEmbedder(): Embedder {
-  let queue: Promise<unknown> = Promise.resolve();
-  const embed = (texts: string[]): Promise<number[][]> => {
-    const run = queue.then(async () => {
-      if (texts.length === 0) return [];
-      const model = await loadLocalModel();
-      return model.embed(texts.map((t) => t.slice(0, MAX_EMBED_CHARS)));
-    });
-    queue = run.catch(() => undefined);
-    return run;
+  let waiting: Array<{ texts: string[]; resolve: (vectors: number[][]) => void; reject: (err: unknown) => void }> = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    // One turn of the event loop first: calls made together join one batch, and a query the
+    // caller sent to the database meanwhile is on its way before the model takes the thread.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      try {
+        const model = await loadLocalModel();
+        const vectors = await model.embed(batch.flatMap((call) => call.texts.map((t) => t.slice(0, MAX_EMBED_CHARS))));
+        let at = 0;
+        for (const call of batch) {
+          call.resolve(vectors.slice(at, at + call.texts.length));
+          at += call.texts.length;
+        }
+      } catch (err) {
+        for (const call of batch) call.reject(err);
+      }
+    }
+    running = false;
   };
+  const embed = (texts: string[]): Promise<number[][]> =>
+    new Promise((resolve, reject) => {
+      if (texts.length === 0) return resolve([]);
+      waiting.push({ texts: [...texts], resolve, reject });
+      if (!running) void drain();
+    });
   return Object.assign(embed, { model: LOCAL_EMBEDDING_MODEL });
 }

@@ -35,7 +35,7 @@ import type { Passage } from '../llm/types';
 import { LANGUAGE_CODES, detectLanguage, type TextSearchLanguage } from './language';
 import { lexiconPairs } from './lexicon';
 import { chunkHeading, embedAll, modelOf, type EmbedFn } from './store';
-import { questionParts } from '../llm/extract';
+import { contentWords, questionParts } from '../llm/extract';
 import { withoutAccents } from './text';
 
 export interface SearchOptions {
@@ -53,11 +53,25 @@ export interface SearchOptions {
   synonyms?: readonly (readonly string[])[];
   /** Whether the built-in general support synonyms apply (default true). */
   builtInSynonyms?: boolean;
+  /**
+   * Whether passages under RELEVANCE_FLOOR that still share something with the question
+   * (relevance ≥ RELATED_FLOOR) follow the answers (default true): they are not answers, but a
+   * model or a person may find the answer in them. False returns answers only.
+   */
+  related?: boolean;
+  /**
+   * Up to how many embedded chunks a namespace's vectors are compared in the process (read once
+   * per version of its chunks) rather than by pgvector in the database (default
+   * IN_PROCESS_VECTORS_UP_TO). Without pgvector they always are.
+   */
+  inProcessVectorsUpTo?: number;
 }
 
 export const MIN_COVERAGE = 0.5;
 export const MIN_SIMILARITY = 0.7;
 export const RRF_K = 60;
+/** The vector ranking's weight in the fusion for a question in another language (it embeds a word-by-word translation). */
+export const FOREIGN_VECTOR_WEIGHT = 0.5;
 /** Candidates taken from each ranking before fusion. */
 export const CANDIDATES = 50;
 const MAX_QUERY_CHARS = 2000;
@@ -125,18 +139,36 @@ export const QUERY_FILLER_WORDS: readonly string[] = [
   'aren', 'couldn', 'didn', 'doesn', 'hasn', 'haven', 'isn', 'shouldn', 'wasn', 'wouldn', 'm', 've', 'll', 're', 'd',
 ];
 
+/**
+ * A namespace's passages for one question, in the ranking's order (fused, or full text's
+ * score): the answers (relevance ≥ RELEVANCE_FLOOR) and, unless `related: false`, the related
+ * passages (RELATED_FLOOR ≤ relevance < RELEVANCE_FLOOR) among them. Relevance decides what is
+ * kept and what counts as an answer, not the place: the ranking orders better than relevance
+ * does. A passage's `score` is its relevance, so `isAnswer` tells the two apart wherever
+ * passages go (the offline adapter answers only from answers; a model reads them all).
+ */
 export async function searchKnowledge(db: Database, options: SearchOptions): Promise<Passage[]> {
   const limit = Math.max(1, Math.min(50, Math.floor(options.limit ?? 5)));
   const { foreign, candidates } = await rankCandidates(db, options);
   const minCoverage = options.minCoverage ?? (foreign ? MIN_FOREIGN_COVERAGE : MIN_COVERAGE);
-  // In the ranking's order (fused, or full text's score): relevance decides what is kept, not where.
+  const floor = options.related === false ? RELEVANCE_FLOOR : RELATED_FLOOR;
   const kept = candidates
     .map((c) => ({ ...c, score: relevance(c.coverage, c.similarity, minCoverage, options.minSimilarity) }))
-    .filter((c) => c.score >= RELEVANCE_FLOOR);
-  return diversify(kept)
-    .slice(0, limit)
-    .map((c) => passage(c, c.score));
+    .filter((c) => c.score >= floor);
+  // Up to `limit` answers, and the related passages among the first `limit` places: a related
+  // passage ranked high never pushes an answer out.
+  const ranked = diversify(kept);
+  const answers = new Set(ranked.filter(isAnswer).slice(0, limit));
+  const related = new Set(ranked.slice(0, limit).filter((c) => !isAnswer(c)));
+  return ranked.filter((c) => answers.has(c) || related.has(c)).map((c) => passage(c, c.score));
 }
+
+/** Whether a passage answers its question (its relevance reaches the floor), rather than being only related to it. */
+export const isAnswer = (p: { score: number }): boolean => p.score >= RELEVANCE_FLOOR;
+
+/** The best relevance among passages (related ones come in rank order, not by score); null for none. */
+export const bestScore = (passages: readonly { score: number }[]): number | null =>
+  passages.length === 0 ? null : Math.max(...passages.map((p) => p.score));
 
 export interface RankedCandidate extends CandidateChunk {
   /** Share of the question's weight the chunk matches (full text). */
@@ -155,15 +187,24 @@ export async function rankCandidates(db: Database, options: SearchOptions): Prom
   if (!query) return { foreign: false, candidates: [] };
   // The namespace's vocabulary is read once per search (a version check; the words are cached).
   const vocabulary = await namespaceVocabulary(db, options.namespace);
-  const { analysis, candidates: fullText } = await fullTextCandidates(db, options.namespace, query, options, vocabulary);
   const model = options.embed ? modelOf(options.embed) : undefined;
-  if (!options.embed || !model || !vocabulary.models.get(model)) {
+  const embedded = options.embed !== undefined && model !== undefined && (vocabulary.models.get(model) ?? 0) > 0;
+  // A question in the knowledge's only language is embedded as it is: started now, the model
+  // works while the database searches the full text. One that will be translated is embedded
+  // in its translation, once that is known.
+  const language = detectLanguage(query);
+  const translates = language !== 'simple' && vocabulary.languages.some((l) => l !== language && l !== 'simple');
+  const early = embedded && !translates ? embedAll(options.embed!, [query]) : undefined;
+  early?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+  const { analysis, candidates: fullText } = await fullTextCandidates(db, options.namespace, query, options, vocabulary, language);
+  if (!embedded || !model) {
     // No model, or nothing of this namespace embedded with it (yet): full text alone, no model call.
     return { foreign: analysis.foreign, candidates: fullText.map((c) => ({ ...c, similarity: 0 })) };
   }
-  const [queryVector] = await embedAll(options.embed, [analysis.translation ?? query]);
-  const byVector = await vectorCandidates(db, options.namespace, model, queryVector!, vocabulary.version);
-  const fused = reciprocalRankFusion([fullText.map((c) => c.id), byVector.map((c) => c.id)]);
+  const [queryVector] = early && !analysis.translation ? await early : await embedAll(options.embed!, [analysis.translation ?? query]);
+  const inProcess = vocabulary.models.get(model)! <= (options.inProcessVectorsUpTo ?? IN_PROCESS_VECTORS_UP_TO);
+  const byVector = await vectorCandidates(db, options.namespace, model, queryVector!, vocabulary.version, inProcess);
+  const fused = reciprocalRankFusion([fullText.map((c) => c.id), byVector.map((c) => c.id)], RRF_K, [1, analysis.foreign ? FOREIGN_VECTOR_WEIGHT : 1]);
   const chunks = new Map<string, CandidateChunk>([...byVector, ...fullText].map((c) => [c.id, c]));
   const coverage = new Map(fullText.map((c) => [c.id, c.coverage]));
   const similarity = new Map(byVector.map((c) => [c.id, c.similarity]));
@@ -175,20 +216,27 @@ export async function rankCandidates(db: Database, options: SearchOptions): Prom
 
 /**
  * How well a chunk answers the question, 0..1, from its full-text coverage and the cosine
- * similarity of its embedding: the coverage (scaled so that `minCoverage` is the floor), or the
- * similarity above its own floor, or both together. Passages under RELEVANCE_FLOOR are not
- * answers. The constants are calibrated on the tune split of both evaluation sets
- * (scripts/calibrate-rag.ts).
+ * similarity of its embedding. At or above RELEVANCE_FLOOR: the coverage (scaled so that
+ * `minCoverage` is the floor), or the similarity above its own floor, or both together. Under
+ * it, the same three measured against their floors (a chunk with half the coverage the floor
+ * asks for is at a quarter): passages there are not answers, only related. The constants are
+ * calibrated on the tune split of both evaluation sets (scripts/calibrate-rag.ts).
  */
 export function relevance(coverage: number, similarity: number, minCoverage = MIN_COVERAGE, minSimilarity = MIN_SIMILARITY): number {
   const lexical = coverage >= minCoverage ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((coverage - minCoverage) / Math.max(1e-9, 1 - minCoverage)) : 0;
   const semantic = similarity >= minSimilarity ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((similarity - minSimilarity) / Math.max(1e-9, 1 - minSimilarity)) : 0;
   const together = COMBINED.coverage * coverage + COMBINED.similarity * similarity;
-  return Math.min(1, Math.max(lexical, semantic, together >= COMBINED.floor ? RELEVANCE_FLOOR + (together - COMBINED.floor) : 0));
+  const above = Math.max(lexical, semantic, together >= COMBINED.floor ? RELEVANCE_FLOOR + (together - COMBINED.floor) : 0);
+  if (above > 0) return Math.min(1, above);
+  // Under the floor: how far towards it the nearest of the three has come.
+  const toward = Math.max(coverage / Math.max(1e-9, minCoverage), similarity / Math.max(1e-9, minSimilarity), together / COMBINED.floor);
+  return Math.max(0, Math.min(RELEVANCE_FLOOR - 0.001, RELEVANCE_FLOOR * toward));
 }
 
-/** The relevance a passage needs to be returned. */
+/** The relevance a passage needs to be an answer. */
 export const RELEVANCE_FLOOR = 0.5;
+/** The relevance a passage under the floor needs to be returned as related. */
+export const RELATED_FLOOR = 0.3;
 /** Coverage and similarity weighed together, for chunks that reach neither floor alone. */
 export const COMBINED = { coverage: 0.3, similarity: 0.7, floor: 0.5 };
 /** The coverage floor for a question in another language than the knowledge. */
@@ -196,6 +244,8 @@ export const MIN_FOREIGN_COVERAGE = 0.35;
 
 /** Lines or parts of a question searched on their own besides the whole, at most. */
 export const MAX_PARTS = 4;
+/** Content words a line or part needs for what it finds alone to count as an answer. */
+export const MIN_PART_WORDS = 3;
 
 /**
  * A question of several lines (a burst of messages joined: "hi / my parcel has not arrived /
@@ -210,8 +260,14 @@ export async function searchQuestion(db: Database, options: SearchOptions): Prom
   const parts = lines.length > 1 ? lines : questionParts(options.query);
   const queries = parts.length > 1 ? [lines.join('\n'), ...parts.slice(-MAX_PARTS)] : [options.query];
   const limit = Math.max(1, Math.min(50, Math.floor(options.limit ?? 5)));
-  const found: Passage[][] = [];
-  for (const query of queries) found.push(await searchKnowledge(db, { ...options, query, limit }));
+  // Searched together: the model embeds the parts in one batch while the database works.
+  const found = await Promise.all(queries.map((query) => searchKnowledge(db, { ...options, query, limit })));
+  // A part of a few words ("Will my phone work there", "How do I get hold of that?") matches
+  // any passage holding them in full: what it finds is related at most, never an answer on its own.
+  for (let q = 1; q < queries.length; q += 1) {
+    if (contentWords(queries[q]!).length >= MIN_PART_WORDS) continue;
+    found[q] = found[q]!.map((p) => (isAnswer(p) ? { ...p, score: Math.min(p.score, RELEVANCE_FLOOR - 0.001) } : p));
+  }
   const merged = new Map<string, Passage>();
   for (let rank = 0; rank < limit; rank += 1) {
     for (const list of found) {
@@ -223,7 +279,9 @@ export async function searchQuestion(db: Database, options: SearchOptions): Prom
       else if (known.score < passage.score) merged.set(key, { ...known, score: passage.score });
     }
   }
-  return [...merged.values()].slice(0, limit);
+  const all = [...merged.values()];
+  const answers = new Set(all.filter(isAnswer).slice(0, limit));
+  return all.filter((p, i) => answers.has(p) || (i < limit && !isAnswer(p)));
 }
 
 /** Passages per document before other documents get their turn. */
@@ -246,11 +304,12 @@ export function diversify<T extends { documentId: string }>(ranked: readonly T[]
 }
 
 /** Reciprocal rank fusion: each list adds 1 / (k + rank) to an id, ranks counted from 1. */
-export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k = RRF_K): Map<string, number> {
+export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k = RRF_K, weights: readonly number[] = []): Map<string, number> {
   const scores = new Map<string, number>();
-  for (const ranking of rankings) {
-    ranking.forEach((id, index) => scores.set(id, (scores.get(id) ?? 0) + 1 / (k + index + 1)));
-  }
+  rankings.forEach((ranking, r) => {
+    const weight = weights[r] ?? 1;
+    ranking.forEach((id, index) => scores.set(id, (scores.get(id) ?? 0) + weight / (k + index + 1)));
+  });
   return scores;
 }
 
@@ -352,8 +411,14 @@ export async function explainQuery(
   return analyzeQuery(db, namespace, query, synonyms, await namespaceVocabulary(db, namespace));
 }
 
-async function analyzeQuery(db: Database, namespace: string, query: string, synonyms: SynonymOptions, vocabulary: Vocabulary): Promise<QueryAnalysis> {
-  const language = detectLanguage(query);
+async function analyzeQuery(
+  db: Database,
+  namespace: string,
+  query: string,
+  synonyms: SynonymOptions,
+  vocabulary: Vocabulary,
+  language: TextSearchLanguage = detectLanguage(query),
+): Promise<QueryAnalysis> {
   const knowledgeLanguages = vocabulary.languages.length > 0 ? vocabulary.languages : ['english'];
   // A question is stemmed in its own language and in the knowledge's; words the knowledge lacks
   // are translated through the lexicon when the question is in another language.
@@ -392,8 +457,9 @@ async function fullTextCandidates(
   query: string,
   synonyms: SynonymOptions,
   vocabulary: Vocabulary,
+  questionLanguage: TextSearchLanguage,
 ): Promise<{ analysis: QueryAnalysis; candidates: FullTextCandidate[] }> {
-  const analysis = await analyzeQuery(db, namespace, query, synonyms, vocabulary);
+  const analysis = await analyzeQuery(db, namespace, query, synonyms, vocabulary, questionLanguage);
   const { terms, chunks, language, knowledgeLanguages } = analysis;
   const strictLanguage = language === 'simple' ? knowledgeLanguages[0] ?? 'english' : language;
   if (terms.length === 0 || chunks === 0) return { analysis, candidates: [] };
@@ -904,8 +970,9 @@ async function vectorCandidates(
   model: string,
   queryVector: number[],
   version: string,
+  inProcess: boolean,
 ): Promise<VectorCandidate[]> {
-  if (await hasExtension(db, 'vector')) {
+  if (!inProcess && (await hasExtension(db, 'vector'))) {
     const literal = `[${queryVector.join(',')}]`;
     const found = await rows<VectorCandidate>(
       db,
@@ -918,7 +985,8 @@ async function vectorCandidates(
     );
     return found.map((c) => ({ ...c, similarity: Number(c.similarity) }));
   }
-  // Without pgvector: the namespace's vectors, read once per version of its chunks, compared here.
+  // A small namespace, or no pgvector: its vectors, read once per version of its chunks, compared
+  // here (a few thousand comparisons cost less than casting every stored array to a vector).
   const chunks = await namespaceVectors(db, namespace, model, version);
   return chunks
     .map(({ vector, ...chunk }) => ({ ...chunk, similarity: cosineSimilarity(queryVector, vector) }))
@@ -928,8 +996,13 @@ async function vectorCandidates(
 
 type VectorChunk = CandidateChunk & { vector: Float32Array };
 const vectorCache = new WeakMap<Database, Map<string, { version: string; chunks: Promise<VectorChunk[]> }>>();
-/** Namespaces whose vectors are kept in memory per process (without pgvector), least recently read out first. */
+/** Namespaces whose vectors are kept in memory per process (small ones, or any without pgvector), least recently read out first. */
 export const VECTOR_CACHE_NAMESPACES = 50;
+/**
+ * Namespaces with up to this many embedded chunks are searched in the process (at most ~4 MB of
+ * vectors each with 512 dimensions); larger ones by pgvector in the database.
+ */
+export const IN_PROCESS_VECTORS_UP_TO = 2000;
 
 function namespaceVectors(db: Database, namespace: string, model: string, version: string): Promise<VectorChunk[]> {
   let cache = vectorCache.get(db);

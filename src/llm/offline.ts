@@ -1,9 +1,11 @@
 /**
- * The offline adapter: no model, no network, deterministic. It answers with the sentences, table
- * rows and list steps of the passages that answer the question (extract.ts), part by part, and
- * says plainly when it does not know.
+ * The offline adapter: no model, no network, deterministic. It answers by quoting the passages
+ * that answer the question (extract.ts `quoteAnswer`: the best-ranked ones and those whose
+ * sentences, table rows and list steps the question's words chose, part by part), and says
+ * plainly when it does not know.
  */
-import { extractAnswer } from './extract';
+import { isAnswer } from '../knowledge/search';
+import { quoteAnswer } from './extract';
 import type { GenerateRequest, GenerateResult, LlmAdapter } from './types';
 
 const END_OF_SMALL_TALK = String.raw`(?:\s+(?:again|there|team|everyone|all|so much|a lot|very much))?[\s!?.,:)]*$`;
@@ -70,9 +72,11 @@ export function createOfflineAdapter(): LlmAdapter {
       const smallTalk = smallTalkReply(question);
       if (smallTalk) return done(smallTalk, 1);
 
-      const answer = extractAnswer(question, request.passages);
+      // Only answers are answered from; related passages (under the relevance floor) are not.
+      const answers = request.passages.flatMap((p, index) => (isAnswer(p) ? [{ p, index }] : []));
+      const answer = quoteAnswer(question, answers.map((a) => a.p));
       if (!answer.text) return done(NOT_FOUND_REPLY, 0.2);
-      return done(answer.text, 0.5 + answer.coverage / 2, answer.citations);
+      return done(answer.text, 0.5 + answer.coverage / 2, answer.citations.map((c) => answers[c]!.index));
     },
   };
 }

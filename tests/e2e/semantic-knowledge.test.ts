@@ -51,7 +51,7 @@ describe('semantic knowledge search in the running system', () => {
     const from = `4479${Math.floor(Math.random() * 1e8)}`;
     const text = 'how much to use my phone when travelling abroad';
     // Full text alone does not reach the article's floor for these words: the embeddings must.
-    expect(await searchKnowledge(stack.database.db, { namespace: ns, query: text })).toEqual([]);
+    expect(await searchKnowledge(stack.database.db, { namespace: ns, query: text, related: false })).toEqual([]);
     const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text }));
     expect(res.status).toBe(200);
     expect((await finished(id)).status).toBe('delivered');
@@ -62,6 +62,7 @@ describe('semantic knowledge search in the running system', () => {
       .select()
       .from(agentToolCalls)
       .where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, 'rag_search')));
-    expect(search!.outputSummary).toMatchObject({ documents: [documentId] });
+    // The article first; the other document may follow as related, never as the answer.
+    expect((search!.outputSummary as { documents: string[] }).documents[0]).toBe(documentId);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkMarkdown } from '../../src/knowledge/chunk';
 import { detectLanguage, dominantLanguage } from '../../src/knowledge/language';
 import { lexiconPairs } from '../../src/knowledge/lexicon';
-import { extractAnswer, questionParts, root } from '../../src/llm/extract';
+import { extractAnswer, QUOTE_CHARS, questionParts, quoteAnswer, root } from '../../src/llm/extract';
 import type { Passage } from '../../src/llm/types';
 import { adapterFor, parseNamespaceConfig } from '../../src/namespaces/config';
 
@@ -124,6 +124,35 @@ describe('extractAnswer (offline drafting)', () => {
     );
     const answer = extractAnswer('How do I set up a Direct Debit?', [billing]);
     expect(answer.text).toMatch(/^Open Billing in the app and choose Direct Debit\. It takes 10 working days to start\.$/);
+  });
+
+  it('when the answer is quoted, then the section of its chosen unit is quoted from its start, the two best-ranked passages too, and a chosen unit is never cut', () => {
+    const billing = passage(
+      'Paying your bill',
+      '## Card payments\nYou can pay by card in the app.\n\n## Setting up Direct Debit\nOpen Billing in the app and choose Direct Debit. It takes 10 working days to start.',
+    );
+    // The Direct Debit section, not the card one before it; the second-ranked passage follows.
+    const quoted = quoteAnswer('How do I set up a Direct Debit?', [billing, refunds]);
+    expect(quoted.text).toBe(
+      'Open Billing in the app and choose Direct Debit. It takes 10 working days to start.\n\n' +
+        'We check every return carefully. We refund you within 5 working days of receiving your return. Card refunds can take 3 more days to show.',
+    );
+    expect(quoted.citations).toEqual([0, 1]);
+    // A table row far down a long passage: the rows before it go past the length, the chosen one stays.
+    const rows = Array.from({ length: 40 }, (_, i) => `| Zone ${i + 1} | £${i + 1}.00 a day |`).join('\n');
+    const roaming = passage('Roaming > Prices', `| Country zone | Daily price |\n|---|---|\n${rows}\n| Antarctica | £99.00 a day |`);
+    const antarctica = quoteAnswer('How much is roaming in Antarctica?', [roaming]);
+    expect(antarctica.text!.length).toBeLessThan(QUOTE_CHARS + 80);
+    expect(antarctica.text).toContain('Country zone: Antarctica, Daily price: £99.00 a day');
+    // A passage the question's words chose beyond the first two is quoted as well, in rank order.
+    const third = quoteAnswer('Are you open on Sunday?', [refunds, billing, hours]);
+    expect(third.citations).toEqual([0, 1, 2]);
+    expect(third.text).toMatch(/Day: Sunday, Phone lines: Closed$/);
+    // A sentence that leads into a list is quoted once, with its list.
+    const covers = passage('Insurance > What is covered', 'Protect covers:\n- loss\n- theft\n- accidental damage');
+    expect(quoteAnswer('What does Protect cover if my phone is stolen?', [covers]).text).toBe('Protect covers:\n- loss\n- theft\n- accidental damage');
+    // Nothing answers: nothing is quoted.
+    expect(quoteAnswer('Are your phone lines open on Easter Monday?', [hours]).text).toBeUndefined();
   });
 
   it('when a question is split, then sentences and joined clauses are its parts', () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db';
 import { documentChunks, namespaces } from '../../src/db/schema';
-import { explainQuery, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
+import { explainQuery, isAnswer, RELATED_FLOOR, RELEVANCE_FLOOR, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
 import { addDocument } from '../../src/knowledge/store';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
 
@@ -90,8 +90,15 @@ describe.each(DB_KINDS)('knowledge in any language on %s', (kind) => {
 
   it("when a namespace declares its own synonyms, then its customers' words find its articles", async () => {
     const query = 'globetrotting charges';
-    expect(await searchKnowledge(database.db, { namespace: english, query })).toEqual([]);
+    // Without them the article is only related (under the answer floor), not an answer, and
+    // answers alone leave it out.
+    const related = await searchKnowledge(database.db, { namespace: english, query });
+    expect(related.map((p) => p.documentId)).toContain(ids.roaming);
+    expect(related.filter(isAnswer)).toEqual([]);
+    expect(related.every((p) => p.score >= RELATED_FLOOR && p.score < RELEVANCE_FLOOR)).toBe(true);
+    expect(await searchKnowledge(database.db, { namespace: english, query, related: false })).toEqual([]);
     const found = await searchKnowledge(database.db, { namespace: english, query, synonyms: [['globetrotting', 'roaming']] });
     expect(found[0]?.documentId).toBe(ids.roaming);
+    expect(isAnswer(found[0]!)).toBe(true);
   });
 });

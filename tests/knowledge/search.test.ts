@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db';
 import { documentChunks, namespaces } from '../../src/db/schema';
-import { corrections, diversify, editDistance, reciprocalRankFusion, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
+import { bestScore, corrections, diversify, editDistance, isAnswer, reciprocalRankFusion, relevance, RELEVANCE_FLOOR, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
 import { addDocument, deleteDocument, EmbeddingError, embedPendingChunks, getDocument, listDocuments, type EmbedFn } from '../../src/knowledge/store';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
 
@@ -147,14 +147,21 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
 
   it('when a question is a burst of lines, then each line is searched too and a passage keeps its best score', async () => {
     const burst = 'hi there\nis there parking at the Bristol store\nand how do I check my gift card balance';
-    // Together, the parking line's words are under the floor: the whole alone loses it.
-    expect((await search(burst)).map((p) => p.documentId)).not.toContain(ids.parking);
+    // Together, the parking line's words are under the floor: the whole alone does not answer it.
+    expect((await search(burst)).filter(isAnswer).map((p) => p.documentId)).not.toContain(ids.parking);
     const found = await searchQuestion(database.db, { namespace: shop, query: burst });
-    expect(new Set(found.map((p) => p.documentId))).toEqual(new Set([ids.parking, ids.gift]));
-    const scores = found.map((p) => p.score);
-    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(new Set(found.filter(isAnswer).map((p) => p.documentId))).toEqual(new Set([ids.parking, ids.gift]));
     // One line is just a search.
     expect(await searchQuestion(database.db, { namespace: shop, query: 'gift card balance' })).toEqual(await search('gift card balance'));
+  });
+
+  it('when a part of a question is a word or two, then what it alone finds is related, not an answer', async () => {
+    // "Delivery?" alone matches the delivery article in full; as a part it does not answer.
+    const found = await searchQuestion(database.db, { namespace: shop, query: 'Is there parking at the Bristol store? Delivery?' });
+    expect(found.filter(isAnswer).map((p) => p.documentId)).toContain(ids.parking);
+    expect(found.filter((p) => p.documentId === ids.shipping).every((p) => !isAnswer(p))).toBe(true);
+    // Asked on its own, the same words are an answer.
+    expect((await searchQuestion(database.db, { namespace: shop, query: 'Delivery?' })).filter(isAnswer).map((p) => p.documentId)).toContain(ids.shipping);
   });
 
   it('when a document is deleted, then its chunks go with it and search no longer finds it', async () => {
@@ -189,6 +196,16 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     const [plain] = await search('gift card balance');
     expect(both[0]!.score).toBeGreaterThanOrEqual(plain!.score);
     expect(both.every((p) => p.score >= 0 && p.score <= 1)).toBe(true);
+  });
+
+  it('when vectors are compared by pgvector in the database or in the process, then the ranking is the same', async () => {
+    for (const query of ['automobile', 'gift card balance', 'where do I leave my car', 'shipping abroad']) {
+      const inDatabase = await search(query, { embed: fakeEmbed, inProcessVectorsUpTo: 0 });
+      const inProcess = await search(query, { embed: fakeEmbed, inProcessVectorsUpTo: Number.MAX_SAFE_INTEGER });
+      expect(inDatabase.map((p) => [p.documentId, p.position]), query).toEqual(inProcess.map((p) => [p.documentId, p.position]));
+      inDatabase.forEach((p, i) => expect(p.score, query).toBeCloseTo(inProcess[i]!.score, 5));
+    }
+    expect((await search('automobile', { embed: fakeEmbed, inProcessVectorsUpTo: 0 }))[0]).toMatchObject({ documentId: ids.parking });
   });
 
   it('when the embedding function fails, then the document is stored all the same, found by full text, and embedded by a later retry', async () => {
@@ -237,6 +254,26 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
       EmbeddingError,
     );
     expect((await listDocuments(database.db, shop)).length).toBe(before + 3);
+  });
+});
+
+describe('relevance', () => {
+  it('when a chunk reaches a floor, then it is an answer; under every floor it is related, by how near it came', () => {
+    expect(relevance(0.5, 0)).toBe(RELEVANCE_FLOOR);
+    expect(relevance(1, 0)).toBe(1);
+    expect(relevance(0, 0.7)).toBe(RELEVANCE_FLOOR);
+    expect(relevance(0.25, 0)).toBeCloseTo(0.25, 3); // half the coverage floor: half the answer floor
+    expect(relevance(0, 0)).toBe(0);
+    // Rises with either measure, and never reaches the floor from under it.
+    const under = [0, 0.1, 0.2, 0.3, 0.4, 0.49].map((c) => relevance(c, 0.3));
+    expect([...under].sort((a, b) => a - b)).toEqual(under);
+    expect(under.every((r) => r < RELEVANCE_FLOOR)).toBe(true);
+  });
+
+  it('when passages are mixed, then the best score is the best of them, whatever their order', () => {
+    expect(bestScore([])).toBeNull();
+    expect(bestScore([{ score: 0.4 }, { score: 0.9 }, { score: 0.6 }])).toBe(0.9);
+    expect([{ score: 0.4 }, { score: 0.5 }].map(isAnswer)).toEqual([false, true]);
   });
 });
 

@@ -64,10 +64,20 @@ describe('the offline adapter', () => {
     offline.generate({ systemPrompt: 'Be kind.', history: [], message: { kind: 'text', text, attachments: [] }, passages });
 
   it('when a passage answers, then it quotes the best sentence and cites it; otherwise it says it does not know', async () => {
-    expect(await ask('How long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [0], model: 'offline-extractive' });
+    // The passage is quoted whole (it is short), not only its best sentence.
+    expect(await ask('How long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days. We love cats.', citations: [0], model: 'offline-extractive' });
     expect(await ask('Do you sell bikes?')).toMatchObject({ text: NOT_FOUND_REPLY, citations: [], confidence: 0.2 });
     expect(await ask('Hello!')).toMatchObject({ text: GREETING_REPLY, confidence: 1 });
     expect(offline.assess).toBeUndefined();
+  });
+
+  it('when a passage is only related (under the relevance floor), then it is not answered from, and citations point into the passages given', async () => {
+    const related = { documentId: 'r', title: 'Roaming', position: 0, text: 'Roaming in the EU costs £2.50 a day.', score: 0.45 };
+    const refunds = { documentId: 'd', title: 'Refunds', position: 0, text: 'Refunds are paid within 5 business days.', score: 0.8 };
+    expect(await ask('How much does roaming cost?', [related])).toMatchObject({ text: NOT_FOUND_REPLY, citations: [] });
+    expect(await ask('How much does roaming cost?', [{ ...related, score: 0.5 }])).toMatchObject({ text: 'Roaming in the EU costs £2.50 a day.', citations: [0] });
+    // The related passage first, the answer second: the citation is the answer's place, 1.
+    expect(await ask('How long do refunds take?', [related, refunds])).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [1] });
   });
 
   it('when the message is only small talk, then it answers it without looking anything up', async () => {
@@ -76,6 +86,6 @@ describe('the offline adapter', () => {
     expect(await ask('bye')).toMatchObject({ text: expect.stringMatching(/^Goodbye/), confidence: 1 });
     expect(await ask('hello\nhello?\nthanks')).toMatchObject({ text: expect.stringMatching(/^You're welcome/), confidence: 1 });
     // A greeting that asks for something is not small talk.
-    expect(await ask('hi, how long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [0] });
+    expect(await ask('hi, how long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days. We love cats.', citations: [0] });
   });
 });

@@ -17,7 +17,7 @@ import { chunkDocument } from '../../knowledge/chunk';
 import { addDocument, deleteDocument, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
 import { allowRoles } from '../auth';
 import { HttpError, notFound, refuseUnstorableText } from '../errors';
-import { namespaceName, requireNamespace } from './namespaces';
+import { namespaceParam } from './namespaces';
 
 export const DOCUMENT_BODY_LIMIT = '1mb';
 const RAW_TYPES = ['text/markdown', 'text/plain'];
@@ -57,12 +57,12 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
   const managers = allowRoles('admin', 'operator');
 
   router.get('/', managers, async (req, res) => {
-    const namespace = await namespaceOf(db, req);
+    const namespace = await namespaceParam(db, req);
     res.json({ data: await listDocuments(db, namespace) });
   });
 
   router.post('/', managers, async (req, res) => {
-    const namespace = await namespaceOf(db, req);
+    const namespace = await namespaceParam(db, req);
     const parsed = DocumentBody.safeParse(candidateDocument(req));
     if (!parsed.success) {
       const problems: Problem[] = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
@@ -85,14 +85,14 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
   });
 
   router.get('/:id', managers, async (req, res) => {
-    const namespace = await namespaceOf(db, req);
+    const namespace = await namespaceParam(db, req);
     const document = await getDocument(db, namespace, String(req.params.id));
     if (!document) throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
     res.json(document);
   });
 
   router.delete('/:id', managers, async (req, res) => {
-    const namespace = await namespaceOf(db, req);
+    const namespace = await namespaceParam(db, req);
     if (!(await deleteDocument(db, namespace, String(req.params.id)))) {
       throw notFound(`no document ${String(req.params.id)} in namespace ${namespace}`);
     }
@@ -102,12 +102,6 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
   return router;
 }
 
-/** The `:ns` of the mount path, checked to exist and to be the caller's. */
-async function namespaceOf(db: Database, req: Request): Promise<string> {
-  const name = namespaceName(String((req.params as Record<string, string | undefined>).ns ?? ''));
-  await requireNamespace(db, name, req.principal);
-  return name;
-}
 
 /** What the request says the document is, before validation; 415 for a body type we do not take. */
 function candidateDocument(req: Request): Record<string, unknown> {
