@@ -113,6 +113,21 @@ async function main(): Promise<void> {
   const startTemporal = () =>
     startDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
   let temporal: DevServer = await startTemporal();
+  /**
+   * The restart is the fault under test, not its start: a start that fails (a port the old
+   * process held not yet free, say) is retried like an operator would, its reason printed.
+   */
+  const restartTemporal = async (): Promise<DevServer> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await startTemporal();
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        console.log(`dev server restart attempt ${attempt} failed, retrying: ${(err as Error).message}`);
+        await sleep(1000 * attempt);
+      }
+    }
+  };
   const scratch = await createScratchDatabase('agent_tasks_chaos');
   const database = await openDatabase({ url: scratch.url, maxConnections: 2 });
   await database.migrate();
@@ -212,7 +227,7 @@ async function main(): Promise<void> {
       if (k === Math.floor(WORKER_KILLS / 2)) {
         const down = Date.now();
         await temporal.stop();
-        temporal = await startTemporal();
+        temporal = await restartTemporal();
         temporalRestart = { at: down - loadStarted, downMs: Date.now() - down };
         console.log(`dev server restarted (${temporalRestart.downMs} ms down)`);
       }

@@ -4,8 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { warmUp } from '../activities/warm-up';
 
 /** The workflows' entry file: index.ts from source, index.js when compiled. */
 export const WORKFLOWS_PATH = ['index.ts', 'index.js']
@@ -21,9 +23,13 @@ export interface AgentWorkerOptions {
   /** Path of a bundle made by bundleWorkflowCode; defaults to dist/ when present. */
   workflowBundlePath?: string;
   tuning?: Partial<WorkerOptions>;
+  /** The payload codec (PAYLOAD_ENCRYPTION_KEY); undefined: the SDK's default. */
+  dataConverter?: DataConverter;
 }
 
 export async function createAgentWorker(options: AgentWorkerOptions): Promise<Worker> {
+  // Before the worker takes tasks: what the first ones would otherwise build on its event loop.
+  warmUp();
   const bundlePath = options.workflowBundlePath ?? (existsSync(PREBUILT_BUNDLE) ? PREBUILT_BUNDLE : undefined);
   return Worker.create({
     connection: options.connection,
@@ -32,5 +38,6 @@ export async function createAgentWorker(options: AgentWorkerOptions): Promise<Wo
     activities: createActivities(options.deps),
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     ...options.tuning,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }
