@@ -1,5 +1,5 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
-import { ApiError, consoleConfig, decide, inbox, liveFeed, session, taskDetail, type ConsoleConfig, type FeedEvent, type InboxEntry, type ToolCall } from './api';
+import { ApiError, closeCodecSession, consoleConfig, decide, inbox, liveFeed, openCodecSession, session, taskDetail, type ConsoleConfig, type FeedEvent, type InboxEntry, type ToolCall } from './api';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
@@ -68,11 +68,11 @@ $('signin-form').addEventListener('submit', (e) => {
   if (!key) return showSignIn('Enter an API key.');
   session.key = key;
   inbox().then(
-    () => { $<HTMLInputElement>('api-key').value = ''; void showConsole(); },
+    () => { $<HTMLInputElement>('api-key').value = ''; void openCodecSession(); void showConsole(); },
     (err: unknown) => { session.key = null; showSignIn(err instanceof ApiError && err.status === 401 ? 'That key is not valid.' : `Could not sign in: ${String(err)}`); },
   );
 });
-$('sign-out').addEventListener('click', () => { session.key = null; current = undefined; $('task-view').hidden = true; $('task-empty').hidden = false; showSignIn(); });
+$('sign-out').addEventListener('click', () => { session.key = null; void closeCodecSession(); current = undefined; $('task-view').hidden = true; $('task-empty').hidden = false; showSignIn(); });
 $('agent-name').addEventListener('change', () => sessionStorage.setItem(AGENT, $<HTMLInputElement>('agent-name').value.trim()));
 
 // ---- inbox --------------------------------------------------------------------------------
@@ -82,6 +82,7 @@ async function refreshInbox() {
     entries = await inbox();
     fetchedAt = Date.now();
     renderInbox();
+    refreshOpenTask();
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) { session.key = null; showSignIn('The key was revoked or is not valid any more.'); }
   }
@@ -121,6 +122,24 @@ function renderInbox() {
 
 // ---- task view ----------------------------------------------------------------------------
 
+function renderTranscript(entry: InboxEntry) {
+  $('task-transcript').replaceChildren(
+    ...entry.transcript.map((m) =>
+      el('li', { class: m.direction }, el('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'Sent: '), m.text ?? `(${m.kind})`, el('time', { class: 'at', datetime: m.at }, time(m.at)))),
+  );
+}
+
+/**
+ * The open task's conversation moves on while the agent reads it (the hand-off notice goes out
+ * after the escalation is listed, the customer writes again): a fresh inbox brings its transcript.
+ */
+function refreshOpenTask() {
+  const fresh = current && entries.find((e) => e.id === current!.id);
+  if (!current || !fresh || fresh.transcript.length === current.transcript.length) return;
+  current.transcript = fresh.transcript;
+  renderTranscript(current);
+}
+
 async function openTask(entry: InboxEntry) {
   current = entry;
   renderInbox();
@@ -130,10 +149,7 @@ async function openTask(entry: InboxEntry) {
   $('task-meta').textContent = `Task ${entry.taskId} · opened ${new Date(entry.createdAt).toLocaleString()}${entry.assignee ? ` · assignee ${entry.assignee}` : ''}${entry.deadlineAt ? ` · answer by ${new Date(entry.deadlineAt).toLocaleString()}` : ''}`;
   $<HTMLAnchorElement>('task-link').href = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(entry.task.workflowId)}`;
   $('task-reason').textContent = entry.reason;
-  $('task-transcript').replaceChildren(
-    ...entry.transcript.map((m) =>
-      el('li', { class: m.direction }, el('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'Sent: '), m.text ?? `(${m.kind})`, el('time', { class: 'at', datetime: m.at }, time(m.at)))),
-  );
+  renderTranscript(entry);
   $('task-draft').textContent = entry.draft ?? '(no draft)';
   $('task-passages').replaceChildren(
     ...(entry.passages ?? []).map((p) =>
