@@ -4,7 +4,7 @@ import { builtinModules } from 'node:module';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const TS_FILES = ['src', 'tests', 'scripts', 'bench'].map((dir) => `${dir}/**/*.{ts,mts,cts}`);
+const TS_FILES = ['src', 'tests', 'testkit', 'scripts', 'bench'].map((dir) => `${dir}/**/*.{ts,mts,cts}`);
 const WORKFLOW_FILES = ['src/workflows/**/*.{ts,mts,cts}'];
 
 const WORKFLOW_SANDBOX =

@@ -38,11 +38,11 @@ import {
   localSystemEnv,
   percentile,
   spawnSystemProcess,
-} from '../scripts/lib/local-system';
+} from '../testkit/local-system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, stopProcess, type DevServer } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph, type RecordedRequest } from '../tests/helpers/fake-graph';
-import { openAiError, startFakeOpenAi } from '../tests/helpers/fake-openai';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { startFakeGraph, type RecordedRequest } from '../testkit/fake-graph';
+import { openAiError, startFakeOpenAi } from '../testkit/fake-openai';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 
 const MESSAGES = envNumber('CHAOS_MESSAGES', 200, { min: 1 });
 const WORKER_KILLS = envNumber('CHAOS_WORKER_KILLS', 10);

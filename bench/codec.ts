@@ -17,9 +17,9 @@ import { openDatabase } from '../src/db';
 import { installRuntime, type RunningSystem } from '../src/system';
 import { EncryptionCodec, parseEncryptionKeys } from '../src/temporal/codec';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
-import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { percentile, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
+import { startFakeGraph, type FakeGraph } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 
 const ROUNDS = Number(process.env.BENCH_CODEC_ROUNDS ?? 4);
 const MESSAGES = Number(process.env.BENCH_CODEC_MESSAGES ?? 40);

@@ -8,9 +8,9 @@ import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '../src/db';
 import { agentTasks, channelAccounts, messages, namespaces } from '../src/db/schema';
 import { resolveEscalationSignal } from '../src/workflows/agent-task';
-import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
-import { percentile, startLocalSystem } from '../scripts/lib/local-system';
+import { startFakeGraph } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
+import { percentile, startLocalSystem } from '../testkit/local-system';
 
 export interface HumanLatency {
   database: string;

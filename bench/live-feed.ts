@@ -38,9 +38,9 @@ import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentToolCalls } from '../src/db/schema';
 import { installRuntime } from '../src/system';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
-import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
+import { startFakeGraph } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
+import { percentile, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 
 const CLIENTS = Number(process.env.LIVE_FEED_CLIENTS ?? 50);
 const TASKS = Number(process.env.LIVE_FEED_TASKS ?? 100);

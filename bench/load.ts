@@ -40,8 +40,8 @@ import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentTasks } from '../src/db/schema';
 import { installRuntime, type RunningSystem } from '../src/system';
 import { SQLITE_PRAGMAS as DEFAULT_SQLITE_PRAGMAS, freePort, REPO_ROOT, stopProcess } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph, type FakeGraph, type RecordedRequest } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { startFakeGraph, type FakeGraph, type RecordedRequest } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import type { BaselineActivities } from './baseline-workflow';
 import {
   buildWorkflowBundle,
@@ -53,7 +53,7 @@ import {
   spawnSystemProcess,
   startLocalSystem,
   startScratchDevServer,
-} from '../scripts/lib/local-system';
+} from '../testkit/local-system';
 
 const MESSAGES = envNumber('LOAD_MESSAGES', 300, { min: 1 });
 const CONCURRENCY = envNumber('LOAD_CONCURRENCY', 8, { min: 1 });

@@ -19,7 +19,7 @@ import { retrieve } from '../src/activities/drafting';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
 import { createLocalEmbedder, loadLocalModel, LOCAL_EMBEDDING_MODEL } from '../src/knowledge/local-embedder';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { createScratchDatabase, percentile } from '../scripts/lib/local-system';
+import { createScratchDatabase, percentile } from '../testkit/local-system';
 
 const QUERIES = Number(process.env.RAG_BENCH_QUERIES ?? 200);
 if (!Number.isInteger(QUERIES) || QUERIES < 1) throw new Error('RAG_BENCH_QUERIES must be a positive integer');

@@ -27,9 +27,9 @@ import { agentTasks } from '../src/db/schema';
 import { installRuntime } from '../src/system';
 import type { RetentionCleanupWorkflow, RetentionProgress } from '../src/workflows/retention';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { createScratchDatabase, envNumber, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
+import { createScratchDatabase, envNumber, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 import { purgeBatch } from '../src/retention/purge';
-import { daysAgo, seedNamespace, seedTasks, type SeededNamespace } from '../tests/helpers/retention-data';
+import { daysAgo, seedNamespace, seedTasks, type SeededNamespace } from '../testkit/retention-data';
 
 const TASKS = envNumber('RETENTION_BENCH_TASKS', 20_000, { min: 1 });
 const BATCH = envNumber('RETENTION_BENCH_BATCH', 500, { min: 1, max: 10_000 });

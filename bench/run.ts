@@ -23,11 +23,11 @@ import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { installRuntime } from '../src/system';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { startFakeGraph } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
 import { measureHumanLatency, type HumanLatency } from './humans';
-import { percentile, startLocalSystem, startScratchDevServer } from '../scripts/lib/local-system';
+import { percentile, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 60);

@@ -1,17 +1,18 @@
 /**
  * Builds the agent console (console/) into dist/console/: one minified script, one stylesheet and
- * index.html pointing at them by content hash. `npm run build:console` prints the gzipped sizes;
- * the HTTP server calls `ensureConsoleBuilt()` and builds on demand when dist/console is missing
- * or older than its sources, so `npm start` and `npm test` need no extra step.
+ * index.html pointing at them by content hash. `npm run build:console` (part of `npm run build`)
+ * prints the gzipped sizes; `npm start` and the test setup call `ensureConsoleBuilt()`, which builds
+ * when dist/console is missing or older than its sources. The HTTP server only serves the result.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { CONSOLE_DIST } from '../src/api/routes/console';
 
 const ROOT = resolve(__dirname, '..');
 export const CONSOLE_SOURCE = join(ROOT, 'console');
-export const CONSOLE_DIST = join(ROOT, 'dist', 'console');
+export { CONSOLE_DIST };
 /** The issue's budget for everything the page loads, gzipped. */
 export const BUDGET_BYTES = 100 * 1024;
 

@@ -25,11 +25,11 @@ import { openDatabase } from '../src/db';
 import { namespaces } from '../src/db/schema';
 import { addDocument } from '../src/knowledge/store';
 import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
-import { startFakeGraph, type FakeGraph } from '../tests/helpers/fake-graph';
-import { REPLAY_PAYLOAD_KEY } from '../tests/helpers/payload-key';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { startFakeGraph, type FakeGraph } from '../testkit/fake-graph';
+import { REPLAY_PAYLOAD_KEY } from '../testkit/payload-key';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import { ensureTemporalCli, REPO_ROOT } from './lib/temporal-dev-server';
-import { startLocalSystem, startScratchDevServer } from './lib/local-system';
+import { startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 
 interface Scenario {
   name: string;

@@ -11,10 +11,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../src/db';
 import { progressQuery } from '../src/workflows/agent-task';
-import { startFakeGraph } from '../tests/helpers/fake-graph';
-import { postWebhook, textMessageWebhook, wamid } from '../tests/helpers/whatsapp';
+import { startFakeGraph } from '../testkit/fake-graph';
+import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import { REPO_ROOT } from './lib/temporal-dev-server';
-import { startLocalSystem, startScratchDevServer } from './lib/local-system';
+import { startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 
 const OUT = path.join(REPO_ROOT, 'docs/screenshots');
 const MESSAGES = [

@@ -1,10 +1,12 @@
 /**
  * `npm start`: one command on a fresh machine. Ensures the Temporal CLI, starts the dev
  * server (file-backed under .data/, Web UI on 8233) unless TEMPORAL_ADDRESS points at a
- * server already, then runs migrations, the worker and the HTTP server in this process.
+ * server already, builds the agent console when its build is missing or stale, then runs
+ * migrations, the worker and the HTTP server in this process.
  */
 import path from 'node:path';
 import { runMain } from '../src/main';
+import { ensureConsoleBuilt } from './build-console';
 import { ensureTemporalCli, isPortOpen, startDevServer, type DevServer } from './lib/temporal-dev-server';
 
 const TEMPORAL_PORT = 7233;
@@ -15,6 +17,8 @@ runMain({
   worker: true,
   api: true,
   async before(config, log) {
+    // The console is built here, never by the server at request time (a no-op when it is current).
+    await ensureConsoleBuilt();
     if (process.env.TEMPORAL_ADDRESS) {
       log.info({ address: process.env.TEMPORAL_ADDRESS }, 'using the Temporal server at TEMPORAL_ADDRESS');
       return;

@@ -9,13 +9,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
-import type { DatabaseHandle } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import { startSystem, type RunningSystem } from '../../src/system';
-import { APP_SECRET } from '../../tests/helpers/whatsapp';
+import { loadConfig } from '../src/config';
+import type { DatabaseHandle } from '../src/db';
+import { createLogger } from '../src/logger';
+import { startSystem, type RunningSystem } from '../src/system';
+import { APP_SECRET } from './whatsapp';
 import postgres from 'postgres';
-import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, type DevServer } from './temporal-dev-server';
+import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 
 export interface LocalSystemOptions {
   /** The Temporal dev server, host:port. */

@@ -4,7 +4,7 @@
  * tool calls and deliveries whose timestamps lie `daysAgo` in the past.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../../src/db';
+import type { Database } from '../src/db';
 import {
   agentTasks,
   agentToolCalls,
@@ -20,8 +20,8 @@ import {
   outboundDeliveries,
   type HandoffStatus,
   type TaskStatus,
-} from '../../src/db/schema';
-import type { NamespaceConfigInput } from '../../src/namespaces/config';
+} from '../src/db/schema';
+import type { NamespaceConfigInput } from '../src/namespaces/config';
 
 const DAY = 86_400_000;
 export const daysAgo = (days: number) => new Date(Date.now() - days * DAY);

@@ -1,6 +1,6 @@
 /** Webhook bodies in the shape of Meta's documented examples, signed like Meta signs them. */
 import { randomUUID } from 'node:crypto';
-import { signBody } from '../../src/channels/whatsapp';
+import { signBody } from '../src/channels/whatsapp';
 
 export const APP_SECRET = 'test-app-secret';
 export const VERIFY_TOKEN = 'test-verify-token';

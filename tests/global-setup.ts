@@ -1,13 +1,14 @@
 /**
  * Once per test run: a real Temporal dev server (headless, file-backed, WAL), the workflow
- * bundle built once, and a fresh PostgreSQL database on 127.0.0.1:5432.
+ * bundle and the agent console built once, and a fresh PostgreSQL database on 127.0.0.1:5432.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { createScratchDatabase } from '../scripts/lib/local-system';
+import { createScratchDatabase } from '../testkit/local-system';
+import { ensureConsoleBuilt } from '../scripts/build-console';
 import { ensureTemporalCli, freePort, startDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 
@@ -29,6 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
       logFile: path.join(tmpDir, 'temporal.log'),
     }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
+    ensureConsoleBuilt(), // the console tests load the page the server serves from dist/console
   ]);
   server = devServer;
   const workflowBundlePath = path.join(tmpDir, 'workflow-bundle.js');

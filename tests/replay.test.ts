@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { installRuntime } from '../src/system';
 import { dataConverterFor, parseEncryptionKeys } from '../src/temporal/codec';
-import { OLD_PAYLOAD_KEY, REPLAY_PAYLOAD_KEY } from './helpers/payload-key';
+import { OLD_PAYLOAD_KEY, REPLAY_PAYLOAD_KEY } from '../testkit/payload-key';
 
 const HISTORY_DIR = path.join(__dirname, 'histories');
 const histories = readdirSync(HISTORY_DIR)

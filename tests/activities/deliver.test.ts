@@ -16,9 +16,9 @@ import { loadConfig } from '../../src/config';
 import type { DatabaseHandle } from '../../src/db';
 import { messages, outboundDeliveries } from '../../src/db/schema';
 import { DeliveryOutcomeUnknownError } from '../../src/errors';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
-import { wamid } from '../helpers/whatsapp';
+import { wamid } from '../../testkit/whatsapp';
 
 /** Stands in for Temporal here: these tests drive the activity themselves. */
 const noLaunch: AgentTaskClient = {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db';
 import { agentTasks, retentionBatches } from '../../src/db/schema';
 import { purgeBatch, type BatchRequest } from '../../src/retention/purge';
-import { daysAgo, seedNamespace, seedTasks } from '../helpers/retention-data';
+import { daysAgo, seedNamespace, seedTasks } from '../../testkit/retention-data';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
 
 describe.each(DB_KINDS)('retention batches on %s', (kind) => {

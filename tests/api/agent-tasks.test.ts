@@ -2,9 +2,9 @@
 import { json } from '../helpers/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 import { ADMIN_KEY, openTestDatabase, startTestSystem, type TestSystem } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe('agent-tasks API', () => {
   let database: DatabaseHandle;

@@ -17,7 +17,7 @@ import { progressQuery } from '../../src/workflows/agent-task';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, DB_KINDS, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 /** Where a planted string appears: every text, varchar and jsonb column of every table. */
 async function whereFound(database: DatabaseHandle, needle: string): Promise<string[]> {

@@ -15,7 +15,7 @@ import { json } from '../helpers/http';
 import { createLogger } from '../../src/logger';
 import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, DB_KINDS, openTestDatabase, useTestSystem, waitFor } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const log = createLogger('silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

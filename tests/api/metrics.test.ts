@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { installRuntime, temporalRuntimeMetrics } from '../../src/system';
 import { ADMIN_KEY, useTestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 interface Sample {
   name: string;

@@ -13,7 +13,7 @@ import { openApiDocument } from '../../src/api/openapi';
 import { channelAccounts } from '../../src/db/schema';
 import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { message, postWebhook, textMessageWebhook, wamid, webhookWith } from '../helpers/whatsapp';
+import { message, postWebhook, textMessageWebhook, wamid, webhookWith } from '../../testkit/whatsapp';
 
 type Json = Record<string, unknown>;
 const BASE = 'https://agent-tasks.test/openapi.json';

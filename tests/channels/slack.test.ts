@@ -22,7 +22,7 @@ import {
   type SlackSenderOptions,
 } from '../../src/channels/slack';
 import { ChannelSendError, type IgnoredEvent, type InboundMessage, type OutboundText } from '../../src/channels/types';
-import { startFakeSlack, type FakeSlack } from '../helpers/fake-slack';
+import { startFakeSlack, type FakeSlack } from '../../testkit/fake-slack';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'slack');
 const SECRET = 'unit-test-signing-secret';

@@ -27,7 +27,7 @@ import {
   type OutboundText,
   type ParsedInbound,
 } from '../../src/channels/types';
-import { FAKE_BOT_USERNAME, startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram';
+import { FAKE_BOT_USERNAME, startFakeTelegram, type FakeTelegram } from '../../testkit/fake-telegram';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'telegram');
 const ACCOUNT = 'tg-account-1';

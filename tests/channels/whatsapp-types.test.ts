@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWhatsAppSender, parseWebhook } from '../../src/channels/whatsapp';
 import { describeDeliveryFailure } from '../../src/channels/whatsapp/errors';
 import { ChannelSendError, type InboundMessage } from '../../src/channels/types';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'whatsapp');
 const PHONE_NUMBER_ID = '106540352242922';

@@ -20,7 +20,7 @@ import {
   type WhatsAppSenderOptions,
 } from '../../src/channels/whatsapp';
 import { ChannelSendError, splitText, type InboundMessage, type OutboundText } from '../../src/channels/types';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'whatsapp');
 const PHONE_NUMBER_ID = '106540352242922';

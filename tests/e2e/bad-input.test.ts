@@ -23,7 +23,7 @@ import { signSlackBody } from '../../src/channels/slack';
 import { signBody } from '../../src/channels/whatsapp';
 import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, SLACK_SIGNING_SECRET, TELEGRAM_WEBHOOK_SECRET, useTestSystem, waitFor } from '../helpers/system';
-import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 interface Entry {
   name: string;

@@ -9,7 +9,7 @@ import { agentToolCalls, channelAccounts, namespaces } from '../../src/db/schema
 import { addDocument } from '../../src/knowledge/store';
 import { taskLookups } from '../helpers/tasks';
 import { useTestSystem } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe('a burst of quick messages', () => {
   const stack = useTestSystem('postgres');

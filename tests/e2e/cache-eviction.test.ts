@@ -8,7 +8,7 @@ import { resolveEscalationSignal } from '../../src/workflows/agent-task';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const CACHE = 2;
 

@@ -15,10 +15,10 @@ import { progressQuery } from '../../src/workflows/agent-task';
 import { ENCRYPTED_ENCODING } from '../../src/temporal/codec';
 import { CODEC_COOKIE } from '../../src/api/routes/codec';
 import { json } from '../helpers/http';
-import { OLD_PAYLOAD_KEY } from '../helpers/payload-key';
+import { OLD_PAYLOAD_KEY } from '../../testkit/payload-key';
 import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const KEY = `e2e-${randomUUID().slice(0, 8)}:${randomBytes(32).toString('base64')}`;
 const WEB_UI = 'http://localhost:8233';

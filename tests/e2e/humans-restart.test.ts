@@ -11,11 +11,11 @@ import { channelAccounts, namespaces } from '../../src/db/schema';
 import type { DatabaseHandle } from '../../src/db';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
 import { resolveEscalationSignal } from '../../src/workflows/agent-task';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, openTestDatabase, startTestSystem, waitFor, type TestStack, type TestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 

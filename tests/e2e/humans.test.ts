@@ -17,7 +17,7 @@ import { progressQuery } from '../../src/workflows/agent-task';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const run = promisify(execFile);
 

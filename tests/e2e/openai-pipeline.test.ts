@@ -12,13 +12,13 @@ import { addDocument } from '../../src/knowledge/store';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
 import { resolveEscalationSignal } from '../../src/workflows/agent-task';
 import type { DatabaseHandle } from '../../src/db';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
-import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
-import { startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testkit/fake-openai';
+import { startFakeTelegram, type FakeTelegram } from '../../testkit/fake-telegram';
 import { openTestDatabase, startTestSystem, TELEGRAM_BOT_TOKEN, waitFor, type TestStack, type TestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
 import { messageUpdate, postTelegram, user } from '../helpers/telegram';
-import { message, postWebhook, wamid, webhookWith } from '../helpers/whatsapp';
+import { message, postWebhook, wamid, webhookWith } from '../../testkit/whatsapp';
 
 const SHIPPING = `# Shipping times
 

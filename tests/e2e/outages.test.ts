@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db';
 import { agentTasks, messages } from '../../src/db/schema';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/temporal-dev-server';
-import { startFakeGraph, type FakeGraph } from '../helpers/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
 import { openTestDatabase, startTestSystem, type TestSystem } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe('when a dependency is down', () => {
   let database: DatabaseHandle;

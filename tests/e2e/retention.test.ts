@@ -32,8 +32,8 @@ import {
   seedMessages,
   seedNamespace,
   seedTasks,
-} from '../helpers/retention-data';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+} from '../../testkit/retention-data';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe.each(DB_KINDS)('retention on %s', (kind) => {
   const stack = useTestSystem(kind);

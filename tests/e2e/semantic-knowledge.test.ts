@@ -11,7 +11,7 @@ import { agentToolCalls, channelAccounts, documentChunks, namespaces } from '../
 import { searchKnowledge } from '../../src/knowledge/search';
 import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, useTestSystem } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe('semantic knowledge search in the running system', () => {
   const stack = useTestSystem('pglite', { env: { LOCAL_EMBEDDINGS: 'on', EMBEDDING_RETRY_INTERVAL: '500ms' } });

@@ -9,7 +9,7 @@ import { UNREADABLE_REPLY } from '../../src/llm/offline';
 import { json } from '../helpers/http';
 import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, useTestSystem } from '../helpers/system';
-import { message, postWebhook, status, wamid, webhookWith } from '../helpers/whatsapp';
+import { message, postWebhook, status, wamid, webhookWith } from '../../testkit/whatsapp';
 
 describe('WhatsApp, every way in and out', () => {
   const stack = useTestSystem('postgres');

@@ -8,7 +8,7 @@ import { taskLookups } from '../helpers/tasks';
 import { describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, messages, outboundDeliveries } from '../../src/db/schema';
 import { DB_KINDS, useTestSystem } from '../helpers/system';
-import { postWebhook, textMessageWebhook, VERIFY_TOKEN, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, VERIFY_TOKEN, wamid } from '../../testkit/whatsapp';
 
 describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
   const stack = useTestSystem(kind);

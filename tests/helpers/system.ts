@@ -5,10 +5,10 @@ import { loadConfig } from '../../src/config';
 import { openDatabase, type DatabaseHandle } from '../../src/db';
 import { createLogger, type Logger } from '../../src/logger';
 import { installRuntime, startSystem, type RunningSystem } from '../../src/system';
-import { startFakeGraph, type FakeGraph } from './fake-graph';
-import { startFakeSlack, type FakeSlack } from './fake-slack';
-import { startFakeTelegram, type FakeTelegram } from './fake-telegram';
-import { APP_SECRET, VERIFY_TOKEN } from './whatsapp';
+import { startFakeGraph, type FakeGraph } from '../../testkit/fake-graph';
+import { startFakeSlack, type FakeSlack } from '../../testkit/fake-slack';
+import { startFakeTelegram, type FakeTelegram } from '../../testkit/fake-telegram';
+import { APP_SECRET, VERIFY_TOKEN } from '../../testkit/whatsapp';
 
 /** The env-configured Telegram bot and Slack app of every test system. */
 export const TELEGRAM_BOT_TOKEN = '7012345678:AAtest-telegram-token';

@@ -11,7 +11,7 @@ import { addDocument } from '../../src/knowledge/store';
 import { createLlmRegistry } from '../../src/llm';
 import { buildRewriteMessages, cleanQuery } from '../../src/llm/openai';
 import { parseNamespaceConfig } from '../../src/namespaces/config';
-import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testkit/fake-openai';
 import { openTestDatabase } from '../helpers/system';
 
 const NS = 'rewrite-test';

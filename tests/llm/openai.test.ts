@@ -9,7 +9,7 @@ import { LlmRejectedError, LlmRetryableError } from '../../src/llm/errors';
 import { createEmbedder, createOpenAiAdapter } from '../../src/llm/openai';
 import { CONFIDENCE } from '../../src/llm/confidence';
 import type { GenerateRequest, Passage } from '../../src/llm/types';
-import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbedding, startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
+import { FAKE_EMBEDDING_DIMENSIONS, fakeEmbedding, startFakeOpenAi, type FakeOpenAi } from '../../testkit/fake-openai';
 
 const API_KEY = 'sk-test-4f9c2a7d1e8b6035aa71c0de';
 const MODEL = 'gpt-4o-mini';

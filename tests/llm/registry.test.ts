@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedderFromConfig, createLlmRegistry } from '../../src/llm';
 import { createOfflineAdapter, GREETING_REPLY, NOT_FOUND_REPLY } from '../../src/llm/offline';
-import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai';
+import { startFakeOpenAi, type FakeOpenAi } from '../../testkit/fake-openai';
 
 let fake: FakeOpenAi;
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import {
   parseEncryptionKeys,
   PayloadKeyError,
 } from '../../src/temporal/codec';
-import { OLD_PAYLOAD_KEY, REPLAY_PAYLOAD_KEY } from '../helpers/payload-key';
+import { OLD_PAYLOAD_KEY, REPLAY_PAYLOAD_KEY } from '../../testkit/payload-key';
 
 const keys = parseEncryptionKeys(REPLAY_PAYLOAD_KEY, undefined)!;
 const text = (s: string) => new TextEncoder().encode(s);

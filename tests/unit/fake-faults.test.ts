@@ -1,6 +1,6 @@
 /** The fake servers' fault injection (used by `npm run chaos`): the rate, the matcher, the answers, and off again. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../helpers/fake-http';
+import { startFakeServer, type FakeServer } from '../../testkit/fake-http';
 
 describe('fake server fault injection', () => {
   let server: FakeServer | undefined;

@@ -8,7 +8,7 @@ import { agentTasks, agentToolCalls, outboundDeliveries } from '../../src/db/sch
 import { AgentChannel, AgentNamespace, AgentTaskStatus, ConversationId } from '../../src/temporal/search-attributes';
 import { progressQuery } from '../../src/workflows/agent-task';
 import { useTestSystem, waitFor } from '../helpers/system';
-import { postWebhook, textMessageWebhook, wamid } from '../helpers/whatsapp';
+import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe('AgentTaskWorkflow', () => {
   const stack = useTestSystem('postgres');
