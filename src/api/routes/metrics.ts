@@ -2,7 +2,7 @@
  * GET /metrics (Prometheus text, no authentication, like the health checks) and the two
  * middlewares that count into it: HTTP durations by route pattern, webhooks by channel and result.
  *
- * A scrape renders this process's registry (src/metrics.ts), samples two gauges from the
+ * A scrape renders this process's prom-client registry (src/metrics.ts), samples two gauges from the
  * database (tasks by status, open escalations by kind), and appends the Temporal SDK's own
  * metrics from its Prometheus endpoint (TEMPORAL_METRICS_ADDRESS) when that answers.
  */
@@ -12,7 +12,8 @@ import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import { agentTasks, escalations, HANDOFF_KINDS, TASK_STATUSES } from '../../db/schema';
 import type { Logger } from '../../logger';
-import { CONTENT_TYPE, Gauge, httpRequestDuration, registry, webhooksTotal } from '../../metrics';
+import { Gauge, Registry } from 'prom-client';
+import { CONTENT_TYPE, httpRequestDuration, registry, webhooksTotal } from '../../metrics';
 import { openApiDocument } from '../openapi';
 
 /** The route patterns requests are labelled with: the documented API, and the webhooks. */
@@ -82,8 +83,8 @@ function webhookResult(status: number, body: unknown): string {
 export function metricsRoutes(db: Database, log: Logger, temporalMetricsAddress?: string): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {
-    const [database, temporal] = await Promise.all([databaseGauges(db, log), temporalSdkMetrics(temporalMetricsAddress)]);
-    res.set('content-type', CONTENT_TYPE).send(registry.render() + database + temporal);
+    const [own, database, temporal] = await Promise.all([registry.metrics(), databaseGauges(db, log), temporalSdkMetrics(temporalMetricsAddress)]);
+    res.set('content-type', CONTENT_TYPE).send(own + database + temporal);
   });
   return router;
 }
@@ -99,13 +100,16 @@ async function databaseGauges(db: Database, log: Logger): Promise<string> {
         .where(eq(escalations.status, 'open'))
         .groupBy(escalations.kind),
     ]);
-    const byStatus = new Gauge('agent_tasks', 'Agent tasks in the database by status (read at scrape).', ['status']);
+    // A registry per scrape: the values are the database's now, not sums over scrapes.
+    const sampled = new Registry();
+    const byStatus = new Gauge({ name: 'agent_tasks', help: 'Agent tasks in the database by status (read at scrape).', labelNames: ['status'], registers: [sampled] });
     for (const status of TASK_STATUSES) byStatus.set({ status }, 0);
     for (const row of tasks) byStatus.set({ status: row.status }, Number(row.count));
-    const byKind = new Gauge('open_escalations', 'Escalations and approvals waiting for a person, by kind (read at scrape).', ['kind']);
+    const byKind = new Gauge({ name: 'open_escalations', help: 'Escalations and approvals waiting for a person, by kind (read at scrape).', labelNames: ['kind'], registers: [sampled] });
     for (const kind of HANDOFF_KINDS) byKind.set({ kind }, 0);
     for (const row of open) byKind.set({ kind: row.kind }, Number(row.count));
-    return byStatus.render() + byKind.render();
+    const text = await sampled.metrics();
+    return text.endsWith('\n') ? text : `${text}\n`;
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'metrics: the database gauges could not be read');
     return '# agent_tasks and open_escalations: the database did not answer\n';
