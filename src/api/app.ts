@@ -75,7 +75,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   app.use('/webhooks/slack', slackWebhook({ ...ingest, config }));
 
   const api = express.Router();
-  api.use(bearerAuth(database.db, adminApiKey), rateLimit(config.apiRateLimit));
+  api.use(bearerAuth(database.db, adminApiKey), rateLimit(database.db, config.apiRateLimit));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }), refuseUnstorableText);
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
   api.use(humanDecisionRoutes(database.db, tasks));

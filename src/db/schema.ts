@@ -470,6 +470,21 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_key_hash_key').on(t.keyHash), index('api_keys_namespace_idx').on(t.namespace)],
 );
 
+/**
+ * The API's rate limit, counted in the database so every API replica shares it: one row per
+ * API key (or the bootstrap key) and fixed window. Written only by src/api/rate-limit.ts; rows
+ * whose window ended an hour ago are deleted as it goes.
+ */
+export const apiRateLimits = pgTable(
+  'api_rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: timestamp('reset_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('api_rate_limits_reset_at_idx').on(t.resetAt)],
+);
+
 // ---------------------------------------------------------------------------------------
 // Audit: what people and the system did to customers' data (erasure, retention), without
 // the data itself: who, what, which record, counts.

@@ -1,15 +1,22 @@
 /**
  * /api/v1/api-keys over real HTTP: create, list, revoke; keys hashed at rest; what an operator
- * and an agent may do with keys; validation; the per-key rate limit (429 with Retry-After).
+ * and an agent may do with keys; validation; the per-key rate limit (429 with Retry-After), shared
+ * by API replicas through the database.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../src/api/rate-limit';
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../../src/api/errors';
+import { rateLimit } from '../../src/api/rate-limit';
 import { loadConfig } from '../../src/config';
-import { apiKeys, namespaces } from '../../src/db/schema';
+import type { DatabaseHandle } from '../../src/db';
+import { apiKeys, apiRateLimits, namespaces } from '../../src/db/schema';
+import { createLogger } from '../../src/logger';
 import { json } from '../helpers/http';
-import { ADMIN_KEY, useTestSystem, type TestStack } from '../helpers/system';
+import { ADMIN_KEY, DB_KINDS, openTestDatabase, useTestSystem, type TestStack } from '../helpers/system';
 
 const KEY_FORMAT = /^atk_[A-Za-z0-9_-]{43}$/;
 
@@ -226,15 +233,6 @@ describe('API rate limit', () => {
     expect((await call('wrong', 'GET', '/namespaces/default')).status).toBe(401);
   });
 
-  it('when time passes, then the bucket refills at the limit per minute', () => {
-    const limiter = createRateLimiter(3);
-    const t0 = 1_000_000;
-    expect([0, 1, 2, 3].map(() => limiter.take('k', t0))).toEqual([0, 0, 0, 20]);
-    expect(limiter.take('k', t0 + 10_000)).toBe(10);
-    expect(limiter.take('k', t0 + 20_000)).toBe(0);
-    expect(limiter.take('other', t0 + 20_000)).toBe(0);
-  });
-
   it('when API_RATE_LIMIT is set, then it is parsed like the other settings', () => {
     expect(loadConfig({}).apiRateLimit).toBe(600);
     expect(loadConfig({ API_RATE_LIMIT: '' }).apiRateLimit).toBe(600);
@@ -243,3 +241,59 @@ describe('API rate limit', () => {
     expect(() => loadConfig({ API_RATE_LIMIT: '-1' })).toThrow(/API_RATE_LIMIT/);
   });
 });
+
+describe.each(DB_KINDS)('the rate limit shared through %s', (kind) => {
+  let database: DatabaseHandle;
+  const servers: Server[] = [];
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+  });
+  afterAll(async () => {
+    for (const server of servers) server.close();
+    await database?.close();
+  });
+
+  /** An API replica: the limit as the app mounts it, behind a stand-in for authentication. */
+  async function replica(perMinute: number, windowMs: number): Promise<(keyId: string) => Promise<Response>> {
+    const app = express();
+    app.use((req, _res, next) => {
+      req.principal = { keyId: req.get('x-key-id')!, role: 'admin', namespace: null } as unknown as NonNullable<typeof req.principal>;
+      next();
+    });
+    app.use(rateLimit(database.db, perMinute, windowMs));
+    app.get('/', (_req, res) => res.json({ ok: true }));
+    app.use(errorHandler(createLogger('silent')));
+    const server = app.listen(0, '127.0.0.1');
+    servers.push(server);
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return (keyId) => fetch(url, { headers: { 'x-key-id': keyId } });
+  }
+
+  it('when two API replicas serve one key, then they share its budget; the next window has it all again; other keys count apart', async () => {
+    const [a, b] = [await replica(3, 1500), await replica(3, 1500)];
+    const key = `replicas-${randomUUID()}`;
+    const statuses = [];
+    for (const call of [a, b, a, b]) statuses.push((await call(key)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await a(key);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(2);
+    expect((await b(`other-${randomUUID()}`)).status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect([(await b(key)).status, (await a(key)).status, (await b(key)).status, (await a(key)).status]).toEqual([200, 200, 200, 429]);
+  });
+
+  it('when many requests for one key arrive at once on two replicas, then exactly the limit get through', async () => {
+    const [a, b] = [await replica(10, 60_000), await replica(10, 60_000)];
+    const key = `burst-${randomUUID()}`;
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b)(key).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    const [row] = await database.db.select().from(apiRateLimits).where(eq(apiRateLimits.key, `api:${key}`));
+    expect(row?.hits).toBe(30);
+  });
+});
+
