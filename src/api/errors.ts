@@ -32,7 +32,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) {
-      res.set(err.headers).status(err.status).json(errorBody(err.code, err.message));
+      // A ValidationError (./validate) lists its problems: the one 400 shape.
+      const problems = (err as { problems?: unknown }).problems;
+      res.set(err.headers).status(err.status).json(Array.isArray(problems) ? { error: { code: err.code, message: err.message, problems } } : errorBody(err.code, err.message));
       return;
     }
     const type = (err as { type?: string }).type;

@@ -126,7 +126,7 @@ const schemas: Record<string, Schema> = {
         {
           code: { type: 'string', description: 'machine-readable, e.g. not_found, invalid_query, unauthorized' },
           message: str,
-          problems: { ...arrayOf(ref('Problem')), description: 'every problem found (config and document validation)' },
+          problems: { ...arrayOf(ref('Problem')), description: 'every problem found, with its path: on every validation 400 (invalid_query, invalid_request, invalid_config, invalid_document, invalid_decision, invalid_body)' },
         },
         ['problems'],
         false,

@@ -25,6 +25,9 @@ import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, SLACK_SIGNING_SECRET, TELEGRAM_WEBHOOK_SECRET, useTestSystem, waitFor } from '../helpers/system';
 import { APP_SECRET, postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
+/** The codes of a request that failed validation: their 400s carry `problems`. */
+const VALIDATION_CODES = ['invalid_query', 'invalid_request', 'invalid_config', 'invalid_document', 'invalid_decision', 'invalid_body'];
+
 interface Entry {
   name: string;
   method: string;
@@ -165,8 +168,15 @@ describe('bad input: every malformed or hostile request is refused, the server s
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.contentType).toMatch(/^application\/json/);
-    const body = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown } };
+    const body = JSON.parse(answer.text) as { error?: { code?: unknown; message?: unknown; problems?: unknown } };
     expect(body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String) }));
+    // The one 400 shape: whatever the route, a request that fails validation lists its problems.
+    if (answer.status === 400 && VALIDATION_CODES.includes(String(body.error?.code))) {
+      expect(body.error?.problems, `${entry.name}: ${answer.text.slice(0, 300)}`).toEqual(
+        expect.arrayContaining([{ path: expect.any(String), message: expect.any(String) }]),
+      );
+      expect(body.error?.message).toMatch(/^\d+ problem\(s\): /);
+    }
 
     const health = await send(url(), 'GET', '/healthz', {}, undefined);
     expect(health.status).toBe(200);

@@ -16,6 +16,7 @@ import { badRequest, notFound } from '../errors';
 import type { AgentTaskClient } from '../temporal-client';
 import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
+import { validate } from '../validate';
 
 const ListQuery = z.object({
   status: z.enum(TASK_STATUSES).optional(),
@@ -50,12 +51,9 @@ export function taskScope(principal: Principal | undefined): SQL | undefined {
 export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger): Router {
   const router = Router();
 
-  router.get('/', allowRoles('admin', 'operator'), async (req, res) => {
-    const parsed = ListQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'invalid_query');
-    }
-    const q = parsed.data;
+  const listQuery = validate({ query: ListQuery }, 'invalid_query');
+  router.get('/', allowRoles('admin', 'operator'), listQuery, async (req, res) => {
+    const q = listQuery.parsed(res).query;
     if (q.namespace) requireVisible(req.principal, q.namespace);
     const where: Array<SQL | undefined> = [taskScope(req.principal)];
     if (q.status) where.push(eq(agentTasks.status, q.status));

@@ -18,6 +18,7 @@ import { NAMESPACE_NAME } from '../../namespaces/config';
 import { allowRoles, confinedTo, generateApiKey, hashApiKey, KEY_PREFIX_LENGTH, principalId, type Principal } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { requireNamespace } from './namespaces';
+import { invalid, problemsOf, type Problem } from '../validate';
 
 const CreateKey = z.strictObject({
   role: z.enum(API_KEY_ROLES, { error: `must be one of ${API_KEY_ROLES.join(', ')}` }),
@@ -52,11 +53,7 @@ export function apiKeyRoutes(db: Database): Router {
   router.post('/', managers, async (req, res) => {
     const body: unknown = req.body;
     const problems = creationProblems(body);
-    if (problems.length > 0) {
-      const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-      res.status(400).json({ error: { code: 'invalid_request', message: `${problems.length} problem(s): ${summary}`, problems } });
-      return;
-    }
+    if (problems.length > 0) throw invalid('invalid_request', problems);
     const { role, namespace, name } = CreateKey.parse(body);
     mayManage(req.principal!, role, namespace ?? undefined);
     if (namespace) await requireNamespace(db, namespace, req.principal);
@@ -105,14 +102,12 @@ export function apiKeyRoutes(db: Database): Router {
 }
 
 /** Every problem of a creation request, with its path. */
-function creationProblems(body: unknown): Array<{ path: string; message: string }> {
+function creationProblems(body: unknown): Problem[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return [{ path: '(body)', message: 'must be a JSON object { namespace, role, name? }' }];
   }
   const parsed = CreateKey.safeParse(body);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  const problems = parsed.success ? [] : problemsOf(parsed.error);
   const { role, namespace } = body as Record<string, unknown>;
   if (typeof role === 'string' && role !== 'admin' && (API_KEY_ROLES as readonly string[]).includes(role) && (namespace === undefined || namespace === null)) {
     problems.push({ path: 'namespace', message: `is required for ${role} keys (only an admin key covers every namespace)` });

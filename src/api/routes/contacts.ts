@@ -10,15 +10,21 @@
  */
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import { contacts } from '../../db/schema';
 import { eraseContact, type WorkflowEraser } from '../../privacy/erase';
 import { allowRoles, principalId } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
+import { validate } from '../validate';
 import { namespaceParam } from './namespaces';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CHANNELS = ['whatsapp', 'telegram', 'slack'];
+const FindQuery = z.object({
+  channel: z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` }).optional(),
+  externalId: z.string().min(1, 'the address on the channel (a phone number, a user id)').optional(),
+});
 
 const present = (c: typeof contacts.$inferSelect) => ({
   id: c.id,
@@ -34,18 +40,13 @@ export function contactRoutes(db: Database, workflows: WorkflowEraser): Router {
   const router = Router({ mergeParams: true });
   router.use(allowRoles('admin', 'operator'));
 
-  router.get('/', async (req, res) => {
+  const findQuery = validate({ query: FindQuery }, 'invalid_query');
+  router.get('/', findQuery, async (req, res) => {
     const namespace = await namespaceParam(db, req);
     const where: SQL[] = [eq(contacts.namespace, namespace)];
-    const { channel, externalId } = req.query;
-    if (channel !== undefined) {
-      if (typeof channel !== 'string' || !CHANNELS.includes(channel)) throw badRequest(`channel is one of ${CHANNELS.join(', ')}`);
-      where.push(eq(contacts.channel, channel));
-    }
-    if (externalId !== undefined) {
-      if (typeof externalId !== 'string' || externalId === '') throw badRequest('externalId is the address on the channel (a phone number, a user id)');
-      where.push(eq(contacts.externalId, externalId));
-    }
+    const { channel, externalId } = findQuery.parsed(res).query;
+    if (channel !== undefined) where.push(eq(contacts.channel, channel));
+    if (externalId !== undefined) where.push(eq(contacts.externalId, externalId));
     const rows = await db.select().from(contacts).where(and(...where)).orderBy(asc(contacts.createdAt)).limit(100);
     res.json({ data: rows.map(present) });
   });

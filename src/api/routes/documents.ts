@@ -18,6 +18,7 @@ import { addDocument, deleteDocument, getDocument, listDocuments, type EmbedFn }
 import { allowRoles } from '../auth';
 import { HttpError, notFound, refuseUnstorableText } from '../errors';
 import { namespaceParam } from './namespaces';
+import { invalid, parseOr400 } from '../validate';
 
 export const DOCUMENT_BODY_LIMIT = '1mb';
 const RAW_TYPES = ['text/markdown', 'text/plain'];
@@ -44,11 +45,6 @@ export function looksBinary(text: string): boolean {
   return control > Math.max(2, sample.length / 100);
 }
 
-interface Problem {
-  path: string;
-  message: string;
-}
-
 export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}): Router {
   const router = Router({ mergeParams: true });
   router.use(express.text({ type: RAW_TYPES, limit: DOCUMENT_BODY_LIMIT }), refuseUnstorableText);
@@ -63,21 +59,13 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
 
   router.post('/', managers, async (req, res) => {
     const namespace = await namespaceParam(db, req);
-    const parsed = DocumentBody.safeParse(candidateDocument(req));
-    if (!parsed.success) {
-      const problems: Problem[] = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-      const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-      res.status(400).json({ error: { code: 'invalid_document', message: `${problems.length} problem(s): ${summary}`, problems } });
-      return;
-    }
-    if (chunkDocument(parsed.data.content, parsed.data.contentType).length === 0) {
-      const problems = [{ path: 'content', message: 'has no text to search (only comments or markup)' }];
-      res.status(400).json({ error: { code: 'invalid_document', message: '1 problem(s): content: has no text to search (only comments or markup)', problems } });
-      return;
+    const document = parseOr400(DocumentBody, candidateDocument(req), 'invalid_document');
+    if (chunkDocument(document.content, document.contentType).length === 0) {
+      throw invalid('invalid_document', [{ path: 'content', message: 'has no text to search (only comments or markup)' }]);
     }
     // An embedding failure does not lose the document: it is stored, its chunks `pending`,
     // searchable by full text at once and embedded by the retry loop later.
-    const added = await addDocument(db, { namespace, ...parsed.data }, options.embed);
+    const added = await addDocument(db, { namespace, ...document }, options.embed);
     res
       .status(201)
       .location(`${req.baseUrl}/${added.id}`)
@@ -118,7 +106,7 @@ function candidateDocument(req: Request): Record<string, unknown> {
   if (req.is('application/json')) {
     const body: unknown = req.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new HttpError(400, 'invalid_document', 'the document must be a JSON object { title, content, contentType }');
+      throw invalid('invalid_document', [{ path: '(body)', message: 'the document must be a JSON object { title, content, contentType }' }]);
     }
     const fields = body as Record<string, unknown>;
     if (fields.title === undefined && typeof fields.content === 'string' && (fields.contentType ?? 'text/markdown') === 'text/markdown') {

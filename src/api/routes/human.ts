@@ -20,11 +20,12 @@ import type { Database } from '../../db';
 import { agentTasks, API_KEY_ROLES, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
 import { allowRoles } from '../auth';
-import { badRequest, HttpError, notFound } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { taskScope } from './agent-tasks';
 import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
+import { invalid, problemsFromText, validate } from '../validate';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 /** Messages of the conversation shown with an escalation, the latest ones. */
@@ -47,7 +48,7 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
       const [task] = await db.select().from(agentTasks).where(and(eq(agentTasks.id, id), taskScope(req.principal)));
       if (!task) throw notFound(`no agent task ${id}`);
       const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
-      if (problems.length > 0) throw badRequest(problems.join('; '), 'invalid_decision');
+      if (problems.length > 0) throw invalid('invalid_decision', problemsFromText(problems));
       const human = { kind, decision: req.body } as HumanDecision;
       try {
         const outcome = await tasks.decide(task.workflowId, human);
@@ -55,7 +56,7 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
       } catch (err) {
         if (!(err instanceof DecisionRefusedError)) throw err;
         await recordRefusal(db, task.id, human, err.message);
-        if (err.reason === 'invalid') throw badRequest(err.message, 'invalid_decision');
+        if (err.reason === 'invalid') throw invalid('invalid_decision', problemsFromText(err.message.split('; ')));
         throw new HttpError(409, 'not_waiting', `task ${id} does not wait for ${kind === 'escalation' ? 'a person' : 'approval'}: ${err.message}`);
       }
     };
@@ -64,12 +65,9 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
   router.post('/agent-tasks/:id/escalation', everyRole, decide('escalation'));
   router.post('/agent-tasks/:id/approval', everyRole, decide('approval'));
 
-  router.get('/escalations', everyRole, async (req, res) => {
-    const parsed = InboxQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '), 'invalid_query');
-    }
-    const q = parsed.data;
+  const inboxQuery = validate({ query: InboxQuery }, 'invalid_query');
+  router.get('/escalations', everyRole, inboxQuery, async (req, res) => {
+    const q = inboxQuery.parsed(res).query;
     if (q.namespace) requireVisible(req.principal, q.namespace);
     const where: Array<SQL | undefined> = [eq(escalations.status, q.status), taskScope(req.principal)];
     if (q.kind) where.push(eq(escalations.kind, q.kind));

@@ -12,6 +12,7 @@ import { namespaces } from '../../db/schema';
 import { NAMESPACE_NAME, parseNamespaceConfig, validateNamespaceConfig } from '../../namespaces/config';
 import { allowRoles, canSee, type Principal } from '../auth';
 import { badRequest, HttpError, notFound } from '../errors';
+import { invalid } from '../validate';
 
 export function namespaceName(raw: string): string {
   if (!NAMESPACE_NAME.test(raw)) {
@@ -67,13 +68,9 @@ export function namespaceRoutes(db: Database): Router {
     requireVisible(req.principal, name);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the config as application/json');
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the config must be a JSON object', 'invalid_config');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('invalid_config', [{ path: '(body)', message: 'the config must be a JSON object' }]);
     const validated = validateNamespaceConfig(body);
-    if (!validated.ok) {
-      const summary = validated.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-      res.status(400).json({ error: { code: 'invalid_config', message: `${validated.problems.length} problem(s): ${summary}`, problems: validated.problems } });
-      return;
-    }
+    if (!validated.ok) throw invalid('invalid_config', validated.problems);
     const [row] = await db
       .insert(namespaces)
       .values({ name, config: validated.config })

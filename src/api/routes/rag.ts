@@ -14,8 +14,8 @@ import type { Database } from '../../db';
 import type { Embedder, LlmRegistry } from '../../llm';
 import { adapterFor, parseNamespaceConfig } from '../../namespaces/config';
 import { allowRoles } from '../auth';
-import { badRequest } from '../errors';
 import { requireNamespace } from './namespaces';
+import { invalid, validate } from '../validate';
 
 const DraftRequest = z.strictObject({
   namespace: z.string().min(1).max(63),
@@ -26,15 +26,12 @@ const DraftRequest = z.strictObject({
 export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedder }): Router {
   const router = Router();
 
-  router.post('/draft', allowRoles('admin', 'operator'), async (req, res) => {
-    const parsed = DraftRequest.safeParse(req.body);
-    if (!parsed.success) {
-      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '), 'invalid_request');
-    }
-    const { namespace, text, channel } = parsed.data;
+  const draftRequest = validate({ body: DraftRequest }, 'invalid_request');
+  router.post('/draft', allowRoles('admin', 'operator'), draftRequest, async (req, res) => {
+    const { namespace, text, channel } = draftRequest.parsed(res).body;
     const row = await requireNamespace(deps.db, namespace, req.principal);
     const config = parseNamespaceConfig(row.config);
-    if (!config.success) throw badRequest(`namespace ${namespace} has an invalid config; PUT a corrected one`, 'invalid_config');
+    if (!config.success) throw invalid('invalid_config', [{ path: 'namespace', message: `${namespace} has an invalid config; PUT a corrected one` }]);
     const { passages, rewritten } = await retrieveFor(deps, namespace, text, config.data);
     const message = { kind: 'text', text, attachments: [] };
     const { adapter, result, fallback } = await draftReply(deps.llm, {

@@ -9,7 +9,8 @@ import { MAX_RETENTION_BATCH_SIZE } from '../../retention/policy';
 import { NAMESPACE_NAME } from '../../namespaces/config';
 import type { RetentionClient } from '../retention-client';
 import { allowRoles } from '../auth';
-import { badRequest, notFound, unavailable } from '../errors';
+import { notFound, unavailable } from '../errors';
+import { invalid, type Problem } from '../validate';
 
 export function retentionRoutes(retention: RetentionClient | undefined, defaultBatchSize: number): Router {
   const router = Router();
@@ -37,15 +38,15 @@ export function retentionRoutes(retention: RetentionClient | undefined, defaultB
 /** The optional body: which namespaces, how many rows per batch; every problem at once. */
 function runInput(body: unknown): { namespaces?: string[]; batchSize?: number } {
   if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body must be a JSON object', 'invalid_body');
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalid('invalid_body', [{ path: '(body)', message: 'must be a JSON object' }]);
   const { namespaces, batchSize, ...rest } = body as Record<string, unknown>;
-  const problems: string[] = Object.keys(rest).map((key) => `${key}: not a known field`);
+  const problems: Problem[] = Object.keys(rest).map((key) => ({ path: key, message: 'not a known field' }));
   if (namespaces !== undefined && (!Array.isArray(namespaces) || namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && NAMESPACE_NAME.test(n)))) {
-    problems.push('namespaces: a non-empty list of namespace names');
+    problems.push({ path: 'namespaces', message: 'a non-empty list of namespace names' });
   }
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || (batchSize as number) < 1 || (batchSize as number) > MAX_RETENTION_BATCH_SIZE)) {
-    problems.push(`batchSize: a whole number from 1 to ${MAX_RETENTION_BATCH_SIZE}`);
+    problems.push({ path: 'batchSize', message: `a whole number from 1 to ${MAX_RETENTION_BATCH_SIZE}` });
   }
-  if (problems.length > 0) throw badRequest(problems.join('; '), 'invalid_body');
+  if (problems.length > 0) throw invalid('invalid_body', problems);
   return { namespaces: namespaces as string[] | undefined, batchSize: batchSize as number | undefined };
 }

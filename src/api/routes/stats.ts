@@ -14,7 +14,8 @@ import type { Database } from '../../db';
 import { agentTasks, agentToolCalls, TASK_STATUSES } from '../../db/schema';
 import { parseDuration } from '../../duration';
 import { allowRoles, confinedTo } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
+import { validate } from '../validate';
 
 export const DEFAULT_STATS_WINDOW = '24h';
 const MAX_WINDOW_MS = 366 * 86_400_000;
@@ -54,12 +55,9 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 export function statsRoutes(db: Database): Router {
   const router = Router();
 
-  router.get('/stats', allowRoles('admin', 'operator'), async (req, res) => {
-    const parsed = StatsQuery.safeParse(req.query);
-    if (!parsed.success) {
-      throw badRequest(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '), 'invalid_query');
-    }
-    const q = parsed.data;
+  const statsQuery = validate({ query: StatsQuery }, 'invalid_query');
+  router.get('/stats', allowRoles('admin', 'operator'), statsQuery, async (req, res) => {
+    const q = statsQuery.parsed(res).query;
     const confined = confinedTo(req.principal);
     // Another tenant's namespace does not exist for a confined key.
     if (confined && q.namespace && q.namespace !== confined) throw notFound(`namespace ${q.namespace} does not exist`);
