@@ -8,7 +8,7 @@
  * the part `unknown` and stops rather than risk a second copy. README: "Delivery exactly once".
  */
 import { ApplicationFailure } from '@temporalio/activity';
-import { and, desc, eq, gt, gte, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { Channels } from '../channels';
 import type { ChannelKind, ChannelSender } from '../channels/types';
 import { ChannelSendError } from '../channels/types';
@@ -199,7 +199,7 @@ export function createOutbound({ db, channels }: DeliverDeps) {
           eq(agentTasks.conversationId, ctx.task.conversationId),
           ne(agentTasks.id, ctx.task.id),
           // A task that joined an open escalation answers nothing itself.
-          sql`${agentTasks.result} ->> 'joinedEscalation' is null`,
+          isNull(agentTasks.joinedEscalationId),
           // Compared in SQL: created_at has microseconds, a JS Date only milliseconds.
           gt(messages.createdAt, sql`(select ${messages.createdAt} from ${messages} where ${messages.id} = ${ctx.message.id})`),
         ),
@@ -317,7 +317,7 @@ export async function joinEscalation(db: Database, taskId: string, escalationId:
   await db
     .update(agentTasks)
     .set({
-      result: sql`coalesce(${agentTasks.result}, '{}'::jsonb) || ${JSON.stringify({ joinedEscalation: escalationId })}::jsonb`,
+      joinedEscalationId: escalationId,
       updatedAt: sql`now()`,
     })
     .where(eq(agentTasks.id, taskId));

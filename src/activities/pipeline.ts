@@ -53,14 +53,14 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
   /** Earlier tasks in a row in this conversation whose answer did not resolve the question. */
   async function unresolvedAttempts(ctx: TaskContext): Promise<number> {
     const earlier = await db
-      .select({ result: agentTasks.result })
+      .select({ unresolved: agentTasks.unresolved })
       .from(agentTasks)
       .where(and(eq(agentTasks.conversationId, ctx.task.conversationId), ne(agentTasks.id, ctx.task.id), lt(agentTasks.createdAt, ctx.task.createdAt)))
       .orderBy(desc(agentTasks.createdAt))
       .limit(5);
     let count = 0;
     for (const row of earlier) {
-      if (row.result?.unresolved !== true) break;
+      if (row.unresolved !== true) break;
       count += 1;
     }
     return count;
@@ -164,7 +164,11 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
           .update(agentTasks)
           .set({
             draft: result.text,
-            result: { citations, model: result.model, usage: result.usage, ...(fallback ? { fallback } : {}) },
+            citations,
+            model: result.model,
+            promptTokens: result.usage.promptTokens,
+            completionTokens: result.usage.completionTokens,
+            draftFallback: fallback ?? null,
             updatedAt: sql`now()`,
           })
           .where(eq(agentTasks.id, taskId));
@@ -210,10 +214,11 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
         await db
           .update(agentTasks)
           .set({
-            result: sql`coalesce(${agentTasks.result}, '{}'::jsonb) || ${JSON.stringify({
-              gate: { route: decision.route, intent: decision.intent, confidence: decision.confidence, reasons: decision.reasons },
-              unresolved,
-            })}::jsonb`,
+            gateRoute: decision.route,
+            gateIntent: decision.intent,
+            gateConfidence: decision.confidence,
+            gateReasons: decision.reasons,
+            unresolved,
             // An injection attempt's or a leaking draft is never kept where it could be sent.
             ...(withheld ? { draft: null } : holding ? { draft: holding } : {}),
             updatedAt: sql`now()`,

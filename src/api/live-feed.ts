@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { DatabaseHandle } from '../db';
 import { agentTasks, agentToolCalls } from '../db/schema';
 import type { Logger } from '../logger';
+import { presentTask, type PresentedTask } from './present-task';
 
 export const FEED_CHANNEL = 'agent_task_events';
 export const FEED_EVENT_TYPES = ['task.created', 'task.status', 'task.step'] as const;
@@ -31,7 +32,7 @@ type Notification = z.infer<typeof Notification>;
 
 export interface FeedEvent {
   type: FeedEventType;
-  task: typeof agentTasks.$inferSelect;
+  task: PresentedTask;
   step?: typeof agentToolCalls.$inferSelect;
 }
 
@@ -85,10 +86,10 @@ export function createLiveFeed({ database, log }: { database: DatabaseHandle; lo
       // The row may have moved on since the change was committed: the event says what the change was.
       const step = { ...row.step, status: n.status as typeof row.step.status };
       if (n.status === 'running') Object.assign(step, { finishedAt: null, outputSummary: null, error: null });
-      return { type: n.type, task: row.task, step };
+      return { type: n.type, task: presentTask(row.task), step };
     }
     const [task] = await database.db.select().from(agentTasks).where(eq(agentTasks.id, n.taskId));
-    return task ? { type: n.type, task: { ...task, status: n.status as typeof task.status } } : undefined;
+    return task ? { type: n.type, task: { ...presentTask(task), status: n.status as typeof task.status } } : undefined;
   }
 
   async function publish(n: Notification): Promise<void> {

@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Attachment } from '../channels/types';
 import {
+  boolean,
   customType,
   index,
   integer,
@@ -173,7 +174,23 @@ export const agentTasks = pgTable(
     status: text('status').$type<TaskStatus>().notNull().default('queued'),
     route: text('route').$type<Route>(),
     draft: text('draft'),
-    result: jsonb('result').$type<Record<string, unknown>>(),
+    // What `generate` made of it (written by generate only):
+    /** The passages the draft cites. */
+    citations: jsonb('citations').$type<Array<{ documentId: string; title: string; position: number }>>(),
+    model: text('model'),
+    promptTokens: integer('prompt_tokens'),
+    completionTokens: integer('completion_tokens'),
+    /** Why the draft is the offline fallback's, when the configured model failed. */
+    draftFallback: text('draft_fallback'),
+    // What `confidence_check` decided (written by confidence_check only):
+    gateRoute: text('gate_route').$type<Route>(),
+    gateIntent: text('gate_intent'),
+    gateConfidence: real('gate_confidence'),
+    gateReasons: jsonb('gate_reasons').$type<string[]>(),
+    /** The answer did not resolve the question (nothing found, or low confidence): the next task counts it. */
+    unresolved: boolean('unresolved'),
+    /** The open escalation of the conversation this task joined instead of answering (written by deliver). */
+    joinedEscalationId: uuid('joined_escalation_id'),
     error: text('error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

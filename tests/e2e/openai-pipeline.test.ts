@@ -116,7 +116,7 @@ describe('the pipeline on an OpenAI-compatible model', () => {
     expect(reply!.body.text.body).toContain('Standard delivery within Germany takes 2 to 3 working days');
     expect(reply!.body.text.body).not.toContain('[1]');
     const task = (await taskOf(id))!;
-    expect(task.result).toMatchObject({ citations: [{ title: expect.stringContaining('Shipping') }], model: expect.any(String) });
+    expect(task).toMatchObject({ citations: [{ title: expect.stringContaining('Shipping') }], model: expect.any(String) });
     const [generate] = await stepsOf(id, 'generate');
     expect(generate!.outputSummary).toMatchObject({ adapter: 'openai', usage: { promptTokens: expect.any(Number), completionTokens: expect.any(Number) } });
     const [gate] = await stepsOf(id, 'confidence_check');

@@ -17,6 +17,7 @@ import type { AgentTaskClient } from '../temporal-client';
 import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { validate } from '../validate';
+import { presentTask } from '../present-task';
 
 const ListQuery = z.object({
   status: z.enum(TASK_STATUSES).optional(),
@@ -73,7 +74,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     res.json({
-      data: page.map((r) => r.task),
+      data: page.map((r) => presentTask(r.task)),
       nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAtExact, last.task.id) : null,
     });
   });
@@ -94,7 +95,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
       log.warn({ taskId: id, workflowId: task.workflowId, err: (err as Error).message }, 'progress query failed; serving the stored record');
     }
     res.json({
-      task,
+      task: presentTask(task),
       toolCalls,
       deliveries,
       progress: progress ?? storedProgress(task, toolCalls),

@@ -1,0 +1,25 @@
+/**
+ * A task as the API and the live feed show it. The database keeps what each step found in typed
+ * columns, each written by one step; the API keeps showing them as the one `result` object it
+ * always had: `{ citations, model, usage, fallback?, gate: { route, intent, confidence, reasons },
+ * unresolved, joinedEscalation? }`, null before generate ran.
+ */
+import type { agentTasks } from '../db/schema';
+
+type TaskRow = typeof agentTasks.$inferSelect;
+
+export function presentTask(row: TaskRow) {
+  const { citations, model, promptTokens, completionTokens, draftFallback, gateRoute, gateIntent, gateConfidence, gateReasons, unresolved, joinedEscalationId, ...task } = row;
+  const result: Record<string, unknown> = {
+    ...(citations ? { citations } : {}),
+    ...(model !== null ? { model } : {}),
+    ...(promptTokens !== null || completionTokens !== null ? { usage: { promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 } } : {}),
+    ...(draftFallback !== null ? { fallback: draftFallback } : {}),
+    ...(gateRoute !== null ? { gate: { route: gateRoute, intent: gateIntent ?? undefined, confidence: gateConfidence, reasons: gateReasons ?? [] } } : {}),
+    ...(unresolved !== null ? { unresolved } : {}),
+    ...(joinedEscalationId !== null ? { joinedEscalation: joinedEscalationId } : {}),
+  };
+  return { ...task, result: Object.keys(result).length > 0 ? result : null };
+}
+
+export type PresentedTask = ReturnType<typeof presentTask>;
