@@ -3,16 +3,17 @@
  * `url_verification`, and `event_callback` for mentions and direct messages. Redeliveries
  * (X-Slack-Retry-Num) are recognised by event_id. Slack wants an answer within 3 seconds,
  * so the workflow start is bounded well inside that; a slower start answers 503 and Slack's
- * retry finds the stored message.
+ * retry finds the stored message. Through the one webhook handler (./handler).
  */
-import { Router } from 'express';
+import type { Request } from 'express';
 import { accountSecrets, ENV_ACCOUNT_ID } from '../../channels/accounts';
-import { parseEnvelope, parseEvent, SlackPayloadError, verifySlackSignature } from '../../channels/slack';
+import { parseEnvelope, parseEvent, SlackPayloadError, verifySlackSignature, type SlackEnvelope } from '../../channels/slack';
 import type { Config } from '../../config';
 import type { Database } from '../../db';
 import { notFound, unauthorized } from '../errors';
-import { findAccount, ingestParsed, recordEvent, seenEvent, type ChannelAccount, type IngestDeps } from '../ingest';
-import { asBadRequest, bytesOf, parseJson, rawBody, sendSummary } from './common';
+import { findAccount, type ChannelAccount, type IngestDeps } from '../ingest';
+import { asBadRequest, parseJson } from './common';
+import { webhookRouter, type WebhookAdapter } from './handler';
 
 /** Slack retries a request it has no answer to after 3 s: keep the start well inside that. */
 export const SLACK_START_TIMEOUT_MS = 2000;
@@ -31,62 +32,44 @@ async function routeAccount(db: Database, ids: Array<string | undefined>): Promi
   return undefined;
 }
 
-export function slackWebhook(deps: SlackWebhookDeps): Router {
-  const router = Router();
-  const { db, config, log } = deps;
-  const startTimeoutMs = Math.min(deps.startTimeoutMs ?? SLACK_START_TIMEOUT_MS, SLACK_START_TIMEOUT_MS);
+type SlackRequest = { account: ChannelAccount; body: unknown; envelope: SlackEnvelope; eventId?: string };
 
-  router.post('/', rawBody(), async (req, res) => {
-    const raw = bytesOf(req);
-    const timestamp = req.get('x-slack-request-timestamp');
-    const signature = req.get('x-slack-signature');
-    if (!timestamp || !signature) throw unauthorized('X-Slack-Signature and X-Slack-Request-Timestamp are required');
-    const envelope = asBadRequest(() => parseEnvelope(parseJson(raw)), SlackPayloadError);
-    const account =
-      envelope.type === 'event_callback'
-        ? await routeAccount(db, [envelope.teamId, envelope.apiAppId])
-        : await routeAccount(db, []);
-    if (!account) throw notFound('no slack account for this team or app');
-    const verdict = verifySlackSignature(raw, timestamp, signature, accountSecrets(config, account).signingSecret);
-    if (verdict === 'stale') throw unauthorized('X-Slack-Request-Timestamp is more than 5 minutes away from now');
-    if (verdict !== 'ok') throw unauthorized('X-Slack-Signature does not match the body');
-
-    if (envelope.type === 'url_verification') {
-      res.json({ challenge: envelope.challenge });
-      return;
-    }
-    if (envelope.type === 'other') {
-      await recordEvent(db, {
-        channel: 'slack',
-        channelAccountId: account.id,
-        kind: envelope.envelopeType,
-        outcome: 'ignored',
-        reason: `Slack request type ${envelope.envelopeType} is not served`,
-        payload: envelope.raw,
-      });
-      log.info({ channel: 'slack', type: envelope.envelopeType }, 'slack request ignored');
-      res.json({ received: 0, duplicates: 0, stored: 0, statuses: 0, ignored: 1, rejected: 0 });
-      return;
-    }
-
-    const retry = req.get('x-slack-retry-num');
-    if (await seenEvent(db, account.id, envelope.eventId)) {
-      log.info({ channel: 'slack', eventId: envelope.eventId, retry, reason: req.get('x-slack-retry-reason') }, 'slack redelivery');
-      res.json({ received: 0, duplicates: 1, stored: 0, statuses: 0, ignored: 0, rejected: 0 });
-      return;
-    }
-    const parsed = parseEvent(envelope, { accountExternalId: account.externalId });
-    const summary = await ingestParsed({ ...deps, startTimeoutMs }, parsed);
-    await recordEvent(db, {
-      channel: 'slack',
-      channelAccountId: account.id,
-      eventId: envelope.eventId,
-      kind: String(envelope.event.type ?? 'event'),
-      outcome: summary.tasks.length > 0 ? 'task' : summary.stored > 0 ? 'stored' : 'ignored',
-      payload: { tasks: summary.tasks.map((t) => t.taskId), retry },
-    });
-    sendSummary(res, summary);
-  });
-
-  return router;
+export function slackAdapter({ db, config, log, startTimeoutMs }: SlackWebhookDeps): WebhookAdapter<SlackRequest> {
+  return {
+    channel: 'slack',
+    path: '/',
+    // The account is named inside the body, so the envelope is read before the signature is checked.
+    async authenticate(req: Request, raw: Buffer) {
+      const timestamp = req.get('x-slack-request-timestamp');
+      const signature = req.get('x-slack-signature');
+      if (!timestamp || !signature) throw unauthorized('X-Slack-Signature and X-Slack-Request-Timestamp are required');
+      const body = parseJson(raw);
+      const envelope = asBadRequest(() => parseEnvelope(body), SlackPayloadError);
+      const account = envelope.type === 'event_callback' ? await routeAccount(db, [envelope.teamId, envelope.apiAppId]) : await routeAccount(db, []);
+      if (!account) throw notFound('no slack account for this team or app');
+      const verdict = verifySlackSignature(raw, timestamp, signature, accountSecrets(config, account).signingSecret);
+      if (verdict === 'stale') throw unauthorized('X-Slack-Request-Timestamp is more than 5 minutes away from now');
+      if (verdict !== 'ok') throw unauthorized('X-Slack-Signature does not match the body');
+      return { account, body, envelope, ...(envelope.type === 'event_callback' ? { eventId: envelope.eventId } : {}) };
+    },
+    onRedelivery(req, { envelope }) {
+      if (envelope.type !== 'event_callback') return;
+      log.info({ channel: 'slack', eventId: envelope.eventId, retry: req.get('x-slack-retry-num'), reason: req.get('x-slack-retry-reason') }, 'slack redelivery');
+    },
+    async read(req, { account, envelope }) {
+      if (envelope.type === 'url_verification') return { kind: 'answer', body: { challenge: envelope.challenge } };
+      if (envelope.type === 'other') {
+        return { kind: 'ignored', eventKind: envelope.envelopeType, reason: `Slack request type ${envelope.envelopeType} is not served`, payload: envelope.raw };
+      }
+      return {
+        kind: 'messages',
+        parsed: parseEvent(envelope, { accountExternalId: account.externalId }),
+        eventKind: String(envelope.event.type ?? 'event'),
+        payload: { retry: req.get('x-slack-retry-num') },
+        startTimeoutMs: Math.min(startTimeoutMs ?? SLACK_START_TIMEOUT_MS, SLACK_START_TIMEOUT_MS),
+      };
+    },
+  };
 }
+
+export const slackWebhook = (deps: SlackWebhookDeps) => webhookRouter(slackAdapter(deps), deps);
