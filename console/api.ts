@@ -1,28 +1,9 @@
 /** The console's view of the HTTP API and the live feed. The key lives in sessionStorage only. */
 
-export interface TranscriptMessage { direction: 'inbound' | 'outbound'; text: string | null; kind: string; at: string }
-export interface Passage { documentId: string; title: string; position: number; text: string; score: number }
-export interface InboxEntry {
-  id: string;
-  taskId: string;
-  kind: 'escalation' | 'approval';
-  status: string;
-  reason: string;
-  draft: string | null;
-  passages: Passage[] | null;
-  assignee: string | null;
-  deadlineAt: string | null;
-  createdAt: string;
-  waitingMs: number;
-  task: { id: string; channel: string; status: string; workflowId: string };
-  transcript: TranscriptMessage[];
-}
-export interface ToolCall { id: string; name: string; status: string; attempt: number; startedAt: string | null; finishedAt: string | null; error?: unknown }
-export interface TaskDetail {
-  task: { id: string; status: string; workflowId: string; channel: string; namespace: string; result?: { gate?: { route?: string; intent?: string; confidence?: number; reasons?: string[] } } | null };
-  toolCalls: ToolCall[];
-}
-export interface FeedEvent { type: 'task.created' | 'task.step' | 'task.status'; task: { id: string; status: string; channel: string; namespace?: string }; step?: ToolCall }
+// The API's shapes come from the server's own types (type-only: nothing of the server is bundled).
+import type { FeedEvent, InboxEntry, TaskDetail } from '../src/api/wire';
+
+export type { FeedEvent, InboxEntry, TaskDetail, ToolCall } from '../src/api/wire';
 export interface ConsoleConfig { temporalUiUrl: string; temporalNamespace: string }
 
 export class ApiError extends Error {

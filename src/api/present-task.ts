@@ -4,13 +4,24 @@
  * always had: `{ citations, model, usage, fallback?, gate: { route, intent, confidence, reasons },
  * unresolved, joinedEscalation? }`, null before generate ran.
  */
-import type { agentTasks } from '../db/schema';
+import type { agentTasks, Route } from '../db/schema';
 
 type TaskRow = typeof agentTasks.$inferSelect;
 
-export function presentTask(row: TaskRow) {
+/** `task.result` as the API shows it. */
+export interface TaskResult {
+  citations?: NonNullable<TaskRow['citations']>;
+  model?: string;
+  usage?: { promptTokens: number; completionTokens: number };
+  fallback?: string;
+  gate?: { route: Route; intent?: string; confidence: number | null; reasons: string[] };
+  unresolved?: boolean;
+  joinedEscalation?: string;
+}
+
+export function presentTask(row: TaskRow): Omit<TaskRow, 'citations' | 'model' | 'promptTokens' | 'completionTokens' | 'draftFallback' | 'gateRoute' | 'gateIntent' | 'gateConfidence' | 'gateReasons' | 'unresolved' | 'joinedEscalationId'> & { result: TaskResult | null } {
   const { citations, model, promptTokens, completionTokens, draftFallback, gateRoute, gateIntent, gateConfidence, gateReasons, unresolved, joinedEscalationId, ...task } = row;
-  const result: Record<string, unknown> = {
+  const result: TaskResult = {
     ...(citations ? { citations } : {}),
     ...(model !== null ? { model } : {}),
     ...(promptTokens !== null || completionTokens !== null ? { usage: { promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 } } : {}),

@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Attachment } from '../channels/types';
+import type { Passage } from '../llm/types';
 import {
   boolean,
   customType,
@@ -413,7 +414,8 @@ export const escalations = pgTable(
     /** Why the gate held it, in plain words. */
     reason: text('reason').notNull(),
     draft: text('draft'),
-    passages: jsonb('passages').$type<unknown[]>().notNull().default([]),
+    /** What retrieval found, shown to the person deciding. */
+    passages: jsonb('passages').$type<Passage[]>().notNull().default([]),
     assignee: text('assignee'),
     deadlineAt: timestamp('deadline_at', { withTimezone: true }).notNull(),
     /** When the assignee was told (a Slack DM); claimed before sending, so at most once. */

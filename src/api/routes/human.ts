@@ -26,6 +26,7 @@ import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
 import { invalid, problemsFromText, validate } from '../validate';
+import type { InboxEntryRow, TranscriptMessageRow } from '../wire';
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 /** Messages of the conversation shown with an escalation, the latest ones. */
@@ -84,14 +85,14 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
       .orderBy(asc(escalations.createdAt), asc(escalations.id))
       .limit(q.limit);
     const transcripts = await transcriptsOf(db, [...new Set(rows.map((r) => r.escalation.conversationId))]);
-    res.json({
-      data: rows.map(({ escalation, task, waitingMs }) => ({
-        ...escalation,
-        task,
-        waitingMs: Math.round(Number(waitingMs)),
-        transcript: transcripts.get(escalation.conversationId) ?? [],
-      })),
-    });
+    // The console reads these through src/api/wire.ts: the type holds both sides to one shape.
+    const data: InboxEntryRow[] = rows.map(({ escalation, task, waitingMs }) => ({
+      ...escalation,
+      task,
+      waitingMs: Math.round(Number(waitingMs)),
+      transcript: transcripts.get(escalation.conversationId) ?? [],
+    }));
+    res.json({ data });
   });
 
   return router;
@@ -99,7 +100,7 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
 
 /** The latest messages of each conversation, oldest first. */
 async function transcriptsOf(db: Database, conversationIds: string[]) {
-  const result = new Map<string, Array<{ direction: string; text: string | null; kind: string; at: Date }>>();
+  const result = new Map<string, TranscriptMessageRow[]>();
   if (conversationIds.length === 0) return result;
   const rows = await db
     .select({ conversationId: messages.conversationId, direction: messages.direction, text: messages.text, kind: messages.kind, at: messages.createdAt })
