@@ -72,15 +72,7 @@ const deterministicProperties = [
 ];
 
 export default defineConfig([
-  globalIgnores([
-    '**/node_modules/',
-    'dist/',
-    '.data/',
-    '.tools/',
-    'drizzle/',
-    'coverage/',
-    '**/*.config.*',
-  ]),
+  globalIgnores(['**/node_modules/', 'dist/', '.data/', '.tools/', 'drizzle/', 'coverage/', '**/*.config.*']),
 
   {
     files: TS_FILES,
@@ -121,10 +113,7 @@ export default defineConfig([
     files: WORKFLOW_FILES,
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { paths: [...nodeBuiltinPaths, ...bannedPackages], patterns: bannedPatterns },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [...nodeBuiltinPaths, ...bannedPackages], patterns: bannedPatterns }],
       'no-restricted-globals': ['error', ...deterministicGlobals],
       'no-restricted-properties': ['error', ...deterministicProperties],
     },

@@ -31,14 +31,7 @@ import { eq, sql } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../src/db';
 import { agentTasks, agentToolCalls, messages as messagesTable } from '../src/db/schema';
-import {
-  buildWorkflowBundle,
-  createScratchDatabase,
-  envNumber,
-  localSystemEnv,
-  percentile,
-  spawnSystemProcess,
-} from '../testkit/local-system';
+import { buildWorkflowBundle, createScratchDatabase, envNumber, localSystemEnv, percentile, spawnSystemProcess } from '../testkit/local-system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, stopProcess, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph, type RecordedRequest } from '../testkit/fake-graph';
 import { openAiError, startFakeOpenAi } from '../testkit/fake-openai';
@@ -60,7 +53,8 @@ const WAITING = new Set(['escalated', 'awaiting_approval']);
 const DOCUMENT = {
   title: 'Support hours',
   contentType: 'text/markdown',
-  content: '# Support hours\n\nOur support line is open from 9:00 to 17:00, Monday to Friday. Outside these hours, write to us here and we answer the next working day.',
+  content:
+    '# Support hours\n\nOur support line is open from 9:00 to 17:00, Monday to Friday. Outside these hours, write to us here and we answer the next working day.',
 };
 const QUESTION = 'When is your support line open?';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -92,7 +86,9 @@ async function main(): Promise<void> {
   const random = seeded(SEED);
   const dir = path.join(os.tmpdir(), `agent-tasks-chaos-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  console.log(`chaos: ${MESSAGES} messages at ${round(RATE)}/s, ${WORKER_KILLS} worker kills, 1 dev server restart, Graph ${GRAPH_FAILURES * 100}% / OpenAI ${OPENAI_FAILURES * 100}% failures, seed ${SEED}`);
+  console.log(
+    `chaos: ${MESSAGES} messages at ${round(RATE)}/s, ${WORKER_KILLS} worker kills, 1 dev server restart, Graph ${GRAPH_FAILURES * 100}% / OpenAI ${OPENAI_FAILURES * 100}% failures, seed ${SEED}`,
+  );
   console.log(`logs: ${dir}`);
 
   const graph = await startFakeGraph();
@@ -106,12 +102,16 @@ async function main(): Promise<void> {
     random,
   );
   const openai = await startFakeOpenAi();
-  openai.server.injectFaults(OPENAI_FAILURES, [429, 500].map((status) => ({ status, body: openAiError(status) })), undefined, random);
+  openai.server.injectFaults(
+    OPENAI_FAILURES,
+    [429, 500].map((status) => ({ status, body: openAiError(status) })),
+    undefined,
+    random,
+  );
 
   const cli = ensureTemporalCli();
   const temporalPort = await freePort();
-  const startTemporal = () =>
-    startDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  const startTemporal = () => startDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
   let temporal: DevServer = await startTemporal();
   /**
    * The restart is the fault under test, not its start: a start that fails (a port the old
@@ -173,12 +173,23 @@ async function main(): Promise<void> {
   let failed = false;
   const figures: Record<string, unknown> = {};
   try {
-    for (let i = 0; !(await fetch(`${url}/readyz`).then((r) => r.ok, () => false)); i += 1) {
+    for (
+      let i = 0;
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i += 1
+    ) {
       if (i > 600) throw new Error(`the API did not become ready (see ${dir}/api.log)`);
       await sleep(100);
     }
     const admin = { authorization: 'Bearer chaos-admin', 'content-type': 'application/json' };
-    const put = await fetch(`${url}/api/v1/namespaces/default`, { method: 'PUT', headers: admin, body: JSON.stringify({ agentRunner: { activeAdapter: 'openai' } }) });
+    const put = await fetch(`${url}/api/v1/namespaces/default`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({ agentRunner: { activeAdapter: 'openai' } }),
+    });
     if (!put.ok) throw new Error(`PUT /api/v1/namespaces/default answered ${put.status}: ${await put.text()}`);
     const doc = await fetch(`${url}/api/v1/namespaces/default/documents`, { method: 'POST', headers: admin, body: JSON.stringify(DOCUMENT) });
     if (!doc.ok) throw new Error(`POST /api/v1/namespaces/default/documents answered ${doc.status}: ${await doc.text()}`);
@@ -244,7 +255,10 @@ async function main(): Promise<void> {
     let statuses: Record<string, number> = {};
     let settled = false;
     while (Date.now() - drainStarted < DRAIN_TIMEOUT_MS) {
-      const rows = await database.db.select({ status: agentTasks.status, n: sql<number>`count(*)::int` }).from(agentTasks).groupBy(agentTasks.status);
+      const rows = await database.db
+        .select({ status: agentTasks.status, n: sql<number>`count(*)::int` })
+        .from(agentTasks)
+        .groupBy(agentTasks.status);
       statuses = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       const total = rows.reduce((a, r) => a + Number(r.n), 0);
       const open = rows.filter((r) => !TERMINAL.has(r.status) && !WAITING.has(r.status)).reduce((a, r) => a + Number(r.n), 0);
@@ -259,13 +273,20 @@ async function main(): Promise<void> {
 
     // The checks.
     const tasks = await database.db
-      .select({ id: agentTasks.id, status: agentTasks.status, error: agentTasks.error, workflowId: agentTasks.workflowId, externalId: messagesTable.externalId })
+      .select({
+        id: agentTasks.id,
+        status: agentTasks.status,
+        error: agentTasks.error,
+        workflowId: agentTasks.workflowId,
+        externalId: messagesTable.externalId,
+      })
       .from(agentTasks)
       .innerJoin(messagesTable, eq(messagesTable.id, agentTasks.messageId));
     const tasksByMessage = new Map<string, typeof tasks>();
     for (const t of tasks) tasksByMessage.set(t.externalId ?? '', [...(tasksByMessage.get(t.externalId ?? '') ?? []), t]);
     const replies = new Map<string, number>();
-    for (const req of graph.requests.filter((r) => isSend(r) && r.status === 200)) replies.set(String(req.body.to), (replies.get(String(req.body.to)) ?? 0) + 1);
+    for (const req of graph.requests.filter((r) => isSend(r) && r.status === 200))
+      replies.set(String(req.body.to), (replies.get(String(req.body.to)) ?? 0) + 1);
     const graphFaults = graph.requests.filter((r) => isSend(r) && r.status !== undefined && r.status >= 500).length;
     const openaiCalls = openai.requests.length;
     const openaiFaults = openai.requests.filter((r) => r.status === 429 || r.status === 500).length;
@@ -278,7 +299,8 @@ async function main(): Promise<void> {
     for (const t of tasks) {
       const d = await client.workflow.getHandle(t.workflowId).describe();
       const running = d.status.name === 'RUNNING';
-      if ((running && !WAITING.has(t.status)) || (!running && d.status.name !== 'COMPLETED')) stuckInTemporal.push(`${t.workflowId}: ${d.status.name}, task ${t.status}`);
+      if ((running && !WAITING.has(t.status)) || (!running && d.status.name !== 'COMPLETED'))
+        stuckInTemporal.push(`${t.workflowId}: ${d.status.name}, task ${t.status}`);
     }
     // Steps that ran more than once (a kill mid-step, an injected failure): the retries that had to be harmless.
     const retried = await database.db
@@ -314,7 +336,11 @@ async function main(): Promise<void> {
       // A task fails when a kill left a send's outcome unknown (README, Delivery exactly once): at most once, by design.
       failedTasks: tasks
         .filter((t) => t.status === 'failed')
-        .map((t) => ({ workflowId: t.workflowId, error: (t.error ?? '').slice(0, 160), repliesReceived: replies.get(messages.find((m) => m.id === t.externalId)?.from ?? '') ?? 0 })),
+        .map((t) => ({
+          workflowId: t.workflowId,
+          error: (t.error ?? '').slice(0, 160),
+          repliesReceived: replies.get(messages.find((m) => m.id === t.externalId)?.from ?? '') ?? 0,
+        })),
       tasksWithARetriedStep: Object.fromEntries(retried.map((r) => [r.name, Number(r.n)])),
       exactlyOneReply: accepted.length - lost.length - doubled.length,
       lost: lost.length,
@@ -375,7 +401,9 @@ async function main(): Promise<void> {
     'tasks stuck (database / Temporal)': { value: `${f.stuckInDatabase} / ${f.stuckInTemporal}` },
     'drain after the load (s)': { value: f.drainSeconds },
   });
-  console.log(`task statuses: ${JSON.stringify(figures.statuses)}; tasks with a step run more than once, by step: ${JSON.stringify(figures.tasksWithARetriedStep)}`);
+  console.log(
+    `task statuses: ${JSON.stringify(figures.statuses)}; tasks with a step run more than once, by step: ${JSON.stringify(figures.tasksWithARetriedStep)}`,
+  );
   for (const t of (figures.failedTasks as Array<{ workflowId: string; error: string; repliesReceived: number }> | undefined) ?? []) {
     console.log(`failed: ${t.workflowId} (${t.repliesReceived} reply received): ${t.error}`);
   }

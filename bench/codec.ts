@@ -72,7 +72,12 @@ async function main(): Promise<void> {
       const phoneNumberId = `7${Date.now()}${sides.length}`;
       const database = await openDatabase({ pgliteDir: 'memory://' });
       const system = await startLocalSystem({
-        address: server.address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `codec-${label}-${Date.now()}`,
+        address: server.address,
+        database,
+        graphUrl: graph.url,
+        phoneNumberId,
+        adminApiKey: 'bench',
+        taskQueue: `codec-${label}-${Date.now()}`,
         ...(label === 'encrypted' ? { env: { PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') } } : {}),
       });
       sides.push({ label, system, graph, phoneNumberId, e2e: [], busyMs: 0 });

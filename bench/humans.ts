@@ -31,14 +31,16 @@ export async function measureHumanLatency(label: string, address: string, databa
   const graph = await startFakeGraph();
   const phoneNumberId = `8${Date.now()}`;
   const system = await startLocalSystem({
-    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-humans-${label}-${Date.now()}`,
+    address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId,
+    adminApiKey: 'bench',
+    taskQueue: `bench-humans-${label}-${Date.now()}`,
   });
   const ns = `bench-humans-${Date.now()}`;
   await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m' } } });
-  await database.db
-    .update(channelAccounts)
-    .set({ namespace: ns })
-    .where(eq(channelAccounts.externalId, phoneNumberId));
+  await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));
   const byUpdate: number[] = [];
   const answered: number[] = [];
   const bySignal: number[] = [];

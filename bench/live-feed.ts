@@ -145,7 +145,12 @@ async function measure(label: string, address: string, database: DatabaseHandle)
   const graph = await startFakeGraph();
   const phoneNumberId = `8${Date.now()}`;
   const system = await startLocalSystem({
-    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: ADMIN_KEY, taskQueue: `bench-live-feed-${label}-${Date.now()}`,
+    address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId,
+    adminApiKey: ADMIN_KEY,
+    taskQueue: `bench-live-feed-${label}-${Date.now()}`,
   });
   const child = fork(__filename, ['--clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const workflowIds: string[] = [];
@@ -261,7 +266,7 @@ async function main(): Promise<void> {
     method:
       `${CLIENTS} WebSocket clients (admin key, no filter; in a child process) on /ws/agent-tasks; ${TASKS} signed WhatsApp "hello" ` +
       `webhooks after ${WARMUP} warm-up, ${CONCURRENCY} at a time, each task run to its end. Delay per task.step event and client = ` +
-      'receipt at the client (before JSON parsing) − the tool-call row\'s own timestamp of that change (started_at for running, ' +
+      "receipt at the client (before JSON parsing) − the tool-call row's own timestamp of that change (started_at for running, " +
       'finished_at for succeeded/failed; now() of the writing statement, microseconds), same machine clock.',
     runs,
   };

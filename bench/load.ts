@@ -64,9 +64,11 @@ const BURST = envNumber('LOAD_BURST', 50, { min: 1 });
 const SETTLE_MS = envNumber('LOAD_SETTLE_MS', 20_000);
 /** Where the pipeline phases keep their data: the embedded default, or a scratch PostgreSQL database. */
 const PIPELINE_DATABASE = process.env.LOAD_DATABASE === 'postgres' ? 'postgres' : 'pglite';
-if (!['postgres', 'pglite', undefined].includes(process.env.LOAD_DATABASE)) throw new Error(`LOAD_DATABASE must be pglite or postgres, not "${process.env.LOAD_DATABASE}"`);
+if (!['postgres', 'pglite', undefined].includes(process.env.LOAD_DATABASE))
+  throw new Error(`LOAD_DATABASE must be pglite or postgres, not "${process.env.LOAD_DATABASE}"`);
 /** The dev server's SQLite pragmas, comma-separated; `none` for SQLite's own defaults (a tuning step). */
-const SQLITE_PRAGMAS = process.env.LOAD_SQLITE_PRAGMAS === undefined ? undefined : process.env.LOAD_SQLITE_PRAGMAS === 'none' ? [] : process.env.LOAD_SQLITE_PRAGMAS.split(',');
+const SQLITE_PRAGMAS =
+  process.env.LOAD_SQLITE_PRAGMAS === undefined ? undefined : process.env.LOAD_SQLITE_PRAGMAS === 'none' ? [] : process.env.LOAD_SQLITE_PRAGMAS.split(',');
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -122,7 +124,15 @@ const TUNING_ENV = Object.fromEntries(
 
 /** The system under load, on its own task queue. */
 function startPipeline(address: string, database: DatabaseHandle, graph: FakeGraph, label: string, phoneNumberId: string): Promise<RunningSystem> {
-  return startLocalSystem({ address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-load-${label}-${Date.now()}`, env: TUNING_ENV });
+  return startLocalSystem({
+    address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId,
+    adminApiKey: 'bench',
+    taskQueue: `bench-load-${label}-${Date.now()}`,
+    env: TUNING_ENV,
+  });
 }
 
 /** LOAD_TUNING_LABEL=...: this run is a tuning step; its figures are appended to bench/results/tuning.json. */
@@ -184,7 +194,12 @@ async function startBaseline(address: string) {
       const t0 = performance.now();
       await lanes(MESSAGES, CONCURRENCY, async () => void latencies.push(await one()));
       const span = performance.now() - t0;
-      return { count: MESSAGES, perSec: round2((MESSAGES / span) * 1000), e2eP50Ms: round(percentile(latencies, 50)), e2eP99Ms: round(percentile(latencies, 99)) };
+      return {
+        count: MESSAGES,
+        perSec: round2((MESSAGES / span) * 1000),
+        e2eP50Ms: round(percentile(latencies, 50)),
+        e2eP99Ms: round(percentile(latencies, 99)),
+      };
     },
     /** Open loop at a fixed rate. */
     async atRate(count: number, perSec: number): Promise<LatencyRun> {
@@ -290,8 +305,18 @@ async function measurePipeline(address: string, database: DatabaseHandle): Promi
         messages: BURST,
         ackP50Ms: round(percentile(burstAcks, 50)),
         ackP99Ms: round(percentile(burstAcks, 99)),
-        e2eP50Ms: round(percentile(burstE2e.map((m) => m.e2e), 50)),
-        e2eP99Ms: round(percentile(burstE2e.map((m) => m.e2e), 99)),
+        e2eP50Ms: round(
+          percentile(
+            burstE2e.map((m) => m.e2e),
+            50,
+          ),
+        ),
+        e2eP99Ms: round(
+          percentile(
+            burstE2e.map((m) => m.e2e),
+            99,
+          ),
+        ),
         drainedSeconds: round((Math.max(...burstE2e.map((m) => m.at)) - burstStarted) / 1000),
       },
     };
@@ -359,13 +384,23 @@ async function measureWaiting(address: string, dir: string): Promise<Waiting> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   const escalated = async () => {
-    const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(agentTasks).where(eq(agentTasks.status, 'escalated'));
+    const [row] = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(agentTasks)
+      .where(eq(agentTasks.status, 'escalated'));
     return Number(row!.n);
   };
   const workflowIds: string[] = [];
   let terminated = 0;
   try {
-    for (let i = 0; !(await fetch(`${url}/readyz`).then((r) => r.ok, () => false)); i += 1) {
+    for (
+      let i = 0;
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i += 1
+    ) {
       if (i > 600) throw new Error(`the API did not become ready (see ${path.join(dir, 'api.log')})`);
       await sleep(100);
     }
@@ -450,10 +485,14 @@ async function main(): Promise<void> {
       console.log(`baseline: ${WARMUP} + ${MESSAGES} workflows, ${CONCURRENCY} in flight`);
       closedLoop = await baseline.closed();
       const scratch = PIPELINE_DATABASE === 'postgres' ? await createScratchDatabase('agent_tasks_bench') : undefined;
-      const database = await openDatabase(scratch ? { url: scratch.url, maxConnections: Number(TUNING_ENV.DATABASE_POOL_MAX ?? 10) } : { pgliteDir: 'memory://' });
+      const database = await openDatabase(
+        scratch ? { url: scratch.url, maxConnections: Number(TUNING_ENV.DATABASE_POOL_MAX ?? 10) } : { pgliteDir: 'memory://' },
+      );
       try {
         await database.migrate();
-        console.log(`pipeline on ${PIPELINE_DATABASE}: ${WARMUP} + ${MESSAGES} webhooks, ${CONCURRENCY} in flight; ${HALF_RATE_MESSAGES} at half rate; a burst of ${BURST}`);
+        console.log(
+          `pipeline on ${PIPELINE_DATABASE}: ${WARMUP} + ${MESSAGES} webhooks, ${CONCURRENCY} in flight; ${HALF_RATE_MESSAGES} at half rate; a burst of ${BURST}`,
+        );
         pipeline = await measurePipeline(server.address, database);
       } finally {
         await database.close();
@@ -479,7 +518,7 @@ async function main(): Promise<void> {
       met: pipeline.halfRate.ackP99Ms <= 50,
     },
     e2eP50OverBaselineMs: {
-      target: '<= 150 ms (pipeline e2e p50 − baseline e2e p50, both open loop at the pipeline\'s half rate)',
+      target: "<= 150 ms (pipeline e2e p50 − baseline e2e p50, both open loop at the pipeline's half rate)",
       value: e2eOverBaseline,
       met: e2eOverBaseline <= 150,
     },
@@ -523,7 +562,14 @@ async function main(): Promise<void> {
     waitingTasksWorkerRssMb: waiting.workerRssGrowthMb,
     targets,
     pipeline: {
-      closedLoop: { messages: pipeline.messages, msgsPerSec: pipeline.msgsPerSec, ackP50Ms: pipeline.ackP50Ms, ackP99Ms: pipeline.ackP99Ms, e2eP50Ms: pipeline.e2eP50Ms, e2eP99Ms: pipeline.e2eP99Ms },
+      closedLoop: {
+        messages: pipeline.messages,
+        msgsPerSec: pipeline.msgsPerSec,
+        ackP50Ms: pipeline.ackP50Ms,
+        ackP99Ms: pipeline.ackP99Ms,
+        e2eP50Ms: pipeline.e2eP50Ms,
+        e2eP99Ms: pipeline.e2eP99Ms,
+      },
       halfRate: pipeline.halfRate,
       burst: pipeline.burst,
     },
@@ -548,7 +594,13 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.table({
-    'pipeline, closed loop': { 'msgs/s': pipeline.msgsPerSec, 'ack p50': pipeline.ackP50Ms, 'ack p99': pipeline.ackP99Ms, 'e2e p50': pipeline.e2eP50Ms, 'e2e p99': pipeline.e2eP99Ms },
+    'pipeline, closed loop': {
+      'msgs/s': pipeline.msgsPerSec,
+      'ack p50': pipeline.ackP50Ms,
+      'ack p99': pipeline.ackP99Ms,
+      'e2e p50': pipeline.e2eP50Ms,
+      'e2e p99': pipeline.e2eP99Ms,
+    },
     'baseline, closed loop': { 'msgs/s': closedLoop.perSec, 'ack p50': '-', 'ack p99': '-', 'e2e p50': closedLoop.e2eP50Ms, 'e2e p99': closedLoop.e2eP99Ms },
     'pipeline @ half rate': {
       'msgs/s': pipeline.halfRate.achievedMsgsPerSec,
@@ -558,7 +610,13 @@ async function main(): Promise<void> {
       'e2e p99': pipeline.halfRate.e2eP99Ms,
     },
     'baseline @ same rate': { 'msgs/s': atRate.perSec, 'ack p50': '-', 'ack p99': '-', 'e2e p50': atRate.e2eP50Ms, 'e2e p99': atRate.e2eP99Ms },
-    [`pipeline, burst of ${BURST}`]: { 'msgs/s': '-', 'ack p50': pipeline.burst.ackP50Ms, 'ack p99': pipeline.burst.ackP99Ms, 'e2e p50': pipeline.burst.e2eP50Ms, 'e2e p99': pipeline.burst.e2eP99Ms },
+    [`pipeline, burst of ${BURST}`]: {
+      'msgs/s': '-',
+      'ack p50': pipeline.burst.ackP50Ms,
+      'ack p99': pipeline.burst.ackP99Ms,
+      'e2e p50': pipeline.burst.e2eP50Ms,
+      'e2e p99': pipeline.burst.e2eP99Ms,
+    },
   });
   console.table(Object.fromEntries(Object.entries(targets).map(([k, t]) => [k, { value: t.value, met: t.met, target: t.target }])));
   console.log(

@@ -244,7 +244,14 @@ function barPanel(rect: Rect, panel: BarPanel): string {
     parts.push(text(plotLeft - 6, y + 4, fmt(v), { 'font-size': 10, fill: COLOR.muted, 'text-anchor': 'end' }));
   }
   const yMid = (plotTop + plotBottom) / 2;
-  parts.push(text(rect.x + 14, yMid, panel.yLabel, { 'font-size': 11, fill: COLOR.muted, 'text-anchor': 'middle', transform: `rotate(-90 ${round(rect.x + 14)} ${round(yMid)})` }));
+  parts.push(
+    text(rect.x + 14, yMid, panel.yLabel, {
+      'font-size': 11,
+      fill: COLOR.muted,
+      'text-anchor': 'middle',
+      transform: `rotate(-90 ${round(rect.x + 14)} ${round(yMid)})`,
+    }),
+  );
 
   const valueLabels: string[] = [];
   panel.groups.forEach((group, gi) => {
@@ -306,7 +313,13 @@ function e2ePanel(load: Json): BarPanel {
     subtitle: `open loop, both at the same rate`,
     yLabel: 'ms',
     groups: [
-      { label: 'p50', bars: [{ value: requiredNumber(load, 'e2eP50Ms', INPUT), color: COLOR.pipeline }, { value: baselineP50, color: COLOR.baseline }] },
+      {
+        label: 'p50',
+        bars: [
+          { value: requiredNumber(load, 'e2eP50Ms', INPUT), color: COLOR.pipeline },
+          { value: baselineP50, color: COLOR.baseline },
+        ],
+      },
       {
         label: 'p99',
         bars: [
@@ -346,7 +359,8 @@ function memoryPanel(load: Json): BarPanel {
   const apiBefore = optNumber(load, 'waiting.apiRssBeforeMb');
   const apiAfter = optNumber(load, 'waiting.apiRssAfterMb');
   const groups: Group[] = [{ label: 'worker', bars: [{ value: rss, color: COLOR.pipeline }] }];
-  if (apiBefore !== undefined && apiAfter !== undefined) groups.push({ label: 'API', bars: [{ value: Math.round((apiAfter - apiBefore) * 10) / 10, color: COLOR.baseline }] });
+  if (apiBefore !== undefined && apiAfter !== undefined)
+    groups.push({ label: 'API', bars: [{ value: Math.round((apiAfter - apiBefore) * 10) / 10, color: COLOR.baseline }] });
   return {
     title: 'Memory',
     met: targetMet(load, 'waitingTasksWorkerRssMb'),
@@ -422,7 +436,10 @@ function figure(load: Json, tuning: TuningStep[] | undefined): string {
     el('title', {}, escapeXml(TITLE)),
     el('rect', { width: WIDTH, height: HEIGHT, fill: '#ffffff' }),
     text(MARGIN, 26, TITLE, { 'font-size': 18, 'font-weight': 600, fill: COLOR.text }),
-    text(MARGIN, 43, `Same dev server, same run${database ? ` · database ${database}` : ''} · dashed lines are targets`, { 'font-size': 12, fill: COLOR.muted }),
+    text(MARGIN, 43, `Same dev server, same run${database ? ` · database ${database}` : ''} · dashed lines are targets`, {
+      'font-size': 12,
+      fill: COLOR.muted,
+    }),
     ...panels.map((panel, i) => barPanel(rects[i]!, panel)),
     footer(load),
   ].join('\n');

@@ -74,7 +74,15 @@ async function purgeDirectly(database: DatabaseHandle, namespace: string): Promi
   let seq = 0;
   for (const step of ['tasks', 'messages'] as const) {
     for (;;) {
-      const result = await purgeBatch(database.db, { runKey, seq: ++seq, namespace, step, cutoff: daysAgo(90).toISOString(), escalationsCutoff: daysAgo(180).toISOString(), limit: BATCH });
+      const result = await purgeBatch(database.db, {
+        runKey,
+        seq: ++seq,
+        namespace,
+        step,
+        cutoff: daysAgo(90).toISOString(),
+        escalationsCutoff: daysAgo(180).toISOString(),
+        limit: BATCH,
+      });
       rows += Object.values(result.rows).reduce((a, b) => a + b, 0);
       if (result.deleted < BATCH) break;
     }
@@ -113,7 +121,9 @@ async function measure(kind: string, address: string, database: DatabaseHandle):
     await seedDue(database, ns);
     const direct = await purgeDirectly(database, ns.namespace);
     const msPerBatch = (direct.seconds * 1000) / direct.batches;
-    console.log(`${kind}: ${progress.totalDeleted} rows in ${seconds.toFixed(2)} s = ${Math.round(progress.totalDeleted / seconds)} rows/s (${progress.batches} batches)`);
+    console.log(
+      `${kind}: ${progress.totalDeleted} rows in ${seconds.toFixed(2)} s = ${Math.round(progress.totalDeleted / seconds)} rows/s (${progress.batches} batches)`,
+    );
     return {
       database: kind,
       dueTasks: TASKS,

@@ -85,7 +85,12 @@ async function measure(label: string, address: string, database: DatabaseHandle)
   const graph = await startFakeGraph();
   const phoneNumberId = `9${Date.now()}`;
   const system = await startLocalSystem({
-    address, database, graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench', taskQueue: `bench-${label}-${Date.now()}`,
+    address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId,
+    adminApiKey: 'bench',
+    taskQueue: `bench-${label}-${Date.now()}`,
   });
   const acks: number[] = [];
   const e2e: number[] = [];

@@ -4,18 +4,30 @@
 import type { FeedEvent, InboxEntry, TaskDetail } from '../src/api/wire';
 
 export type { FeedEvent, InboxEntry, TaskDetail, ToolCall } from '../src/api/wire';
-export interface ConsoleConfig { temporalUiUrl: string; temporalNamespace: string }
+export interface ConsoleConfig {
+  temporalUiUrl: string;
+  temporalNamespace: string;
+}
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 const KEY = 'agent-console.key';
 export const session = {
-  get key() { return sessionStorage.getItem(KEY); },
-  set key(value: string | null) { if (value) sessionStorage.setItem(KEY, value); else sessionStorage.removeItem(KEY); },
+  get key() {
+    return sessionStorage.getItem(KEY);
+  },
+  set key(value: string | null) {
+    if (value) sessionStorage.setItem(KEY, value);
+    else sessionStorage.removeItem(KEY);
+  },
 };
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -54,8 +66,18 @@ export function liveFeed(onEvent: (e: FeedEvent) => void, onState: (state: 'live
     const ws = new WebSocket(`${scheme}://${location.host}/ws/agent-tasks?token=${encodeURIComponent(session.key ?? '')}`);
     socket = ws;
     let opened = false;
-    ws.onopen = () => { opened = true; delay = 1000; onState('live', true); };
-    ws.onmessage = (m) => { try { onEvent(JSON.parse(String(m.data)) as FeedEvent); } catch { /* not ours */ } };
+    ws.onopen = () => {
+      opened = true;
+      delay = 1000;
+      onState('live', true);
+    };
+    ws.onmessage = (m) => {
+      try {
+        onEvent(JSON.parse(String(m.data)) as FeedEvent);
+      } catch {
+        /* not ours */
+      }
+    };
     ws.onclose = () => {
       if (stopped) return;
       onState('reconnecting', opened);
@@ -64,7 +86,11 @@ export function liveFeed(onEvent: (e: FeedEvent) => void, onState: (state: 'live
     };
   };
   connect();
-  return () => { stopped = true; window.clearTimeout(timer); socket?.close(); };
+  return () => {
+    stopped = true;
+    window.clearTimeout(timer);
+    socket?.close();
+  };
 }
 
 /**
@@ -73,5 +99,12 @@ export function liveFeed(onEvent: (e: FeedEvent) => void, onState: (state: 'live
  * Best effort: an agent key (403) or a server without a key (404) just has no session.
  */
 export const openCodecSession = () =>
-  fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${session.key ?? ''}` } }).then(() => undefined, () => undefined);
-export const closeCodecSession = () => fetch('/codec/session', { method: 'DELETE' }).then(() => undefined, () => undefined);
+  fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${session.key ?? ''}` } }).then(
+    () => undefined,
+    () => undefined,
+  );
+export const closeCodecSession = () =>
+  fetch('/codec/session', { method: 'DELETE' }).then(
+    () => undefined,
+    () => undefined,
+  );

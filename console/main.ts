@@ -1,5 +1,19 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
-import { ApiError, closeCodecSession, consoleConfig, decide, inbox, liveFeed, openCodecSession, session, taskDetail, type ConsoleConfig, type FeedEvent, type InboxEntry, type ToolCall } from './api';
+import {
+  ApiError,
+  closeCodecSession,
+  consoleConfig,
+  decide,
+  inbox,
+  liveFeed,
+  openCodecSession,
+  session,
+  taskDetail,
+  type ConsoleConfig,
+  type FeedEvent,
+  type InboxEntry,
+  type ToolCall,
+} from './api';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
@@ -19,8 +33,22 @@ export function duration(ms: number): string {
 
 const AGENT = 'agent-console.agent';
 const ACTIONS = {
-  escalation: { label: 'Reply to the customer', buttons: [['reply', 'Send reply', ''], ['handback', 'Hand back to the assistant', 'quiet'], ['close', 'Close', 'danger']] },
-  approval: { label: 'Answer (edit the draft before sending, if needed)', buttons: [['approve', 'Approve draft', ''], ['edit', 'Send edited text', ''], ['reject', 'Reject', 'danger']] },
+  escalation: {
+    label: 'Reply to the customer',
+    buttons: [
+      ['reply', 'Send reply', ''],
+      ['handback', 'Hand back to the assistant', 'quiet'],
+      ['close', 'Close', 'danger'],
+    ],
+  },
+  approval: {
+    label: 'Answer (edit the draft before sending, if needed)',
+    buttons: [
+      ['approve', 'Approve draft', ''],
+      ['edit', 'Send edited text', ''],
+      ['reject', 'Reject', 'danger'],
+    ],
+  },
 } as const;
 
 let config: ConsoleConfig = { temporalUiUrl: 'http://localhost:8233', temporalNamespace: 'default' };
@@ -68,11 +96,25 @@ $('signin-form').addEventListener('submit', (e) => {
   if (!key) return showSignIn('Enter an API key.');
   session.key = key;
   inbox().then(
-    () => { $<HTMLInputElement>('api-key').value = ''; void openCodecSession(); void showConsole(); },
-    (err: unknown) => { session.key = null; showSignIn(err instanceof ApiError && err.status === 401 ? 'That key is not valid.' : `Could not sign in: ${String(err)}`); },
+    () => {
+      $<HTMLInputElement>('api-key').value = '';
+      void openCodecSession();
+      void showConsole();
+    },
+    (err: unknown) => {
+      session.key = null;
+      showSignIn(err instanceof ApiError && err.status === 401 ? 'That key is not valid.' : `Could not sign in: ${String(err)}`);
+    },
   );
 });
-$('sign-out').addEventListener('click', () => { session.key = null; void closeCodecSession(); current = undefined; $('task-view').hidden = true; $('task-empty').hidden = false; showSignIn(); });
+$('sign-out').addEventListener('click', () => {
+  session.key = null;
+  void closeCodecSession();
+  current = undefined;
+  $('task-view').hidden = true;
+  $('task-empty').hidden = false;
+  showSignIn();
+});
 $('agent-name').addEventListener('change', () => sessionStorage.setItem(AGENT, $<HTMLInputElement>('agent-name').value.trim()));
 
 // ---- inbox --------------------------------------------------------------------------------
@@ -84,12 +126,18 @@ async function refreshInbox() {
     renderInbox();
     refreshOpenTask();
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) { session.key = null; showSignIn('The key was revoked or is not valid any more.'); }
+    if (err instanceof ApiError && err.status === 401) {
+      session.key = null;
+      showSignIn('The key was revoked or is not valid any more.');
+    }
   }
 }
 
 let refreshQueued: number | undefined;
-const queueRefresh = () => { window.clearTimeout(refreshQueued); refreshQueued = window.setTimeout(() => void refreshInbox(), 150); };
+const queueRefresh = () => {
+  window.clearTimeout(refreshQueued);
+  refreshQueued = window.setTimeout(() => void refreshInbox(), 150);
+};
 
 function renderInbox() {
   const list = $('inbox-list');
@@ -101,10 +149,17 @@ function renderInbox() {
       const button = el(
         'button',
         { type: 'button', class: 'inbox-item', 'data-task-id': entry.taskId, 'aria-current': String(entry.taskId === current?.taskId) },
-        el('span', { class: 'line' },
+        el(
+          'span',
+          { class: 'line' },
           el('span', { class: `badge ${entry.kind}` }, entry.kind === 'approval' ? 'Approval' : 'Escalation'),
-          el('span', { class: `badge wait${waited > 15 * 60_000 ? ' old' : ''}`, title: `waiting since ${new Date(entry.createdAt).toLocaleString()}` }, `waiting ${duration(waited)}`),
-          el('span', { class: 'muted' }, entry.task.channel)),
+          el(
+            'span',
+            { class: `badge wait${waited > 15 * 60_000 ? ' old' : ''}`, title: `waiting since ${new Date(entry.createdAt).toLocaleString()}` },
+            `waiting ${duration(waited)}`,
+          ),
+          el('span', { class: 'muted' }, entry.task.channel),
+        ),
         el('span', { class: 'preview' }, lastInbound?.text ?? '(no text)'),
       );
       button.addEventListener('click', () => void openTask(entry));
@@ -125,7 +180,14 @@ function renderInbox() {
 function renderTranscript(entry: InboxEntry) {
   $('task-transcript').replaceChildren(
     ...entry.transcript.map((m) =>
-      el('li', { class: m.direction }, el('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'Sent: '), m.text ?? `(${m.kind})`, el('time', { class: 'at', datetime: m.at }, time(m.at)))),
+      el(
+        'li',
+        { class: m.direction },
+        el('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'Sent: '),
+        m.text ?? `(${m.kind})`,
+        el('time', { class: 'at', datetime: m.at }, time(m.at)),
+      ),
+    ),
   );
 }
 
@@ -146,14 +208,17 @@ async function openTask(entry: InboxEntry) {
   $('task-view').hidden = false;
   $('task-empty').hidden = true;
   $('task-heading').textContent = `${entry.kind === 'approval' ? 'Approval' : 'Escalation'} · ${entry.task.channel}`;
-  $('task-meta').textContent = `Task ${entry.taskId} · opened ${new Date(entry.createdAt).toLocaleString()}${entry.assignee ? ` · assignee ${entry.assignee}` : ''}${entry.deadlineAt ? ` · answer by ${new Date(entry.deadlineAt).toLocaleString()}` : ''}`;
-  $<HTMLAnchorElement>('task-link').href = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(entry.task.workflowId)}`;
+  $('task-meta').textContent =
+    `Task ${entry.taskId} · opened ${new Date(entry.createdAt).toLocaleString()}${entry.assignee ? ` · assignee ${entry.assignee}` : ''}${entry.deadlineAt ? ` · answer by ${new Date(entry.deadlineAt).toLocaleString()}` : ''}`;
+  $<HTMLAnchorElement>('task-link').href =
+    `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(entry.task.workflowId)}`;
   $('task-reason').textContent = entry.reason;
   renderTranscript(entry);
   $('task-draft').textContent = entry.draft ?? '(no draft)';
   $('task-passages').replaceChildren(
     ...(entry.passages ?? []).map((p) =>
-      el('li', {}, el('strong', {}, p.title), ` · part ${p.position + 1} · score ${p.score.toFixed(2)} · document ${p.documentId}`, el('div', {}, p.text))),
+      el('li', {}, el('strong', {}, p.title), ` · part ${p.position + 1} · score ${p.score.toFixed(2)} · document ${p.documentId}`, el('div', {}, p.text)),
+    ),
   );
   if (!entry.passages?.length) $('task-passages').append(el('li', { class: 'muted' }, 'No passages were retrieved.'));
   renderDecision(entry);
@@ -164,7 +229,8 @@ async function openTask(entry: InboxEntry) {
     const detail = await taskDetail(entry.taskId);
     if (current !== entry) return;
     const gate = detail.task.result?.gate;
-    const gateStep = detail.toolCalls.find((c) => c.name === 'confidence_check') as (ToolCall & { outputSummary?: { reasons?: string[]; intent?: string; confidence?: number } }) | undefined;
+    const gateStep = detail.toolCalls.find((c) => c.name === 'confidence_check') as
+      (ToolCall & { outputSummary?: { reasons?: string[]; intent?: string; confidence?: number } }) | undefined;
     const summary = gate ?? gateStep?.outputSummary;
     const lines = [...(summary?.reasons ?? [entry.reason])];
     if (summary?.intent) lines.push(`intent ${summary.intent}${typeof summary.confidence === 'number' ? `, confidence ${summary.confidence.toFixed(2)}` : ''}`);
@@ -178,8 +244,16 @@ async function openTask(entry: InboxEntry) {
 function renderSteps(calls: ToolCall[]) {
   $('task-steps').replaceChildren(
     ...calls.map((c) =>
-      el('tr', {}, el('td', {}, c.name), el('td', {}, c.status), el('td', {}, String(c.attempt)), el('td', {}, time(c.startedAt)),
-        el('td', {}, c.startedAt && c.finishedAt ? `${Date.parse(c.finishedAt) - Date.parse(c.startedAt)} ms` : c.status === 'running' ? 'running' : ''))),
+      el(
+        'tr',
+        {},
+        el('td', {}, c.name),
+        el('td', {}, c.status),
+        el('td', {}, String(c.attempt)),
+        el('td', {}, time(c.startedAt)),
+        el('td', {}, c.startedAt && c.finishedAt ? `${Date.parse(c.finishedAt) - Date.parse(c.startedAt)} ms` : c.status === 'running' ? 'running' : ''),
+      ),
+    ),
   );
 }
 
@@ -209,11 +283,19 @@ function say(message: string, tone: 'ok' | 'bad' | '') {
 async function send(entry: InboxEntry, choice: string) {
   const nameInput = $<HTMLInputElement>('agent-name');
   const agent = nameInput.value.trim();
-  if (!agent) { say('Enter your name at the top first: it is recorded with your decision.', 'bad'); nameInput.focus(); return; }
+  if (!agent) {
+    say('Enter your name at the top first: it is recorded with your decision.', 'bad');
+    nameInput.focus();
+    return;
+  }
   sessionStorage.setItem(AGENT, agent);
   const raw = $<HTMLTextAreaElement>('decision-text').value.trim();
   const needsText = choice === 'reply' || choice === 'edit';
-  if (needsText && !raw) { say('Write the text to send first.', 'bad'); $('decision-text').focus(); return; }
+  if (needsText && !raw) {
+    say('Write the text to send first.', 'bad');
+    $('decision-text').focus();
+    return;
+  }
   const text = choice === 'approve' || choice === 'handback' ? undefined : raw || undefined;
   const buttons = [...$('decision-actions').querySelectorAll('button')];
   buttons.forEach((b) => (b.disabled = true));
@@ -234,16 +316,28 @@ async function send(entry: InboxEntry, choice: string) {
 // ---- live feed ----------------------------------------------------------------------------
 
 function onFeedEvent(event: FeedEvent) {
-  const what = event.type === 'task.step' && event.step ? `${event.step.name} ${event.step.status}` : event.type === 'task.created' ? 'new task' : `→ ${event.task.status}`;
+  const what =
+    event.type === 'task.step' && event.step
+      ? `${event.step.name} ${event.step.status}`
+      : event.type === 'task.created'
+        ? 'new task'
+        : `→ ${event.task.status}`;
   const list = $('feed-list');
   list.prepend(el('li', {}, el('time', {}, new Date().toLocaleTimeString()), `${event.task.channel} ${event.task.id.slice(0, 8)}: ${what}`));
   while (list.children.length > 50) list.lastElementChild?.remove();
   if (event.type !== 'task.step') queueRefresh();
-  if (event.type === 'task.step' && current && event.task.id === current.taskId) void taskDetail(current.taskId).then((d) => renderSteps(d.toolCalls), () => undefined);
+  if (event.type === 'task.step' && current && event.task.id === current.taskId)
+    void taskDetail(current.taskId).then(
+      (d) => renderSteps(d.toolCalls),
+      () => undefined,
+    );
 }
 
 // ---- start --------------------------------------------------------------------------------
 
-void consoleConfig().then((c) => (config = c), () => undefined);
+void consoleConfig().then(
+  (c) => (config = c),
+  () => undefined,
+);
 if (session.key) void showConsole();
 else showSignIn();

@@ -40,7 +40,9 @@ async function main() {
       samples.push({
         answerable: q.expected.length > 0,
         foreign,
-        candidates: candidates.slice(0, 60).map((c) => ({ expected: q.expected.includes(names.get(c.documentId) ?? ''), coverage: c.coverage, similarity: c.similarity })),
+        candidates: candidates
+          .slice(0, 60)
+          .map((c) => ({ expected: q.expected.includes(names.get(c.documentId) ?? ''), coverage: c.coverage, similarity: c.similarity })),
       });
     }
     await handle.close();
@@ -61,7 +63,8 @@ async function main() {
     return { recall: hits / answerable, handled: handled / unanswerable, objective: (hits / answerable + handled / unanswerable) / 2 };
   };
   const results: Array<{ setting: number[]; recall: number; handled: number; objective: number }> = [];
-  const range = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 100) / 100);
+  const range = (from: number, to: number, step: number) =>
+    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.round((from + i * step) * 100) / 100);
   for (const c of range(0.4, 0.75, 0.05))
     for (const f of range(0.3, 0.6, 0.05))
       for (const sim of embed ? range(0.5, 0.8, 0.05) : [2])

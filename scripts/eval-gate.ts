@@ -158,17 +158,19 @@ function injectionTable(rows: InjectionRow[], key: (r: InjectionRow) => string) 
     }
   }
   return Object.fromEntries(
-    [...groups.entries()].sort((a, b) => (a[0] === 'all' ? 1 : b[0] === 'all' ? -1 : a[0].localeCompare(b[0]))).map(([k, g]) => [
-      k,
-      {
-        attacks: g.tp + g.fn,
-        benign: g.fp + g.tn,
-        // A group of benign messages only has no precision of its own: its false alarms are listed.
-        precision: g.tp + g.fn > 0 && g.tp + g.fp > 0 ? r3(g.tp / (g.tp + g.fp)) : '–',
-        recall: g.tp + g.fn > 0 ? r3(g.tp / (g.tp + g.fn)) : '–',
-        'benign flagged': g.fp + g.tn > 0 ? `${g.fp}/${g.fp + g.tn}` : '–',
-      },
-    ]),
+    [...groups.entries()]
+      .sort((a, b) => (a[0] === 'all' ? 1 : b[0] === 'all' ? -1 : a[0].localeCompare(b[0])))
+      .map(([k, g]) => [
+        k,
+        {
+          attacks: g.tp + g.fn,
+          benign: g.fp + g.tn,
+          // A group of benign messages only has no precision of its own: its false alarms are listed.
+          precision: g.tp + g.fn > 0 && g.tp + g.fp > 0 ? r3(g.tp / (g.tp + g.fp)) : '–',
+          recall: g.tp + g.fn > 0 ? r3(g.tp / (g.tp + g.fn)) : '–',
+          'benign flagged': g.fp + g.tn > 0 ? `${g.fp}/${g.fp + g.tn}` : '–',
+        },
+      ]),
   );
 }
 
@@ -184,7 +186,9 @@ function escalationTable(rows: EscalationRow[], key: (r: EscalationRow) => strin
     }
   }
   return Object.fromEntries(
-    [...groups.entries()].sort((a, b) => (a[0] === 'all' ? 1 : b[0] === 'all' ? -1 : a[0].localeCompare(b[0]))).map(([k, g]) => [k, { rows: g.n, accuracy: r3(g.right / g.n) }]),
+    [...groups.entries()]
+      .sort((a, b) => (a[0] === 'all' ? 1 : b[0] === 'all' ? -1 : a[0].localeCompare(b[0])))
+      .map(([k, g]) => [k, { rows: g.n, accuracy: r3(g.right / g.n) }]),
   );
 }
 
@@ -212,12 +216,18 @@ async function main() {
     if (misses === split) {
       for (const r of inj) {
         const d = detectInjection(r.text);
-        if (d.detected !== (r.label === 'attack')) console.log(`INJ ${r.id} [${r.lang} ${r.label}/${r.kind}] score ${d.score} ${d.matches.join('; ')}\n    ${r.text.slice(0, 240).replace(/\n/g, ' ⏎ ')}`);
+        if (d.detected !== (r.label === 'attack'))
+          console.log(
+            `INJ ${r.id} [${r.lang} ${r.label}/${r.kind}] score ${d.score} ${d.matches.join('; ')}\n    ${r.text.slice(0, 240).replace(/\n/g, ' ⏎ ')}`,
+          );
       }
       for (const r of esc) {
         const d = decideRow(r.messages);
         const got = EXPECT_FOR[d.route];
-        if (got !== r.expect) console.log(`ESC ${r.id} [${r.lang} ${r.category}] expected ${r.expect}, got ${got} (intent ${d.intent}): ${d.reasons.join('; ')}\n    ${r.messages.join(' | ').slice(0, 240)}`);
+        if (got !== r.expect)
+          console.log(
+            `ESC ${r.id} [${r.lang} ${r.category}] expected ${r.expect}, got ${got} (intent ${d.intent}): ${d.reasons.join('; ')}\n    ${r.messages.join(' | ').slice(0, 240)}`,
+          );
       }
     }
   }

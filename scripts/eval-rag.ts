@@ -70,7 +70,9 @@ async function main() {
           msPerQuestion: round((performance.now() - t0) / Math.max(1, questions.length)),
           ...(embed ? { indexingChunksPerSec: round(((chunks?.n ?? 0) * 1000) / indexingMs) } : {}),
         };
-        console.log(`\n== ${set} (${documents} documents, ${chunks?.n ?? 0} chunks), ${mode === 'embeddings' ? `full text + ${LOCAL_EMBEDDING_MODEL}` : 'full text only'}`);
+        console.log(
+          `\n== ${set} (${documents} documents, ${chunks?.n ?? 0} chunks), ${mode === 'embeddings' ? `full text + ${LOCAL_EMBEDDING_MODEL}` : 'full text only'}`,
+        );
         console.table(table(result));
         if (misses) printMisses(result, misses);
       }
@@ -105,7 +107,9 @@ function printMisses(result: Evaluation, split: string) {
     const factMiss = r.expected.length > 0 && !r.factInDraft;
     if (r.hit && !factMiss) continue;
     console.log(`${r.hit ? 'FACT' : 'MISS'} ${r.id} [${r.kind}] ${r.question}`);
-    console.log(`     expected ${r.expected.join(', ') || '(nothing)'}  got ${r.retrieved.slice(0, 3).join(', ') || '(nothing)'}  top ${r.topScore?.toFixed(3) ?? '–'}  ${r.route}`);
+    console.log(
+      `     expected ${r.expected.join(', ') || '(nothing)'}  got ${r.retrieved.slice(0, 3).join(', ') || '(nothing)'}  top ${r.topScore?.toFixed(3) ?? '–'}  ${r.route}`,
+    );
     console.log(`     draft: ${r.draft.slice(0, 300).replace(/\n/g, ' ')}`);
   }
 }

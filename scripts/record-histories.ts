@@ -93,7 +93,12 @@ async function main(): Promise<void> {
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const system = await startLocalSystem({
-    address: server.address, database, graphUrl: graph.url, phoneNumberId: '100200300', adminApiKey: 'record', taskQueue: 'record-histories',
+    address: server.address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId: '100200300',
+    adminApiKey: 'record',
+    taskQueue: 'record-histories',
     ...(process.env.HISTORY_PAYLOAD_KEY ? { env: { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } } : {}),
   });
   // Short human timeouts, billing answers held for approval, and the article that answers them.
@@ -120,9 +125,13 @@ async function main(): Promise<void> {
       const result = await handle.result();
       const file = path.join(REPO_ROOT, 'tests/histories', `${process.env.HISTORY_PREFIX ?? ''}${scenario.name}.json`);
       // The same JSON the Web UI's "Download" and `temporal workflow show --output json` produce.
-      const json = execFileSync(ensureTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json'], {
-        encoding: 'utf8',
-      });
+      const json = execFileSync(
+        ensureTemporalCli(),
+        ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', server.address, '--output', 'json'],
+        {
+          encoding: 'utf8',
+        },
+      );
       writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
       console.log(`${scenario.name}: ${result.status} → ${path.relative(REPO_ROOT, file)}`);
     }

@@ -38,7 +38,11 @@ async function main(): Promise<void> {
   const graph = await startFakeGraph();
   const database = await openDatabase({ pgliteDir: 'memory://' });
   const system = await startLocalSystem({
-    address: server.address, database, graphUrl: graph.url, phoneNumberId: '100200300', adminApiKey: 'screenshots',
+    address: server.address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId: '100200300',
+    adminApiKey: 'screenshots',
   });
   try {
     const ids: string[] = [];

@@ -50,7 +50,9 @@ runMain({
       `  Temporal           ${system.temporal.address}   namespace ${system.temporal.namespace}, task queue ${config.temporal.taskQueue}`,
       `  Temporal Web UI    ${devServer?.uiUrl ?? config.temporal.uiUrl}`,
       ...(config.payloadEncryption
-        ? [`  Codec server       ${system.url}/codec   (payloads encrypted with key "${config.payloadEncryption.current.id}"; sign in to the console to decode them in the Web UI)`]
+        ? [
+            `  Codec server       ${system.url}/codec   (payloads encrypted with key "${config.payloadEncryption.current.id}"; sign in to the console to decode them in the Web UI)`,
+          ]
         : []),
       `  Database           ${system.database.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL (DATABASE_URL)'}`,
       `  WhatsApp webhook   ${system.url}/webhooks/whatsapp${config.whatsapp.appSecret ? '' : '   (set WHATSAPP_* to enable)'}`,

@@ -52,7 +52,10 @@ const GRID: Options[] = [0.01, 0.003, 0.001].map((l2) => ({ epochs: 150, rate: 0
 function crossValidated(rows: ReadonlyArray<{ text: string; attack: boolean }>, options: Options): Array<{ p: number; attack: boolean }> {
   const cv: Array<{ p: number; attack: boolean }> = [];
   for (let fold = 0; fold < FOLDS; fold += 1) {
-    const model = trainLinearModel(rows.filter((_, i) => i % FOLDS !== fold), options);
+    const model = trainLinearModel(
+      rows.filter((_, i) => i % FOLDS !== fold),
+      options,
+    );
     for (const r of rows.filter((_, i) => i % FOLDS === fold)) cv.push({ p: injectionProbability(r.text, { ...model, high: 1, low: 1 }), attack: r.attack });
   }
   return cv;
@@ -95,7 +98,9 @@ writeFileSync(
     `import type { LinearModel } from './classifier';\n\n` +
     `export const MODEL: LinearModel = ${JSON.stringify({ bias: model.bias, high, low, weights: model.weights })};\n`,
 );
-console.log(`injection: ${rows.length} rows, l2 ${chosen.options.l2}, ${Object.keys(model.weights).length} features, thresholds high ${high} (cross-validated recall ${chosen.recall}) low ${low} → ${path.relative(process.cwd(), file)}`);
+console.log(
+  `injection: ${rows.length} rows, l2 ${chosen.options.l2}, ${Object.keys(model.weights).length} features, thresholds high ${high} (cross-validated recall ${chosen.recall}) low ${low} → ${path.relative(process.cwd(), file)}`,
+);
 
 // --- The escalation signals: one model per signal, one against the rest ---------------------------
 // A development conversation's last message carries its category; repeats are about the thread,
@@ -104,7 +109,13 @@ console.log(`injection: ${rows.length} rows, l2 ${chosen.options.l2}, ${Object.k
 const ANSWER = new Set(['billing_info', 'lookalike', 'plain', 'repeat_twice', 'answer']);
 const labelled = mixed([
   ...sets.escalation
-    .filter((r) => r.split === 'dev' && r.category !== 'repeat' && r.category !== 'repeat_twice' && (ANSWER.has(r.category) || (CLASSIFIED_SIGNALS as readonly string[]).includes(r.category)))
+    .filter(
+      (r) =>
+        r.split === 'dev' &&
+        r.category !== 'repeat' &&
+        r.category !== 'repeat_twice' &&
+        (ANSWER.has(r.category) || (CLASSIFIED_SIGNALS as readonly string[]).includes(r.category)),
+    )
     .map((r) => ({ text: r.messages.at(-1)!, category: r.category })),
   ...sets.injection.filter((r) => r.split === 'dev' && r.label === 'benign').map((r) => ({ text: r.text, category: 'answer' })),
   ...corpus('harmless.json').map((r) => ({ text: r.text, category: 'answer' })),

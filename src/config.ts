@@ -248,7 +248,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
     payloadEncryption,
-    codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? originOf(e.TEMPORAL_UI_URL) ?? '').split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean),
+    codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? originOf(e.TEMPORAL_UI_URL) ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
     retention: { schedule: e.RETENTION_SCHEDULE, batchSize: e.RETENTION_BATCH_SIZE ?? DEFAULT_RETENTION_BATCH_SIZE },
     channelHttpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT,
     temporalStartTimeoutMs: e.TEMPORAL_START_TIMEOUT,

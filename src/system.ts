@@ -129,10 +129,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       workflowBundlePath: options.workflowBundlePath,
       tuning: workerTuning(config),
       dataConverter,
-      deps: { db: database.db, llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
+      deps: {
+        db: database.db,
+        llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
         embed,
         escalationTimeoutMs: config.escalationTimeoutMs,
-        channels: createChannels(config, options.senders ?? createSenders(config)) },
+        channels: createChannels(config, options.senders ?? createSenders(config)),
+      },
     });
     workerRun = worker.run();
     workerRun.catch((err: unknown) => log.error({ err }, 'worker stopped with an error'));
@@ -148,13 +151,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   // The API's process embeds what is not embedded yet with the current model: chunks whose
   // embedding failed, and all of them after the model changed (EMBEDDING_RETRY_INTERVAL).
-  const stopEmbedding = options.api && embed
-    ? startEmbeddingRetries(database.db, embed, {
-        intervalMs: config.embeddingRetryIntervalMs,
-        onError: (err) => log.warn({ err }, 'embedding pending knowledge chunks failed; retrying later'),
-        onProgress: (p) => log.info(p, 'embedded pending knowledge chunks'),
-      })
-    : undefined;
+  const stopEmbedding =
+    options.api && embed
+      ? startEmbeddingRetries(database.db, embed, {
+          intervalMs: config.embeddingRetryIntervalMs,
+          onError: (err) => log.warn({ err }, 'embedding pending knowledge chunks failed; retrying later'),
+          onProgress: (p) => log.info(p, 'embedded pending knowledge chunks'),
+        })
+      : undefined;
 
   let server: Server | undefined;
   let liveFeed: LiveFeedSocket | undefined;

@@ -28,8 +28,7 @@ type Plan = ({ kind: 'fail' } & FakeResponse) | { kind: 'hang' };
 
 /** Which request a queued plan applies to: a path pattern, or any test of the request. */
 export type RequestMatcher = RegExp | ((req: RecordedRequest) => boolean);
-const matches = (matcher: RequestMatcher | undefined, req: RecordedRequest) =>
-  !matcher || (matcher instanceof RegExp ? matcher.test(req.path) : matcher(req));
+const matches = (matcher: RequestMatcher | undefined, req: RecordedRequest) => !matcher || (matcher instanceof RegExp ? matcher.test(req.path) : matcher(req));
 
 export interface FakeServer {
   url: string;

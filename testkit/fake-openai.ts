@@ -93,11 +93,7 @@ export const defaultReply: ChatResponder = ({ messages }) => {
 };
 
 const contentOf = (content: unknown): string =>
-  typeof content === 'string'
-    ? content
-    : Array.isArray(content)
-      ? content.map((part: { text?: string }) => part.text ?? '').join('')
-      : '';
+  typeof content === 'string' ? content : Array.isArray(content) ? content.map((part: { text?: string }) => part.text ?? '').join('') : '';
 
 export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promise<FakeOpenAi> {
   let reply: ChatResponder = defaultReply;
@@ -108,7 +104,10 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
     if (req.method !== 'POST') return { status: 405, body: openAiError(405, 'Method not allowed.') };
     const bearer = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1];
     if (options.apiKey !== undefined && bearer !== options.apiKey) {
-      return { status: 401, body: openAiError(401, `Incorrect API key provided: ${bearer ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`) };
+      return {
+        status: 401,
+        body: openAiError(401, `Incorrect API key provided: ${bearer ?? ''}. You can find your API key at https://platform.openai.com/account/api-keys.`),
+      };
     }
 
     if (PATHS.chat.test(req.path)) {
@@ -118,11 +117,7 @@ export async function startFakeOpenAi(options: { apiKey?: string } = {}): Promis
         content: contentOf(m.content),
       }));
       const json = req.body.response_format?.type === 'json_object';
-      const content = json
-        ? typeof assessment === 'string'
-          ? assessment
-          : JSON.stringify(assessment)
-        : reply({ model, messages, body: req.body });
+      const content = json ? (typeof assessment === 'string' ? assessment : JSON.stringify(assessment)) : reply({ model, messages, body: req.body });
       completions += 1;
       const promptTokens = tokens(messages.map((m: { content: string }) => m.content).join('\n'));
       const completionTokens = tokens(content);

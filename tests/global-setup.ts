@@ -12,7 +12,6 @@ import { ensureConsoleBuilt } from '../scripts/build-console';
 import { ensureTemporalCli, freePort, startDevServer, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../src/temporal/worker';
 
-
 const ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 let server: DevServer | undefined;

@@ -24,12 +24,7 @@ import {
   PLACEHOLDER_PART,
   type DeliveryPurpose,
 } from '../db/schema';
-import {
-  ChannelNotConfiguredError,
-  DeliveryOutcomeUnknownError,
-  PermanentSendFailureError,
-  RecipientBlockedError,
-} from '../errors';
+import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError, RecipientBlockedError } from '../errors';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, type TaskContext } from './task-context';
 import type { DeliverResult } from './types';
@@ -112,13 +107,7 @@ export function createOutbound({ db, channels }: DeliverDeps) {
     });
   }
 
-  async function sendPart(
-    ctx: TaskContext,
-    sender: ChannelSender,
-    token: string,
-    delivery: Delivery,
-    replaceProviderMessageId?: string,
-  ): Promise<string> {
+  async function sendPart(ctx: TaskContext, sender: ChannelSender, token: string, delivery: Delivery, replaceProviderMessageId?: string): Promise<string> {
     try {
       const { providerMessageId } = await sender.send({
         accountExternalId: ctx.account.externalId,
@@ -218,9 +207,7 @@ export function createOutbound({ db, channels }: DeliverDeps) {
       throw new ChannelNotConfiguredError(`${ctx.task.channel} account ${ctx.account.externalId} has no access token`);
     }
     if (ctx.conversation.blockedAt) {
-      throw new RecipientBlockedError(
-        `conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`,
-      );
+      throw new RecipientBlockedError(`conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`);
     }
     const base = DELIVERY_PURPOSES[purpose];
     const parts = sender.formatText(text).slice(0, MAX_PARTS);
@@ -292,11 +279,7 @@ export function createDeliverActivities(deps: DeliverDeps) {
 }
 
 /** While another task's escalation is open in the conversation, the conversation is the human's. */
-export async function openEscalationIn(
-  db: Database,
-  conversationId: string,
-  exceptTaskId: string,
-): Promise<{ id: string; taskId: string } | undefined> {
+export async function openEscalationIn(db: Database, conversationId: string, exceptTaskId: string): Promise<{ id: string; taskId: string } | undefined> {
   const [open] = await db
     .select({ id: escalations.id, taskId: escalations.taskId })
     .from(escalations)

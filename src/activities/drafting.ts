@@ -58,7 +58,6 @@ export async function namespaceConfig(db: Database, namespace: string): Promise<
   return parsed.success ? parsed.data : parseNamespaceConfig({}).data!;
 }
 
-
 /** The namespace's knowledge for a question (each line or part too): full text, fused with embeddings when configured. */
 /**
  * Retrieval as a namespace asks for it: with `knowledge.rewriteQuery` and a model, the message

@@ -9,12 +9,7 @@ import type { Channels } from '../channels';
 import type { Database } from '../db';
 import { agentToolCalls, channelAccounts, escalations, humanDecisions, type HandoffKind } from '../db/schema';
 import { parseDuration } from '../duration';
-import {
-  ChannelNotConfiguredError,
-  DeliveryOutcomeUnknownError,
-  PermanentSendFailureError,
-  RecipientBlockedError,
-} from '../errors';
+import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError, RecipientBlockedError } from '../errors';
 import type { Passage } from '../llm/types';
 import type { ApprovalDecision, EscalationResolution } from '../workflows/human';
 import { createOutbound, joinEscalation } from './deliver';
@@ -107,7 +102,10 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs }: H
       return `Slack DM to ${assignee}`;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await db.update(escalations).set({ notifyError: message.slice(0, 500) }).where(eq(escalations.id, escalation.id));
+      await db
+        .update(escalations)
+        .set({ notifyError: message.slice(0, 500) })
+        .where(eq(escalations.id, escalation.id));
       return `Slack DM to ${assignee} failed: ${message}`;
     }
   }
@@ -134,7 +132,10 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs }: H
         .returning();
       const [escalation] = inserted
         ? [inserted]
-        : await db.select().from(escalations).where(and(eq(escalations.taskId, taskId), eq(escalations.kind, input.kind)));
+        : await db
+            .select()
+            .from(escalations)
+            .where(and(eq(escalations.taskId, taskId), eq(escalations.kind, input.kind)));
       if (!escalation) throw new Error(`the ${input.kind} of task ${taskId} vanished while being opened`);
 
       // The step's tool-call row stays running until the person (or the timeout) ends it.

@@ -131,60 +131,66 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
               ? `${answers} answering passage(s)${passages.length > answers ? ` and ${passages.length - answers} related` : ''}, first "${passages.find(isAnswer)!.title}", best relevance ${top!.toFixed(3)}`
               : passages.length > 0
                 ? `nothing answers it; ${passages.length} related passage(s), best relevance ${top!.toFixed(3)}`
-                : 'nothing relevant found') +
-            (rewritten ? `; also searched as "${rewritten}"` : ''),
+                : 'nothing relevant found') + (rewritten ? `; also searched as "${rewritten}"` : ''),
           passages,
         };
         return {
           value,
-          summary: { passages: passages.length, topScore: top ?? null, documents: [...new Set(passages.map((p) => p.documentId))], ...(rewritten ? { rewritten: true } : {}) },
+          summary: {
+            passages: passages.length,
+            topScore: top ?? null,
+            documents: [...new Set(passages.map((p) => p.documentId))],
+            ...(rewritten ? { rewritten: true } : {}),
+          },
         };
       });
     },
 
     async generate(taskId: string, profile: ProfileContext, rag: RagResult): Promise<DraftResult> {
-      return heartbeating(() => recordStep(db, taskId, 'generate', { adapter: profile.adapter, passages: rag.passages.length }, async (attempt) => {
-        const { adapter, result, fallback } = await draftReply(llm, {
-          adapter: profile.adapter,
-          request: {
-            systemPrompt: profile.systemPrompt,
-            history: profile.history,
-            message: profile.message,
-            passages: rag.passages,
-            model: profile.model,
-          },
-        });
-        llmTokens.inc({ kind: 'prompt', adapter }, result.usage.promptTokens);
-        llmTokens.inc({ kind: 'completion', adapter }, result.usage.completionTokens);
-        const citations = result.citations.flatMap((i) => {
-          const p = rag.passages[i];
-          return p ? [{ documentId: p.documentId, title: p.title, position: p.position }] : [];
-        });
-        await db
-          .update(agentTasks)
-          .set({
-            draft: result.text,
-            citations,
-            model: result.model,
-            promptTokens: result.usage.promptTokens,
-            completionTokens: result.usage.completionTokens,
-            draftFallback: fallback ?? null,
-            updatedAt: sql`now()`,
-          })
-          .where(eq(agentTasks.id, taskId));
-        const { text, ...rest } = result;
-        const value: DraftResult = {
-          attempt,
-          detail: `${adapter}: ${text.length} characters, confidence ${result.confidence.toFixed(2)}${fallback ? ' (fallback)' : ''}`,
-          draft: text,
-          ...rest,
-          ...(fallback ? { fallback } : {}),
-        };
-        return {
-          value,
-          summary: { adapter, model: result.model, usage: result.usage, citations, ...(fallback ? { fallback } : {}) },
-        };
-      }));
+      return heartbeating(() =>
+        recordStep(db, taskId, 'generate', { adapter: profile.adapter, passages: rag.passages.length }, async (attempt) => {
+          const { adapter, result, fallback } = await draftReply(llm, {
+            adapter: profile.adapter,
+            request: {
+              systemPrompt: profile.systemPrompt,
+              history: profile.history,
+              message: profile.message,
+              passages: rag.passages,
+              model: profile.model,
+            },
+          });
+          llmTokens.inc({ kind: 'prompt', adapter }, result.usage.promptTokens);
+          llmTokens.inc({ kind: 'completion', adapter }, result.usage.completionTokens);
+          const citations = result.citations.flatMap((i) => {
+            const p = rag.passages[i];
+            return p ? [{ documentId: p.documentId, title: p.title, position: p.position }] : [];
+          });
+          await db
+            .update(agentTasks)
+            .set({
+              draft: result.text,
+              citations,
+              model: result.model,
+              promptTokens: result.usage.promptTokens,
+              completionTokens: result.usage.completionTokens,
+              draftFallback: fallback ?? null,
+              updatedAt: sql`now()`,
+            })
+            .where(eq(agentTasks.id, taskId));
+          const { text, ...rest } = result;
+          const value: DraftResult = {
+            attempt,
+            detail: `${adapter}: ${text.length} characters, confidence ${result.confidence.toFixed(2)}${fallback ? ' (fallback)' : ''}`,
+            draft: text,
+            ...rest,
+            ...(fallback ? { fallback } : {}),
+          };
+          return {
+            value,
+            summary: { adapter, model: result.model, usage: result.usage, citations, ...(fallback ? { fallback } : {}) },
+          };
+        }),
+      );
     },
 
     async confidence_check(taskId: string, draft: DraftResult, rag?: RagResult): Promise<GateResult> {
@@ -208,7 +214,9 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
         const withheld = decision.injection.detected || decision.leak;
         // A billing action with nothing found: the approver sends a holding reply, not "I couldn't find it".
         const holding =
-          decision.route === 'await_approval' && decision.notFound && !withheld ? (ctx.config.approval.holdingReply ?? holdingReply(gateLanguage(question))) : undefined;
+          decision.route === 'await_approval' && decision.notFound && !withheld
+            ? (ctx.config.approval.holdingReply ?? holdingReply(gateLanguage(question)))
+            : undefined;
         // Kept on the task: the next task in the conversation counts unresolved attempts from it.
         const unresolved = decision.notFound || decision.confidence < ctx.config.escalation.minConfidence;
         await db

@@ -2,15 +2,7 @@
 import type { Route, TaskStatus } from '../db/schema';
 import type { AdapterKind, ConversationTurn, GenerateResult, InboundContent, Passage } from '../llm/types';
 
-export const STEP_NAMES = [
-  'inject_profile',
-  'rag_search',
-  'generate',
-  'confidence_check',
-  'deliver',
-  'await_approval',
-  'await_human',
-] as const;
+export const STEP_NAMES = ['inject_profile', 'rag_search', 'generate', 'confidence_check', 'deliver', 'await_approval', 'await_human'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Every step result says which attempt produced it and a one-line detail for `progress`. */

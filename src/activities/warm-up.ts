@@ -27,11 +27,26 @@ export function warmUp(): { routes: string[]; ms: number } {
   const routes: string[] = [];
   for (const text of SAMPLES) {
     const decision = decide(
-      { text, draft: 'Thanks, we are looking into it.', draftConfidence: 0.8, retrieval: { topScore: 0.8, passages: 1 }, unresolvedAttempts: 0, earlierMessages: [SAMPLES[0]!] },
+      {
+        text,
+        draft: 'Thanks, we are looking into it.',
+        draftConfidence: 0.8,
+        retrieval: { topScore: 0.8, passages: 1 },
+        unresolvedAttempts: 0,
+        earlierMessages: [SAMPLES[0]!],
+      },
       DEFAULT_GATE_CONFIG,
     );
     routes.push(decision.route);
-    quoteAnswer(text, [{ documentId: 'warm-up', title: 'Orders > Delivery', position: 0, text: 'Orders arrive within 5 working days.\n\n| Zone | Days |\n|---|---|\n| UK | 2 |', score: 1 }]);
+    quoteAnswer(text, [
+      {
+        documentId: 'warm-up',
+        title: 'Orders > Delivery',
+        position: 0,
+        text: 'Orders arrive within 5 working days.\n\n| Zone | Days |\n|---|---|\n| UK | 2 |',
+        score: 1,
+      },
+    ]);
   }
   return { routes, ms: Math.round(performance.now() - started) };
 }

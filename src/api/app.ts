@@ -60,10 +60,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   const senders = createSenders(config);
   const channels = createChannels(config, senders);
   app.use('/webhooks', webhookMetrics());
-  app.use(
-    '/webhooks/whatsapp',
-    whatsappWebhook({ ...ingest, appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken }),
-  );
+  app.use('/webhooks/whatsapp', whatsappWebhook({ ...ingest, appSecret: config.whatsapp.appSecret, verifyToken: config.whatsapp.verifyToken }));
   app.use(
     '/webhooks/telegram',
     telegramWebhook({

@@ -34,7 +34,10 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (err instanceof HttpError) {
       // A ValidationError (./validate) lists its problems: the one 400 shape.
       const problems = (err as { problems?: unknown }).problems;
-      res.set(err.headers).status(err.status).json(Array.isArray(problems) ? { error: { code: err.code, message: err.message, problems } } : errorBody(err.code, err.message));
+      res
+        .set(err.headers)
+        .status(err.status)
+        .json(Array.isArray(problems) ? { error: { code: err.code, message: err.message, problems } } : errorBody(err.code, err.message));
       return;
     }
     const type = (err as { type?: string }).type;

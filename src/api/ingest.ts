@@ -8,13 +8,7 @@
  * (recordIgnored). Each is stored: nothing that passed a signature is dropped silently.
  */
 import { and, eq, or, sql } from 'drizzle-orm';
-import type {
-  ConversationStateChange,
-  DeliveryStatusUpdate,
-  IgnoredEvent,
-  InboundMessage,
-  ParsedInbound,
-} from '../channels/types';
+import type { ConversationStateChange, DeliveryStatusUpdate, IgnoredEvent, InboundMessage, ParsedInbound } from '../channels/types';
 import type { Database } from '../db';
 import {
   agentTasks,
@@ -66,12 +60,7 @@ async function requireAccount(db: Database, channel: string, externalId: string)
   return account;
 }
 
-export async function acceptInbound(
-  db: Database,
-  tasks: AgentTaskClient,
-  inbound: InboundMessage,
-  startTimeoutMs?: number,
-): Promise<Accepted> {
+export async function acceptInbound(db: Database, tasks: AgentTaskClient, inbound: InboundMessage, startTimeoutMs?: number): Promise<Accepted> {
   const account = await requireAccount(db, inbound.channel, inbound.accountExternalId);
   const workflowId = agentTaskWorkflowId(account.namespace, inbound.channel, inbound.externalId);
 
@@ -174,10 +163,7 @@ export async function acceptInbound(
   return { externalId: inbound.externalId, taskId: task.id, workflowId, outcome: stored ? 'new' : 'duplicate' };
 }
 
-async function findTask(
-  db: Database,
-  workflowId: string,
-): Promise<{ id: string; conversationId: string; status: TaskStatus } | undefined> {
+async function findTask(db: Database, workflowId: string): Promise<{ id: string; conversationId: string; status: TaskStatus } | undefined> {
   const [task] = await db
     .select({ id: agentTasks.id, conversationId: agentTasks.conversationId, status: agentTasks.status })
     .from(agentTasks)

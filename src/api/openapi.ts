@@ -126,7 +126,11 @@ const schemas: Record<string, Schema> = {
         {
           code: { type: 'string', description: 'machine-readable, e.g. not_found, invalid_query, unauthorized' },
           message: str,
-          problems: { ...arrayOf(ref('Problem')), description: 'every problem found, with its path: on every validation 400 (invalid_query, invalid_request, invalid_config, invalid_document, invalid_decision, invalid_body)' },
+          problems: {
+            ...arrayOf(ref('Problem')),
+            description:
+              'every problem found, with its path: on every validation 400 (invalid_query, invalid_request, invalid_config, invalid_document, invalid_decision, invalid_body)',
+          },
         },
         ['problems'],
         false,
@@ -243,11 +247,7 @@ const schemas: Record<string, Schema> = {
     ['text'],
     false,
   ),
-  ApprovalDecision: object(
-    { decision: enumOf(APPROVAL_DECISIONS), text: { type: 'string', description: 'required for edit' }, agent: str },
-    ['text'],
-    false,
-  ),
+  ApprovalDecision: object({ decision: enumOf(APPROVAL_DECISIONS), text: { type: 'string', description: 'required for edit' }, agent: str }, ['text'], false),
   DecisionOutcome: object(
     {
       outcome: object(
@@ -354,15 +354,19 @@ const schemas: Record<string, Schema> = {
     ['title', 'contentType', 'source'],
     false,
   ),
-  DocumentCreated: object(
-    { id: uuid, title: str, chunks: int, language: str, embedding: enumOf(['embedded', 'pending', 'none']) },
-    [],
-    false,
-  ),
+  DocumentCreated: object({ id: uuid, title: str, chunks: int, language: str, embedding: enumOf(['embedded', 'pending', 'none']) }, [], false),
   DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
   DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
   Contact: object(
-    { id: uuid, namespace: str, channel: enumOf(['whatsapp', 'telegram', 'slack']), externalId: str, displayName: nullable(str), locale: nullable(str), createdAt: time },
+    {
+      id: uuid,
+      namespace: str,
+      channel: enumOf(['whatsapp', 'telegram', 'slack']),
+      externalId: str,
+      displayName: nullable(str),
+      locale: nullable(str),
+      createdAt: time,
+    },
     [],
     false,
   ),
@@ -403,7 +407,15 @@ const schemas: Record<string, Schema> = {
       updatedAt: time,
       chunks: arrayOf(
         object(
-          { id: uuid, position: int, heading: nullable(str), text: str, embedded: bool, embeddingStatus: enumOf(['none', 'pending', 'embedded']), language: str },
+          {
+            id: uuid,
+            position: int,
+            heading: nullable(str),
+            text: str,
+            embedded: bool,
+            embeddingStatus: enumOf(['none', 'pending', 'embedded']),
+            language: str,
+          },
           [],
           false,
         ),
@@ -593,10 +605,13 @@ const paths = {
     get: {
       operationId: 'getAttachment',
       tags: ['agent tasks'],
-      summary: "A file the customer sent, fetched from the platform on demand (WhatsApp)",
+      summary: 'A file the customer sent, fetched from the platform on demand (WhatsApp)',
       parameters: [taskId, param('index', 'path', { type: 'integer', minimum: 0 })],
       responses: {
-        '200': { description: 'the bytes, with the file type', content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
+        '200': {
+          description: 'the bytes, with the file type',
+          content: { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+        },
         '404': problem('NotFound'),
         '501': errorResponse('files of this channel are not served yet'),
         '502': problem('BadGateway'),
@@ -836,7 +851,7 @@ export const openApiDocument = {
     description:
       'Customer messages on WhatsApp, Telegram and Slack answered on Temporal. Send `Authorization: Bearer <key>` ' +
       '(ADMIN_API_KEY, or a key from POST /api/v1/api-keys). Errors are `{ "error": { "code", "message" } }`. ' +
-      'Webhooks (/webhooks/*) are authenticated by each platform\'s signature and not described here; the live ' +
+      "Webhooks (/webhooks/*) are authenticated by each platform's signature and not described here; the live " +
       'feed is the WebSocket /ws/agent-tasks.',
   },
   servers: [{ url: '/' }],

@@ -19,8 +19,36 @@ export interface TaskResult {
   joinedEscalation?: string;
 }
 
-export function presentTask(row: TaskRow): Omit<TaskRow, 'citations' | 'model' | 'promptTokens' | 'completionTokens' | 'draftFallback' | 'gateRoute' | 'gateIntent' | 'gateConfidence' | 'gateReasons' | 'unresolved' | 'joinedEscalationId'> & { result: TaskResult | null } {
-  const { citations, model, promptTokens, completionTokens, draftFallback, gateRoute, gateIntent, gateConfidence, gateReasons, unresolved, joinedEscalationId, ...task } = row;
+export function presentTask(
+  row: TaskRow,
+): Omit<
+  TaskRow,
+  | 'citations'
+  | 'model'
+  | 'promptTokens'
+  | 'completionTokens'
+  | 'draftFallback'
+  | 'gateRoute'
+  | 'gateIntent'
+  | 'gateConfidence'
+  | 'gateReasons'
+  | 'unresolved'
+  | 'joinedEscalationId'
+> & { result: TaskResult | null } {
+  const {
+    citations,
+    model,
+    promptTokens,
+    completionTokens,
+    draftFallback,
+    gateRoute,
+    gateIntent,
+    gateConfidence,
+    gateReasons,
+    unresolved,
+    joinedEscalationId,
+    ...task
+  } = row;
   const result: TaskResult = {
     ...(citations ? { citations } : {}),
     ...(model !== null ? { model } : {}),

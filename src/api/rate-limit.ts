@@ -84,7 +84,10 @@ export class DatabaseRateLimitStore implements Store {
     this.db
       .delete(apiRateLimits)
       .where(lt(apiRateLimits.resetAt, sql`now() - ${KEEP_ENDED_MS} * interval '1 millisecond'`))
-      .then(() => undefined, () => undefined);
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 }
 

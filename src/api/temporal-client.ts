@@ -2,13 +2,7 @@
  * The only module that calls `client.workflow.*`. It offers verbs over business ids and
  * tolerates workflows that are gone.
  */
-import {
-  ApplicationFailure,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { AgentChannel, AgentNamespace, AgentTaskStatus, ConversationId } from '../temporal/search-attributes';
 import { AGENT_TASK_WORKFLOW_TYPE } from '../temporal/ids';
 import {
@@ -37,9 +31,7 @@ export class DecisionRefusedError extends Error {
   }
 }
 
-export type HumanDecision =
-  | { kind: 'escalation'; decision: EscalationResolution }
-  | { kind: 'approval'; decision: ApprovalDecision };
+export type HumanDecision = { kind: 'escalation'; decision: EscalationResolution } | { kind: 'approval'; decision: ApprovalDecision };
 
 /** What an operator sees of a task in the Web UI's list and header: the memo and the summary. */
 export interface TaskSummary {
@@ -90,25 +82,26 @@ export function createAgentTaskClient(client: Client, taskQueue: string, startTi
   return {
     async launch(workflowId, input, { timeoutMs = startTimeoutMs, summary } = {}) {
       try {
-        const start = () => client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
-          taskQueue,
-          workflowId,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          // The Web UI shows the memo in the workflow's details and the summary in its header.
-          ...(summary
-            ? {
-                memo: { channel: summary.channel, contact: summary.contact, firstWords: summary.firstWords },
-                staticSummary: `${summary.channel} · ${summary.contact}: "${summary.firstWords}"`,
-              }
-            : {}),
-          typedSearchAttributes: [
-            { key: AgentTaskStatus, value: 'queued' },
-            { key: AgentChannel, value: input.channel },
-            { key: AgentNamespace, value: input.namespace },
-            { key: ConversationId, value: input.conversationId },
-          ],
-        });
+        const start = () =>
+          client.workflow.start(AGENT_TASK_WORKFLOW_TYPE, {
+            taskQueue,
+            workflowId,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            // The Web UI shows the memo in the workflow's details and the summary in its header.
+            ...(summary
+              ? {
+                  memo: { channel: summary.channel, contact: summary.contact, firstWords: summary.firstWords },
+                  staticSummary: `${summary.channel} · ${summary.contact}: "${summary.firstWords}"`,
+                }
+              : {}),
+            typedSearchAttributes: [
+              { key: AgentTaskStatus, value: 'queued' },
+              { key: AgentChannel, value: input.channel },
+              { key: AgentNamespace, value: input.namespace },
+              { key: ConversationId, value: input.conversationId },
+            ],
+          });
         await client.connection.withDeadline(Date.now() + timeoutMs, start);
         return 'started';
       } catch (err) {

@@ -45,10 +45,7 @@ export interface LiveFeedSocket {
 }
 
 /** The whole live feed on an HTTP server: the database listener and the socket, as `startSystem` wires it. */
-export function attachLiveFeed(
-  server: Server,
-  deps: { database: DatabaseHandle; adminApiKey: string; heartbeatMs: number; log: Logger },
-): LiveFeedSocket {
+export function attachLiveFeed(server: Server, deps: { database: DatabaseHandle; adminApiKey: string; heartbeatMs: number; log: Logger }): LiveFeedSocket {
   const feed = createLiveFeed({ database: deps.database, log: deps.log });
   return attachLiveFeedSocket(server, {
     feed,

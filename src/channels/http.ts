@@ -10,13 +10,7 @@ export interface JsonResponse {
   body: unknown;
 }
 
-export async function postJson(
-  channel: ChannelKind,
-  url: string,
-  body: unknown,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<JsonResponse> {
+export async function postJson(channel: ChannelKind, url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<JsonResponse> {
   return requestJson(channel, url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -25,12 +19,7 @@ export async function postJson(
   });
 }
 
-export async function getJson(
-  channel: ChannelKind,
-  url: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-): Promise<JsonResponse> {
+export async function getJson(channel: ChannelKind, url: string, headers: Record<string, string>, timeoutMs: number): Promise<JsonResponse> {
   return requestJson(channel, url, { method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs) });
 }
 

@@ -180,9 +180,7 @@ export function splitText(text: string, limit: number): string[] {
   let rest = text.trim();
   while (rest.length > limit) {
     const window = rest.slice(0, limit);
-    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find(
-      (i) => i > limit / 2,
-    );
+    const cut = [window.lastIndexOf('\n\n'), window.lastIndexOf('\n'), window.lastIndexOf(' ')].find((i) => i > limit / 2);
     let at = cut ?? limit;
     // A hard cut must not split a surrogate pair (an emoji) in two.
     if (cut === undefined && /[\uD800-\uDBFF]/.test(rest[at - 1] ?? '')) at -= 1;

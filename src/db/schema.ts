@@ -5,20 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { Attachment } from '../channels/types';
 import type { Passage } from '../llm/types';
-import {
-  boolean,
-  customType,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  real,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -100,10 +87,7 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    uniqueIndex('conversations_account_external_id_key').on(t.channelAccountId, t.externalId),
-    index('conversations_contact_idx').on(t.contactId),
-  ],
+  (t) => [uniqueIndex('conversations_account_external_id_key').on(t.channelAccountId, t.externalId), index('conversations_contact_idx').on(t.contactId)],
 );
 
 export type MessageDirection = 'inbound' | 'outbound';
@@ -138,15 +122,7 @@ export const messages = pgTable(
   ],
 );
 
-export const TASK_STATUSES = [
-  'queued',
-  'running',
-  'awaiting_approval',
-  'escalated',
-  'delivered',
-  'failed',
-  'closed',
-] as const;
+export const TASK_STATUSES = ['queued', 'running', 'awaiting_approval', 'escalated', 'delivered', 'failed', 'closed'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['delivered', 'failed', 'closed'];
 
@@ -303,10 +279,7 @@ export const inboundEvents = pgTable(
     payload: jsonb('payload').$type<unknown>(),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('inbound_events_account_event_id_key').on(t.channelAccountId, t.eventId),
-    index('inbound_events_created_idx').on(t.createdAt),
-  ],
+  (t) => [uniqueIndex('inbound_events_account_event_id_key').on(t.channelAccountId, t.eventId), index('inbound_events_created_idx').on(t.createdAt)],
 );
 
 // ---------------------------------------------------------------------------------------
@@ -380,7 +353,9 @@ export const documentChunks = pgTable(
     uniqueIndex('document_chunks_document_position_key').on(t.documentId, t.position),
     index('document_chunks_namespace_idx').on(t.namespace),
     index('document_chunks_tsv_idx').using('gin', t.tsv),
-    index('document_chunks_pending_idx').on(t.embedAfter).where(sql`embedding_status = 'pending'`),
+    index('document_chunks_pending_idx')
+      .on(t.embedAfter)
+      .where(sql`embedding_status = 'pending'`),
   ],
 );
 

@@ -54,7 +54,10 @@ export function linearProbability(features: readonly string[], model: Pick<Linea
  * Trains the model: `epochs` passes of stochastic gradient descent in the rows' order, L2
  * regularized, over the features seen in at least two rows. Deterministic.
  */
-export function trainLinearModel(rows: ReadonlyArray<{ text: string; attack: boolean }>, options: { epochs?: number; rate?: number; l2?: number } = {}): Omit<LinearModel, 'high' | 'low'> {
+export function trainLinearModel(
+  rows: ReadonlyArray<{ text: string; attack: boolean }>,
+  options: { epochs?: number; rate?: number; l2?: number } = {},
+): Omit<LinearModel, 'high' | 'low'> {
   const { epochs = 60, rate = 0.1, l2 = 0.01 } = options;
   const features = rows.map((r) => classifierFeatures(r.text));
   const seen = new Map<string, number>();

@@ -39,7 +39,19 @@
  *   notFound:                   min(…, 0.2)
  */
 import { DEFAULT_ESCALATION_KEYWORDS, DEFAULT_INTENTS } from '../namespaces/config';
-import { askedAgain, billingAction, ESCALATION_SIGNALS, escalationSignals, gateLanguage, insistsAgain, sameQuestion, sameSubject, type EscalationSignal, type GateLanguage, type SignalHit } from './escalation';
+import {
+  askedAgain,
+  billingAction,
+  ESCALATION_SIGNALS,
+  escalationSignals,
+  gateLanguage,
+  insistsAgain,
+  sameQuestion,
+  sameSubject,
+  type EscalationSignal,
+  type GateLanguage,
+  type SignalHit,
+} from './escalation';
 import { detectInjection } from './injection';
 import { classifyIntent, isQuestion } from './intent';
 import { containsPhrase, foldWords, repeatsText } from './normalize';
@@ -110,7 +122,16 @@ export const ROUTE_FOR: Readonly<Record<GateAction, GateRoute>> = {
 };
 
 const LANGUAGE_NAMES: Readonly<Record<GateLanguage, string>> = {
-  en: 'English', es: 'Spanish', pt: 'Portuguese', de: 'German', fr: 'French', it: 'Italian', nl: 'Dutch', id: 'Indonesian', hi: 'Hindi', 'hi-Latn': 'Hinglish',
+  en: 'English',
+  es: 'Spanish',
+  pt: 'Portuguese',
+  de: 'German',
+  fr: 'French',
+  it: 'Italian',
+  nl: 'Dutch',
+  id: 'Indonesian',
+  hi: 'Hindi',
+  'hi-Latn': 'Hinglish',
   und: 'any language (too short to tell)',
 };
 
@@ -222,7 +243,8 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   else if (detect.includes('repeat') && (input.earlierMessages?.length ?? 0) >= MAX_UNRESOLVED_ATTEMPTS) {
     // Worded too differently to match, but the customer says so: "third time I ask", "still nothing".
     const insists = insistsAgain(input.text, language);
-    if (insists && sameSubject(input.text, input.earlierMessages ?? []) >= 1) signals.push({ signal: 'repeat', evidence: `asked again ("${insists}") after ${input.earlierMessages!.length} messages on the subject` });
+    if (insists && sameSubject(input.text, input.earlierMessages ?? []) >= 1)
+      signals.push({ signal: 'repeat', evidence: `asked again ("${insists}") after ${input.earlierMessages!.length} messages on the subject` });
   }
   for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`);
 

@@ -28,7 +28,8 @@ export interface SignalHit {
 /** The gate's languages: the knowledge languages, plus Hinglish (Hindi in Latin letters). */
 export type GateLanguage = 'en' | 'es' | 'pt' | 'de' | 'fr' | 'it' | 'nl' | 'id' | 'hi' | 'hi-Latn' | 'und';
 
-const HINGLISH = /(?<![a-z])(?:hai|hain|nahi|nahin|mujhe|mera|meri|mere|karna|karni|karo|kya|kyun|kaise|bhai|yaar|aap|apna|hua|ho gaya|gaya|kar diya|wapas|paisa|paise|chahiye|baat|kisi|se|ko|ka|ki|ke|mein|bhi|abhi|jaldi|sab|kuch|koi)(?![a-z])/g;
+const HINGLISH =
+  /(?<![a-z])(?:hai|hain|nahi|nahin|mujhe|mera|meri|mere|karna|karni|karo|kya|kyun|kaise|bhai|yaar|aap|apna|hua|ho gaya|gaya|kar diya|wapas|paisa|paise|chahiye|baat|kisi|se|ko|ka|ki|ke|mein|bhi|abhi|jaldi|sab|kuch|koi)(?![a-z])/g;
 
 export function gateLanguage(text: string): GateLanguage {
   const language = detectLanguage(text);
@@ -46,13 +47,13 @@ const W = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
 const any = (n: number) => `(?:[\\p{L}\\p{N}]+ ){0,${n}}`;
 /** Alternatives as one pattern, folded as the text is (Devanagari's vowel signs go with the accents). */
-const rx = (alternatives: string[]) =>
-  new RegExp(alternatives.map((a) => `${W}(?:${a.normalize('NFD').replace(/\p{M}+/gu, '')})${E}`).join('|'), 'u');
+const rx = (alternatives: string[]) => new RegExp(alternatives.map((a) => `${W}(?:${a.normalize('NFD').replace(/\p{M}+/gu, '')})${E}`).join('|'), 'u');
 type Phrases = Partial<Record<GateLanguage, RegExp>>;
 
 // --- A person, asked for -----------------------------------------------------------------------
 
-const PERSON_EN = '(?:a |an |the |some |your |one of your |real |actual |live )*(?:[\\p{L}]+ )?(?:human|human being|person|real person|people|agent|live agent|representative|rep|operator|manager|supervisor|someone|somebody|staff member|employee|advisor|adviser|consultant|customer service|customer care|support team|team member)s?';
+const PERSON_EN =
+  '(?:a |an |the |some |your |one of your |real |actual |live )*(?:[\\p{L}]+ )?(?:human|human being|person|real person|people|agent|live agent|representative|rep|operator|manager|supervisor|someone|somebody|staff member|employee|advisor|adviser|consultant|customer service|customer care|support team|team member)s?';
 const PERSON: Phrases = {
   en: rx([
     `(?:speak|speaking|talk|talking|chat|chatting|get through|be put through|be connected|be transferred)(?: directly)? (?:to|with) ${PERSON_EN}`,
@@ -106,10 +107,7 @@ const PERSON: Phrases = {
     'orang asli|bukan (?:bot|robot|mesin)',
     '(?:telepon saya|hubungi saya)',
   ]),
-  hi: rx([
-    '(?:इंसान|व्यक्ति|एजेंट|आदमी|किसी|अधिकारी|प्रतिनिधि|कर्मचारी|मैनेजर)\\s?(?:से)\\s?(?:बात|जोड़|जोड़ो|जोड़िए|जोड़ दीजिए|कनेक्ट|मिलाइए|मिलाओ)',
-    'असली इंसान|बॉट नहीं',
-  ]),
+  hi: rx(['(?:इंसान|व्यक्ति|एजेंट|आदमी|किसी|अधिकारी|प्रतिनिधि|कर्मचारी|मैनेजर)\\s?(?:से)\\s?(?:बात|जोड़|जोड़ो|जोड़िए|जोड़ दीजिए|कनेक्ट|मिलाइए|मिलाओ)', 'असली इंसान|बॉट नहीं']),
   'hi-Latn': rx([
     `(?:insaan|insan|banda|bande|aadmi|admi|agent|executive|kisi|human|person|real person|manager|officer|customer care) ${any(2)}se (?:baat|connect|jod|jodo|jodiye|milao|mila do|milwao)`,
     `baat (?:karni|karna|karao|karwao|karwa do|karwado|karvao) ${any(2)}(?:insaan|insan|banda|aadmi|agent|human|person|executive|kisi)`,
@@ -147,15 +145,26 @@ const LEGAL: Phrases = {
     'ombudsman|regulator|trading standards|consumer protection|ofcom|ofgem|fca|cfpb|ftc|bbb|better business bureau|attorney general|data protection authority|ico',
     '(?:report|reporting) (?:you|this|your company) to',
   ]),
-  es: rx(['ante (?:el |la )?(?:banco de espana|banco central|defensor del (?:cliente|consumidor|pueblo)|regulador|superintendencia|cnmv|autoridad|consumo)', 'abogado|abogados|demanda|demandar|demandare|denuncia|denunciar|denunciare|acciones legales|via judicial|tribunal|juzgado|consumo|oficina del consumidor|omic|profeco|ocu|hoja de reclamaciones']),
-  pt: rx(['banco central|bacen|consumidor gov|advogado|advogados|processar|processo judicial|acao judicial|justica|tribunal|procon|reclame aqui|anatel|juizado|defesa do consumidor']),
-  fr: rx(['banque de france|acpr|cnil|arcep|avocat|avocats|poursuivre|poursuites|en justice|tribunal|action en justice|mediateur|dgccrf|ufc que choisir|association de consommateurs|mise en demeure']),
-  de: rx(['bafin|schlichter|ombudsmann|anwalt|anwaltin|rechtsanwalt|verklagen|klage|klagen|rechtliche schritte|gericht|verbraucherzentrale|schlichtungsstelle|bundesnetzagentur|abmahnung']),
+  es: rx([
+    'ante (?:el |la )?(?:banco de espana|banco central|defensor del (?:cliente|consumidor|pueblo)|regulador|superintendencia|cnmv|autoridad|consumo)',
+    'abogado|abogados|demanda|demandar|demandare|denuncia|denunciar|denunciare|acciones legales|via judicial|tribunal|juzgado|consumo|oficina del consumidor|omic|profeco|ocu|hoja de reclamaciones',
+  ]),
+  pt: rx([
+    'banco central|bacen|consumidor gov|advogado|advogados|processar|processo judicial|acao judicial|justica|tribunal|procon|reclame aqui|anatel|juizado|defesa do consumidor',
+  ]),
+  fr: rx([
+    'banque de france|acpr|cnil|arcep|avocat|avocats|poursuivre|poursuites|en justice|tribunal|action en justice|mediateur|dgccrf|ufc que choisir|association de consommateurs|mise en demeure',
+  ]),
+  de: rx([
+    'bafin|schlichter|ombudsmann|anwalt|anwaltin|rechtsanwalt|verklagen|klage|klagen|rechtliche schritte|gericht|verbraucherzentrale|schlichtungsstelle|bundesnetzagentur|abmahnung',
+  ]),
   it: rx(['avvocato|denuncia|denunciare|tribunale|vie legali|azione legale|codacons|agcom']),
   nl: rx(['advocaat|rechtszaak|aanklagen|rechter|juridische stappen|consumentenbond|geschillencommissie']),
   id: rx(['pengacara|advokat|menuntut|tuntut|gugat|menggugat|jalur hukum|ranah hukum|lapor polisi|pengadilan|ylki|ojk|bpkn']),
   hi: rx(['आरबीआई|लोकपाल|उपभोक्ता अदालत|वकील|अदालत|कोर्ट|कानूनी कार्रवाई|उपभोक्ता फोरम|उपभोक्ता अदालत|शिकायत दर्ज|पुलिस']),
-  'hi-Latn': rx(['rbi|ombudsman|lokpal|vakil|wakil|lawyer|court|case (?:karunga|karungi|kar dunga|thok)|consumer (?:forum|court)|legal action|police complaint']),
+  'hi-Latn': rx([
+    'rbi|ombudsman|lokpal|vakil|wakil|lawyer|court|case (?:karunga|karungi|kar dunga|thok)|consumer (?:forum|court)|legal action|police complaint',
+  ]),
 };
 
 // --- Fraud, a compromised account --------------------------------------------------------------
@@ -171,15 +180,41 @@ const FRAUD: Phrases = {
     `money (?:is |has gone |went )?missing from (?:my|our)`,
     `(?:gave|shared|told|sent) ${any(3)}(?:one time code|otp|pin|password|verification code|security code)`,
   ]),
-  es: rx(['fraude|fraudulento|estafa|estafaron|hackeado|hackearon|hackeada|robaron mi (?:cuenta|tarjeta)|suplantacion', `no reconozco ${any(3)}(?:cargo|cobro|compra|movimiento|transaccion|pago)`, '(?:cargo|cobro|compra|movimiento) no (?:reconocido|autorizado)', `(?:cargo|cobro|compra|movimiento|pago|transaccion)s? ${any(6)}no (?:reconozco|hice|autorice)`]),
-  pt: rx(['fraude|golpe|golpista|hackeada|hackeado|invadida|invadiram|clonado|clonaram', `nao reconheco ${any(3)}(?:cobranca|compra|transacao|pagamento|debito)`, '(?:compra|transacao|cobranca) (?:nao reconhecida|nao autorizada)', `(?:compra|cobranca|transacao|pagamento|debito)s? ${any(6)}(?:nao (?:fiz|reconheco|autorizei))`]),
-  fr: rx(['fraude|frauduleux|frauduleuse|arnaque|escroquerie|pirate|piratee|hameconnage|usurpation', `je ne reconnais pas ${any(3)}(?:prelevement|paiement|achat|operation|transaction)`, '(?:operation|paiement|prelevement) non autorise', `(?:paiement|prelevement|achat|operation|transaction)s? ${any(7)}(?:ne reconnais pas|n ai pas fait|n ai pas autorise)`]),
-  de: rx(['betrug|betruger|betrugerisch|gehackt|phishing|identitatsdiebstahl', `(?:unbefugt|nicht autorisiert)e? ${any(2)}(?:abbuchung|zahlung|transaktion|zugriff)`, 'erkenne (?:die|diese|eine) (?:abbuchung|zahlung|transaktion) nicht', `(?:abbuchung|zahlung|transaktion|buchung)(?:en)? ${any(6)}(?:nicht kenne|nicht erkenne|nicht gemacht habe|nicht autorisiert)`]),
+  es: rx([
+    'fraude|fraudulento|estafa|estafaron|hackeado|hackearon|hackeada|robaron mi (?:cuenta|tarjeta)|suplantacion',
+    `no reconozco ${any(3)}(?:cargo|cobro|compra|movimiento|transaccion|pago)`,
+    '(?:cargo|cobro|compra|movimiento) no (?:reconocido|autorizado)',
+    `(?:cargo|cobro|compra|movimiento|pago|transaccion)s? ${any(6)}no (?:reconozco|hice|autorice)`,
+  ]),
+  pt: rx([
+    'fraude|golpe|golpista|hackeada|hackeado|invadida|invadiram|clonado|clonaram',
+    `nao reconheco ${any(3)}(?:cobranca|compra|transacao|pagamento|debito)`,
+    '(?:compra|transacao|cobranca) (?:nao reconhecida|nao autorizada)',
+    `(?:compra|cobranca|transacao|pagamento|debito)s? ${any(6)}(?:nao (?:fiz|reconheco|autorizei))`,
+  ]),
+  fr: rx([
+    'fraude|frauduleux|frauduleuse|arnaque|escroquerie|pirate|piratee|hameconnage|usurpation',
+    `je ne reconnais pas ${any(3)}(?:prelevement|paiement|achat|operation|transaction)`,
+    '(?:operation|paiement|prelevement) non autorise',
+    `(?:paiement|prelevement|achat|operation|transaction)s? ${any(7)}(?:ne reconnais pas|n ai pas fait|n ai pas autorise)`,
+  ]),
+  de: rx([
+    'betrug|betruger|betrugerisch|gehackt|phishing|identitatsdiebstahl',
+    `(?:unbefugt|nicht autorisiert)e? ${any(2)}(?:abbuchung|zahlung|transaktion|zugriff)`,
+    'erkenne (?:die|diese|eine) (?:abbuchung|zahlung|transaktion) nicht',
+    `(?:abbuchung|zahlung|transaktion|buchung)(?:en)? ${any(6)}(?:nicht kenne|nicht erkenne|nicht gemacht habe|nicht autorisiert)`,
+  ]),
   it: rx(['frode|truffa|truffato|hackerato|phishing|addebito non autorizzato|non riconosco']),
   nl: rx(['fraude|oplichting|opgelicht|gehackt|phishing|niet herkende (?:afschrijving|betaling)|onbevoegd']),
-  id: rx(['penipuan|penipu|ditipu|diretas|dibobol|bobol|hack|phishing', `(?:transaksi|tagihan|pembayaran|pembelian) ${any(6)}(?:tidak (?:saya )?(?:kenal|kenali|lakukan)|mencurigakan|bukan saya)`]),
+  id: rx([
+    'penipuan|penipu|ditipu|diretas|dibobol|bobol|hack|phishing',
+    `(?:transaksi|tagihan|pembayaran|pembelian) ${any(6)}(?:tidak (?:saya )?(?:kenal|kenali|lakukan)|mencurigakan|bukan saya)`,
+  ]),
   hi: rx(['धोखाधड़ी|धोखा|फ्रॉड|हैक|ठगी|चोरी', `(?:लेनदेन|ट्रांजैक्शन|भुगतान|शुल्क|खरीदारी) ${any(6)}(?:मैंने नहीं|नहीं किया|नहीं की|पहचानता नहीं|पहचानती नहीं)`]),
-  'hi-Latn': rx([`(?:transaction|payment|charge|kharcha|purchase) ${any(4)}(?:maine|mene|humne) nahi (?:kiya|kia|ki|kari)`, 'fraud|froud|dhokha|dhokhadhadi|thagi|hack (?:ho gaya|hua|kar liya)|hacked|scam|mere account se paise (?:kat|nikal)']),
+  'hi-Latn': rx([
+    `(?:transaction|payment|charge|kharcha|purchase) ${any(4)}(?:maine|mene|humne) nahi (?:kiya|kia|ki|kari)`,
+    'fraud|froud|dhokha|dhokhadhadi|thagi|hack (?:ho gaya|hua|kar liya)|hacked|scam|mere account se paise (?:kat|nikal)',
+  ]),
 };
 
 // --- Angry or formal complaints -----------------------------------------------------------------
@@ -192,15 +227,33 @@ const COMPLAINT: Phrases = {
     '(?:extremely|very|really|so|totally|absolutely|deeply|incredibly|beyond) (?:disappointed|angry|upset|annoyed|frustrated|unhappy|dissatisfied|let down|fed up|furious|disgusted)|i am (?:angry|furious|livid|outraged|upset|disgusted|fuming)|disgrace|is a joke|not acceptable|been ignored|nobody (?:is )?(?:helping|answering|responding|replying|listening)|(?:terrible|awful|horrible|dreadful|worst) experience|never (?:order|buy|shop|use you) (?:again|here)',
     'unacceptable|outrageous|disgusting|disgraceful|appalling|ridiculous|pathetic|useless company|worst (?:service|company|experience|customer service)|shocking service|terrible service|horrible service|very bad service|fed up|sick and tired|furious|livid|scandalous|rip off|ripoff|never again|fix this now|what the hell|wtf',
   ]),
-  es: rx(['muy (?:molesto|molesta|enfadado|enfadada|enojado|enojada|decepcionado|decepcionada|disgustado|disgustada|insatisfecho|insatisfecha)|nadie me (?:responde|contesta|ayuda|hace caso)', '(?:poner|presentar|hacer|interponer) (?:una )?(?:queja|reclamacion|reclamo)|quiero quejarme|inaceptable|indignante|vergonzoso|una verguenza|pesimo servicio|pesima atencion|estoy harto|estoy harta|es un abuso|un robo|nunca mas|furioso|indignado']),
-  pt: rx(['muito (?:irritado|irritada|chateado|chateada|insatisfeito|insatisfeita|decepcionado|decepcionada|bravo|brava|nervoso|nervosa)|ninguem me (?:responde|ajuda|atende)', '(?:fazer|abrir|registrar) (?:uma )?reclamacao|quero reclamar|inaceitavel|absurdo|vergonha|pessimo atendimento|pessimo servico|estou farto|estou farta|indignado|indignada|palhacada|descaso|nunca mais|um roubo']),
-  fr: rx(['(?:tres|extremement|vraiment|profondement) (?:decu|decue|mecontent|mecontente|enerve|enervee|fache|fachee|insatisfait|insatisfaite|en colere)|personne ne (?:repond|m aide|me repond)', '(?:deposer|faire|porter) (?:une )?(?:plainte|reclamation)|je veux me plaindre|inadmissible|inacceptable|scandaleux|honteux|lamentable|abus de confiance|tres mecontent|tres mecontente|ras le bol|j en ai marre|furieux|furieuse|jamais plus|n importe quoi']),
-  de: rx(['(?:sehr|extrem|total|wirklich) (?:verargert|enttauscht|unzufrieden|wutend|sauer|verargert)|niemand (?:antwortet|hilft|meldet sich)', 'beschwerde (?:einreichen|einlegen)|offizielle beschwerde|ich mochte mich beschweren|ich will mich beschweren|unverschamt|frechheit|inakzeptabel|skandal|unmoglich|katastrophal|eine zumutung|mir reicht s|ich habe die nase voll|nie wieder|wutend|sauer']),
+  es: rx([
+    'muy (?:molesto|molesta|enfadado|enfadada|enojado|enojada|decepcionado|decepcionada|disgustado|disgustada|insatisfecho|insatisfecha)|nadie me (?:responde|contesta|ayuda|hace caso)',
+    '(?:poner|presentar|hacer|interponer) (?:una )?(?:queja|reclamacion|reclamo)|quiero quejarme|inaceptable|indignante|vergonzoso|una verguenza|pesimo servicio|pesima atencion|estoy harto|estoy harta|es un abuso|un robo|nunca mas|furioso|indignado',
+  ]),
+  pt: rx([
+    'muito (?:irritado|irritada|chateado|chateada|insatisfeito|insatisfeita|decepcionado|decepcionada|bravo|brava|nervoso|nervosa)|ninguem me (?:responde|ajuda|atende)',
+    '(?:fazer|abrir|registrar) (?:uma )?reclamacao|quero reclamar|inaceitavel|absurdo|vergonha|pessimo atendimento|pessimo servico|estou farto|estou farta|indignado|indignada|palhacada|descaso|nunca mais|um roubo',
+  ]),
+  fr: rx([
+    '(?:tres|extremement|vraiment|profondement) (?:decu|decue|mecontent|mecontente|enerve|enervee|fache|fachee|insatisfait|insatisfaite|en colere)|personne ne (?:repond|m aide|me repond)',
+    '(?:deposer|faire|porter) (?:une )?(?:plainte|reclamation)|je veux me plaindre|inadmissible|inacceptable|scandaleux|honteux|lamentable|abus de confiance|tres mecontent|tres mecontente|ras le bol|j en ai marre|furieux|furieuse|jamais plus|n importe quoi',
+  ]),
+  de: rx([
+    '(?:sehr|extrem|total|wirklich) (?:verargert|enttauscht|unzufrieden|wutend|sauer|verargert)|niemand (?:antwortet|hilft|meldet sich)',
+    'beschwerde (?:einreichen|einlegen)|offizielle beschwerde|ich mochte mich beschweren|ich will mich beschweren|unverschamt|frechheit|inakzeptabel|skandal|unmoglich|katastrophal|eine zumutung|mir reicht s|ich habe die nase voll|nie wieder|wutend|sauer',
+  ]),
   it: rx(['(?:fare|presentare) (?:un )?reclamo|inaccettabile|vergognoso|una vergogna|pessimo servizio|sono stufo|sono stufa|furioso|mai piu']),
   nl: rx(['(?:klacht indienen|een klacht)|onacceptabel|schandalig|belachelijk|waardeloos|ik ben het zat|woedend|nooit meer']),
-  id: rx(['(?:sangat|amat|benar benar|bener bener) (?:kecewa|kesal|marah|tidak puas)|tidak ada yang (?:membalas|menjawab|membantu|merespon)', '(?:mengajukan|ajukan|buat|bikin|sampaikan) (?:keluhan|komplain|pengaduan)|mau komplain|kecewa berat|sangat kecewa|parah banget|keterlaluan|tidak bisa diterima|pelayanan buruk|pelayanan terburuk|marah|kesal banget|payah|tidak becus']),
+  id: rx([
+    '(?:sangat|amat|benar benar|bener bener) (?:kecewa|kesal|marah|tidak puas)|tidak ada yang (?:membalas|menjawab|membantu|merespon)',
+    '(?:mengajukan|ajukan|buat|bikin|sampaikan) (?:keluhan|komplain|pengaduan)|mau komplain|kecewa berat|sangat kecewa|parah banget|keterlaluan|tidak bisa diterima|pelayanan buruk|pelayanan terburuk|marah|kesal banget|payah|tidak becus',
+  ]),
   hi: rx(['बहुत (?:नाराज़|नाराज|गुस्सा|परेशान|खराब)|कोई जवाब नहीं', 'शिकायत|बहुत बुरा|बेकार सेवा|घटिया|गुस्सा|नाराज़|नाराज|बर्दाश्त नहीं|शर्मनाक']),
-  'hi-Latn': rx(['gussa aa raha|bahut (?:gussa|naraz|pareshan|bura)|koi (?:jawab|reply|response) nahi', 'complaint (?:karna|karni|karunga|darj|file|karo)|shikayat|bakwas|bekaar service|bekar service|ghatiya|very bad service|worst service|gussa|naraz|pareshan ho gaya|pagal bana|koi nahi hai help|chor company|fraud company']),
+  'hi-Latn': rx([
+    'gussa aa raha|bahut (?:gussa|naraz|pareshan|bura)|koi (?:jawab|reply|response) nahi',
+    'complaint (?:karna|karni|karunga|darj|file|karo)|shikayat|bakwas|bekaar service|bekar service|ghatiya|very bad service|worst service|gussa|naraz|pareshan ho gaya|pagal bana|koi nahi hai help|chor company|fraud company',
+  ]),
 };
 
 // --- Billing actions ------------------------------------------------------------------------------
@@ -217,17 +270,31 @@ const BILLING_ACTION: Phrases = {
     '^(?:refund|rebate|reimburse|reimbursement|money back)|(?:refund|reimburse) \\p{N}',
     'dispute (?:a |the |this |that |my )?(?:charge|transaction|payment|debit|bill)|(?:return|give|send|refund) (?:me )?(?:back )?my money',
   ]),
-  es: rx([`(?:quiero|necesito|solicito|pido|exijo|me devuelvan|devuelvanme|devolverme|reembolsen|reembolsenme) ${any(3)}(?:reembolso|devolucion|dinero|compensacion|abono)`, 'me (?:cobraron|cobrasteis|han cobrado|cobran) (?:dos veces|doble|de mas)|cobro (?:duplicado|doble)|cargo duplicado|reembolsar(?:me)?|reembolsen(?:me)?|reembolse(?:me)?|devolverme el dinero|me devuelvan (?:el|mi) dinero|anular (?:el )?cargo']),
-  pt: rx([`(?:quero|preciso|solicito|peco|exijo) ${any(3)}(?:reembolso|estorno|devolucao|dinheiro de volta|compensacao|ressarcimento)`, '(?:fui|foi) cobrad[oa] (?:duas vezes|em dobro|a mais)|cobranca (?:duplicada|em dobro)|me (?:reembolsem|devolvam)|estornar']),
-  fr: rx([`(?:je veux|je voudrais|j aimerais|je demande|j exige|merci de) ${any(3)}(?:rembourse|remboursement|rembourser|dedommagement|geste commercial|avoir)`, '(?:preleve|debite|facture) (?:deux fois|en double|a tort|trop)|double prelevement|remboursez moi|me rembourser|(?:recuperer|recevoir|rendre) (?:mon|mes|l) (?:argent|fonds)|rendez moi mon argent']),
-  de: rx([`(?:ich (?:will|mochte|moechte|hatte gern|fordere|verlange)|bitte) ${any(3)}(?:erstattung|ruckerstattung|geld zuruck|gutschrift|entschadigung|erstatten|zuruckerstatten)`, 'doppelt (?:abgebucht|berechnet|belastet)|zu viel (?:abgebucht|berechnet)|erstatten sie|geld zuruck']),
+  es: rx([
+    `(?:quiero|necesito|solicito|pido|exijo|me devuelvan|devuelvanme|devolverme|reembolsen|reembolsenme) ${any(3)}(?:reembolso|devolucion|dinero|compensacion|abono)`,
+    'me (?:cobraron|cobrasteis|han cobrado|cobran) (?:dos veces|doble|de mas)|cobro (?:duplicado|doble)|cargo duplicado|reembolsar(?:me)?|reembolsen(?:me)?|reembolse(?:me)?|devolverme el dinero|me devuelvan (?:el|mi) dinero|anular (?:el )?cargo',
+  ]),
+  pt: rx([
+    `(?:quero|preciso|solicito|peco|exijo) ${any(3)}(?:reembolso|estorno|devolucao|dinheiro de volta|compensacao|ressarcimento)`,
+    '(?:fui|foi) cobrad[oa] (?:duas vezes|em dobro|a mais)|cobranca (?:duplicada|em dobro)|me (?:reembolsem|devolvam)|estornar',
+  ]),
+  fr: rx([
+    `(?:je veux|je voudrais|j aimerais|je demande|j exige|merci de) ${any(3)}(?:rembourse|remboursement|rembourser|dedommagement|geste commercial|avoir)`,
+    '(?:preleve|debite|facture) (?:deux fois|en double|a tort|trop)|double prelevement|remboursez moi|me rembourser|(?:recuperer|recevoir|rendre) (?:mon|mes|l) (?:argent|fonds)|rendez moi mon argent',
+  ]),
+  de: rx([
+    `(?:ich (?:will|mochte|moechte|hatte gern|fordere|verlange)|bitte) ${any(3)}(?:erstattung|ruckerstattung|geld zuruck|gutschrift|entschadigung|erstatten|zuruckerstatten)`,
+    'doppelt (?:abgebucht|berechnet|belastet)|zu viel (?:abgebucht|berechnet)|erstatten sie|geld zuruck',
+  ]),
   it: rx(['(?:voglio|vorrei|chiedo) (?:il |un )?rimborso|rimborsatemi|addebitato due volte|doppio addebito']),
   nl: rx(['(?:wil|graag|verzoek) (?:mijn )?geld terug|terugbetaling|dubbel afgeschreven|twee keer betaald']),
-  id: rx([`(?:minta|mau|ingin|tolong|mohon) ${any(3)}(?:refund|pengembalian dana|uang (?:saya )?kembali|uangnya kembali|kompensasi|ganti rugi|dikembalikan)`, '(?:ditagih|terpotong|kepotong|dipotong|didebit) (?:dua kali|2 kali|ganda|dobel)|tagihan ganda|kembalikan uang']),
+  id: rx([
+    `(?:minta|mau|ingin|tolong|mohon) ${any(3)}(?:refund|pengembalian dana|uang (?:saya )?kembali|uangnya kembali|kompensasi|ganti rugi|dikembalikan)`,
+    '(?:ditagih|terpotong|kepotong|dipotong|didebit) (?:dua kali|2 kali|ganda|dobel)|tagihan ganda|kembalikan uang',
+  ]),
   hi: rx(['(?:रिफंड|पैसे वापस|पैसा वापस)', 'दो बार (?:पैसे )?(?:कट|काट)', `(?:शुल्क|पैसे|पैसा|रकम|राशि|चार्ज) ${any(2)}वापस (?:कर|करो|कीजिए|दीजिए|दो|चाहिए)`]),
   'hi-Latn': rx([`(?:refund|paise wapas|paisa wapas|paise vapas|paisa vapas|paise return)`, `(?:do baar|double|2 baar) ${any(2)}(?:kat|cut|charge|debit)`]),
 };
-
 
 /**
  * More kinds of billing action, from the blind probe's dev half (eval/gate/escalation-probe.jsonl):
@@ -247,7 +314,9 @@ const BILLING_ACTION_MORE: Phrases = {
     'me (?:habeis|han|ha) cobrado (?:dos veces|doble|de mas)',
     `(?:compensacion|indemnizacion|un descuento|un abono) ${any(3)}(?:factura|pedido|compra)?|la diferencia|descuento en (?:la|mi) (?:proxima )?factura`,
   ]),
-  pt: rx(['abatimento|desconto na (?:proxima )?fatura|credito na (?:proxima )?fatura|a diferenca|reembolsar|ressarcir|compensacao|me devolver(?:em)? o (?:valor|dinheiro)']),
+  pt: rx([
+    'abatimento|desconto na (?:proxima )?fatura|credito na (?:proxima )?fatura|a diferenca|reembolsar|ressarcir|compensacao|me devolver(?:em)? o (?:valor|dinheiro)',
+  ]),
   fr: rx([
     'geste commercial|dedommagement|dedommager|compensation|avoir sur (?:ma|la|votre) (?:prochaine )?facture|remboursement (?:partiel|des frais)|rembourser (?:la difference|les frais)|la difference',
   ]),
@@ -270,7 +339,9 @@ const FRAUD_MORE: Phrases = {
   es: rx([`(?:compra|cargo|cobro|pedido|movimiento)s? ${any(12)}(?:que )?(?:yo )?no (?:hice|reconozco|autorice|pedi)`]),
   pt: rx([`(?:compra|cobranca|transacao|pagamento|debito|pedido)s? ${any(12)}(?:que )?(?:eu )?nao (?:fiz|reconheco|autorizei|pedi)`]),
   de: rx(['nicht zuordnen|nichts bestellt|nicht bestellt|nicht autorisiert|unbekannte (?:abbuchung|zahlung|belastung)|nicht von mir']),
-  fr: rx([`(?:achat|prelevement|commande|paiement|debit)s? ${any(12)}(?:que )?(?:je )?n ai (?:pas|jamais) (?:fait|effectue|passe|autorise)|je ne reconnais pas`]),
+  fr: rx([
+    `(?:achat|prelevement|commande|paiement|debit)s? ${any(12)}(?:que )?(?:je )?n ai (?:pas|jamais) (?:fait|effectue|passe|autorise)|je ne reconnais pas`,
+  ]),
   id: rx([`(?:transaksi|pesanan|tagihan|pembelian) ${any(8)}(?:tidak|gak|nggak|ga) (?:pernah )?(?:saya )?(?:lakukan|pesan|beli|kenal)`]),
   hi: rx([`(?:मैंने|मैने) ${any(3)}(?:नहीं किया|नहीं की|नहीं किए|नहीं मंगाया)`]),
   'hi-Latn': rx([`(?:maine|mene) ${any(3)}(?:nahi kiya|nahi ki|nahi kiye|nahi mangaya|order nahi)`]),
@@ -305,7 +376,6 @@ export function billingAction(text: string, lang: GateLanguage = gateLanguage(te
   if (BILLING_QUESTION.test(folded) && !own) return undefined;
   return hit;
 }
-
 
 /** More kinds from the blind probe's dev half: a formal complaint filed, a transfer to a real person asked for. */
 const COMPLAINT_MORE: Phrases = {
@@ -438,10 +508,11 @@ export function escalationSignals(text: string, lang: GateLanguage = gateLanguag
 export const MIN_CLASSIFIED_WORDS = 3;
 /** Greetings, thanks and fillers in the listed languages: a message of these alone reports no signal. */
 const SMALL_TALK_WORDS = new Set(
-  ('hi hello hey hiya hallo hola ola oi bonjour salut halo namaste namaskar hai again there good morning afternoon evening day ' +
+  (
+    'hi hello hey hiya hallo hola ola oi bonjour salut halo namaste namaskar hai again there good morning afternoon evening day ' +
     'thanks thank you so much very a lot many thx ty cheers gracias muchas obrigado obrigada merci beaucoup danke vielen schon grazie ' +
-    'terima kasih banyak dhanyavad shukriya bye goodbye adios tchau ciao see ok okay great perfect cool got it alright fine yes no please')
-    .split(' '),
+    'terima kasih banyak dhanyavad shukriya bye goodbye adios tchau ciao see ok okay great perfect cool got it alright fine yes no please'
+  ).split(' '),
 );
 
 /** Whether the signal classifiers may speak on a (folded) message: enough words, and not small talk alone ("hello again"). */
@@ -452,7 +523,11 @@ function classifierMayJudge(folded: string): boolean {
 
 /** Shouting: several words in capitals and repeated exclamation marks together. */
 function angerMarks(text: string): string | undefined {
-  const caps = text.match(/\b[A-Z]{3,}\b/g)?.filter((w) => !/^(?:SIM|PIN|PUK|USB|VAT|EUR|USD|GBP|IBAN|ATM|OTP|KYC|UPI|FAQ|ETA|ID|PDF|TV|PAC|STAC|ISP|ADSL|VDSL|DSL|LAN|WIFI|URL|API)$/.test(w)) ?? [];
+  const caps =
+    text
+      .match(/\b[A-Z]{3,}\b/g)
+      ?.filter((w) => !/^(?:SIM|PIN|PUK|USB|VAT|EUR|USD|GBP|IBAN|ATM|OTP|KYC|UPI|FAQ|ETA|ID|PDF|TV|PAC|STAC|ISP|ADSL|VDSL|DSL|LAN|WIFI|URL|API)$/.test(w)) ??
+    [];
   const bangs = /[!?]{3,}/.test(text) || (text.match(/!/g)?.length ?? 0) >= 3;
   return caps.length >= 3 && bangs ? `${caps.slice(0, 3).join(' ')}…` : undefined;
 }
@@ -460,7 +535,9 @@ function angerMarks(text: string): string | undefined {
 // --- The same question again ------------------------------------------------------------------
 
 const STOP = new Set(
-  'a an and are as at be but by can could do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your please hi hello hey again still any yet ok el la los las de del y o en que es mi me un una por para le les et du des je est o os as um uma do da em eu meu minha der die das und ist ich mein nicht ein eine yang dan di ke saya ini itu apa hai ka ki ke se ko mera mujhe kya'.split(' '),
+  'a an and are as at be but by can could do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your please hi hello hey again still any yet ok el la los las de del y o en que es mi me un una por para le les et du des je est o os as um uma do da em eu meu minha der die das und ist ich mein nicht ein eine yang dan di ke saya ini itu apa hai ka ki ke se ko mera mujhe kya'.split(
+    ' ',
+  ),
 );
 
 function rootsOf(text: string): Set<string> {
@@ -479,7 +556,7 @@ export function sameQuestion(a: string, b: string): number {
   if (x.size === 0 || y.size === 0) return 0;
   let shared = 0;
   for (const r of x) if (y.has(r)) shared += 1;
-  return shared / Math.min(x.size, y.size) * (Math.min(x.size, y.size) / Math.max(x.size, y.size)) ** 0.25;
+  return (shared / Math.min(x.size, y.size)) * (Math.min(x.size, y.size) / Math.max(x.size, y.size)) ** 0.25;
 }
 
 /** Alike enough to be the same question asked again. */
@@ -514,7 +591,7 @@ export function askedAgain(text: string, earlier: readonly string[], intentsOf?:
   });
   // The thread: a question of the same subject as one already counted is the same question too.
   if (asking) {
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       earlier.forEach((e, k) => {
         if (counted[k] || !questions[k]) return;
@@ -539,13 +616,25 @@ const INSISTS: Phrases = {
     '(?:third|3rd|fourth|4th) time|(?:once|one) more time|(?:asking|ask|asked|tell|telling|told) (?:you )?(?:again|twice|three times|before|already)|i (?:already|have already|ve already) (?:asked|told|said|explained)',
     '(?:still|yet) (?:no|not|nothing|haven t|hasn t|can t|cannot|don t|doesn t|didn t|waiting|unable)|no (?:real |proper |clear )?(?:answer|reply|response) (?:yet|still)|(?:didn t|did not|don t|do not|never) (?:really )?answer|not what i asked|you keep (?:sending|pasting|giving|telling|saying|repeating|ignoring)|as i (?:said|asked|wrote)|i repeat',
   ]),
-  es: rx(['(?:por )?(?:tercera|cuarta) vez|otra vez|de nuevo|nuevamente|sigo sin|sigue sin|todavia no|aun no|aun sin|ya (?:te |les |os )?(?:lo )?(?:pregunte|dije|pedi|explique)|(?:perdon|perdona|disculpa|disculpe) (?:la|por la) insistencia|no me (?:responden|contestan|respondeis|contestais)|me (?:siguen|sigues|seguis) (?:mandando|enviando|diciendo)|como (?:ya )?(?:dije|te dije)']),
-  pt: rx(['(?:pela )?(?:terceira|quarta) vez|de novo|novamente|outra vez|continuo sem|continua sem|ainda (?:nao|sem)|ja (?:perguntei|pedi|falei|expliquei)|(?:voces|vc|vcs) (?:so|sempre) (?:me )?(?:mandam|manda|enviam|respondem)|sem resposta|como (?:eu )?(?:ja )?disse']),
-  fr: rx(['(?:troisieme|quatrieme|3e) fois|de nouveau|a nouveau|encore une fois|je (?:vous )?(?:le )?redemande|toujours (?:pas|rien|aucune|sans)|(?:desole|desolee|pardon) d insister|je (?:vous )?l ai deja (?:demande|dit)|j ai deja (?:demande|pose)|vous me (?:renvoyez|redonnez|repondez toujours)|comme je (?:l ai )?(?:dit|ecrit)|je repete']),
-  de: rx(['(?:zum )?(?:dritten|vierten) mal|(?:frag|frage|fragte) (?:jetzt |ich )?(?:nochmal|noch einmal|erneut|wieder)|nochmal|noch einmal|erneut|schon wieder|immer noch (?:nicht|kein|keine|nichts)|noch immer (?:nicht|kein|keine|nichts)|(?:habe|hab) (?:ich )?(?:schon|bereits) (?:gefragt|geschrieben|gesagt)|keine (?:richtige |echte )?antwort|wie (?:ich )?(?:schon )?(?:gesagt|geschrieben)']),
-  id: rx([`(?:yang )?ke ?(?:tiga|3|empat) ?(?:kali|kalinya)|(?:tanya|nanya|bertanya|tanyakan|minta) (?:lagi|ulang)|sekali lagi|masih (?:belum|tidak|gak|nggak|ga|tetap)|(?:sudah|udah) (?:saya |aku )?(?:tanya|tanyakan|bilang|minta)|belum (?:dijawab|dibalas|ada jawaban)|(?:dikasih|dikirim|dikirimin|ngasih) ${any(2)}(?:terus|lagi)|(?:kok|kenapa) ${any(3)}terus`]),
+  es: rx([
+    '(?:por )?(?:tercera|cuarta) vez|otra vez|de nuevo|nuevamente|sigo sin|sigue sin|todavia no|aun no|aun sin|ya (?:te |les |os )?(?:lo )?(?:pregunte|dije|pedi|explique)|(?:perdon|perdona|disculpa|disculpe) (?:la|por la) insistencia|no me (?:responden|contestan|respondeis|contestais)|me (?:siguen|sigues|seguis) (?:mandando|enviando|diciendo)|como (?:ya )?(?:dije|te dije)',
+  ]),
+  pt: rx([
+    '(?:pela )?(?:terceira|quarta) vez|de novo|novamente|outra vez|continuo sem|continua sem|ainda (?:nao|sem)|ja (?:perguntei|pedi|falei|expliquei)|(?:voces|vc|vcs) (?:so|sempre) (?:me )?(?:mandam|manda|enviam|respondem)|sem resposta|como (?:eu )?(?:ja )?disse',
+  ]),
+  fr: rx([
+    '(?:troisieme|quatrieme|3e) fois|de nouveau|a nouveau|encore une fois|je (?:vous )?(?:le )?redemande|toujours (?:pas|rien|aucune|sans)|(?:desole|desolee|pardon) d insister|je (?:vous )?l ai deja (?:demande|dit)|j ai deja (?:demande|pose)|vous me (?:renvoyez|redonnez|repondez toujours)|comme je (?:l ai )?(?:dit|ecrit)|je repete',
+  ]),
+  de: rx([
+    '(?:zum )?(?:dritten|vierten) mal|(?:frag|frage|fragte) (?:jetzt |ich )?(?:nochmal|noch einmal|erneut|wieder)|nochmal|noch einmal|erneut|schon wieder|immer noch (?:nicht|kein|keine|nichts)|noch immer (?:nicht|kein|keine|nichts)|(?:habe|hab) (?:ich )?(?:schon|bereits) (?:gefragt|geschrieben|gesagt)|keine (?:richtige |echte )?antwort|wie (?:ich )?(?:schon )?(?:gesagt|geschrieben)',
+  ]),
+  id: rx([
+    `(?:yang )?ke ?(?:tiga|3|empat) ?(?:kali|kalinya)|(?:tanya|nanya|bertanya|tanyakan|minta) (?:lagi|ulang)|sekali lagi|masih (?:belum|tidak|gak|nggak|ga|tetap)|(?:sudah|udah) (?:saya |aku )?(?:tanya|tanyakan|bilang|minta)|belum (?:dijawab|dibalas|ada jawaban)|(?:dikasih|dikirim|dikirimin|ngasih) ${any(2)}(?:terus|lagi)|(?:kok|kenapa) ${any(3)}terus`,
+  ]),
   hi: rx(['फिर से|फिरसे|दोबारा|तीसरी बार|चौथी बार|अब भी|अभी तक|बार बार|बार-बार|पहले भी (?:पूछ|बता|कह)']),
-  'hi-Latn': rx(['phir se|fir se|firse|dobara|dubara|teesri (?:baar|bar)|tisri (?:baar|bar)|abhi tak|ab bhi|ab tak|baar baar|bar bar|pehle bhi (?:pucha|bola|bataya)|kitni (?:baar|bar)']),
+  'hi-Latn': rx([
+    'phir se|fir se|firse|dobara|dubara|teesri (?:baar|bar)|tisri (?:baar|bar)|abhi tak|ab bhi|ab tak|baar baar|bar bar|pehle bhi (?:pucha|bola|bataya)|kitni (?:baar|bar)',
+  ]),
 };
 
 /** The customer says they ask again or are still not helped (the phrase, or undefined). */
@@ -560,10 +649,64 @@ export function sameSubject(text: string, earlier: readonly string[]): number {
 
 const QUESTION_START = new RegExp(
   `^(?:${[
-    'how', 'what', 'where', 'when', 'which', 'why', 'can', 'could', 'do', 'does', 'is', 'are', 'will',
-    'como', 'que', 'donde', 'cuando', 'cual', 'puedo', 'puede', 'hay', 'o que', 'onde', 'quando', 'qual', 'posso', 'tem como',
-    'wie', 'was', 'wo', 'wann', 'welche', 'kann', 'konnen', 'gibt es', 'comment', 'quoi', 'ou', 'quand', 'quel', 'quelle', 'est ce', 'puis je',
-    'bagaimana', 'gimana', 'apa', 'apakah', 'di mana', 'dimana', 'kapan', 'bisa', 'berapa', 'kaise', 'kya', 'kahan', 'kab', 'kitne', 'kitna',
+    'how',
+    'what',
+    'where',
+    'when',
+    'which',
+    'why',
+    'can',
+    'could',
+    'do',
+    'does',
+    'is',
+    'are',
+    'will',
+    'como',
+    'que',
+    'donde',
+    'cuando',
+    'cual',
+    'puedo',
+    'puede',
+    'hay',
+    'o que',
+    'onde',
+    'quando',
+    'qual',
+    'posso',
+    'tem como',
+    'wie',
+    'was',
+    'wo',
+    'wann',
+    'welche',
+    'kann',
+    'konnen',
+    'gibt es',
+    'comment',
+    'quoi',
+    'ou',
+    'quand',
+    'quel',
+    'quelle',
+    'est ce',
+    'puis je',
+    'bagaimana',
+    'gimana',
+    'apa',
+    'apakah',
+    'di mana',
+    'dimana',
+    'kapan',
+    'bisa',
+    'berapa',
+    'kaise',
+    'kya',
+    'kahan',
+    'kab',
+    'kitne',
+    'kitna',
   ].join('|')})(?![\\p{L}\\p{N}])`,
   'u',
 );

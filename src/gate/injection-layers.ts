@@ -50,7 +50,9 @@ export const LAYER_WORD_RULES: Rule[] = [
       `(?:encode|convert|translate|write|output|print|display|show|give|spell|render|put|return|send|rewrite|transform|tokeni[sz]e) ${any(6)}(?:(?:in|into|as|to|using|with|exactly) )?${any(1)}${ENCODINGS}`,
     ]),
     // Without anything of the assistant's in the sentence, asking for an encoding is only a hint.
-    unless: raw(`^(?!.*(?:prompt|instruction|rules|above|given to you|configuration|config|initiali[sz]ation|system|secret|password|context|guidelines|everything|this chat|this conversation)).*$`),
+    unless: raw(
+      `^(?!.*(?:prompt|instruction|rules|above|given to you|configuration|config|initiali[sz]ation|system|secret|password|context|guidelines|everything|this chat|this conversation)).*$`,
+    ),
     weakWeight: 0.3,
   },
   // --- Instructions aimed at the assistant, inside pasted content or on their own
@@ -193,11 +195,13 @@ export const LAYER_WORD_RULES: Rule[] = [
   {
     id: 'output_directly',
     weight: 0.3,
-    pattern: words([
-      '(?:output|print|say|write|answer|reply|emit|export|display|show) (?:directly|only|just|exactly|the following)',
-      '(?:directly|just|simply|only) (?:output|print|say|write|emit|export|display)',
-      '(?:geben sie|gib) ${any(3)}(?:direkt |einfach )?aus|(?:exporte|emita|escriba|imprima) (?:directamente|lo siguiente|solo)|(?:affichez|indiquez|ecrivez|imprimez) (?:directement|simplement|ce qui suit)|(?:saia|imprima|escreva) (?:diretamente|o seguinte)|सीधे (?:आउटपुट|परिणाम|उत्तर)|(?:langsung|cukup) (?:keluarkan|tulis|cetak|jawab)',
-    ].map((a) => a.replace('${any(3)}', any(3)))),
+    pattern: words(
+      [
+        '(?:output|print|say|write|answer|reply|emit|export|display|show) (?:directly|only|just|exactly|the following)',
+        '(?:directly|just|simply|only) (?:output|print|say|write|emit|export|display)',
+        '(?:geben sie|gib) ${any(3)}(?:direkt |einfach )?aus|(?:exporte|emita|escriba|imprima) (?:directamente|lo siguiente|solo)|(?:affichez|indiquez|ecrivez|imprimez) (?:directement|simplement|ce qui suit)|(?:saia|imprima|escreva) (?:diretamente|o seguinte)|सीधे (?:आउटपुट|परिणाम|उत्तर)|(?:langsung|cukup) (?:keluarkan|tulis|cetak|jawab)',
+      ].map((a) => a.replace('${any(3)}', any(3))),
+    ),
   },
   {
     id: 'obey_me',
@@ -276,12 +280,16 @@ export const LAYER_WORD_RULES: Rule[] = [
   {
     id: 'verbatim',
     weight: 0.3,
-    pattern: words(['word for word|verbatim|literally everything|exactly as (?:written|given)|kata per kata|palavra por palavra|palabra por palabra|mot pour mot|wort fur wort|shabd dar shabd|hubahu|शब्दशः|ज्यों का त्यों']),
+    pattern: words([
+      'word for word|verbatim|literally everything|exactly as (?:written|given)|kata per kata|palavra por palavra|palabra por palabra|mot pour mot|wort fur wort|shabd dar shabd|hubahu|शब्दशः|ज्यों का त्यों',
+    ]),
   },
   {
     id: 'secret_mention',
     weight: 0.35,
-    pattern: words(['prompt sistem|instruksi sistem|instruksi rahasia|सिस्टम प्रॉम्प्ट|छिपे निर्देश|गुप्त निर्देश|hidden instructions|andar ke instructions|secret instructions']),
+    pattern: words([
+      'prompt sistem|instruksi sistem|instruksi rahasia|सिस्टम प्रॉम्प्ट|छिपे निर्देश|गुप्त निर्देश|hidden instructions|andar ke instructions|secret instructions',
+    ]),
   },
   {
     id: 'reveal_secret',
@@ -327,7 +335,11 @@ export const LAYER_WORD_RULES: Rule[] = [
   {
     id: 'imagine_you',
     weight: 0.3,
-    pattern: words(['(?:maan lo|man lo|socho ki|socho|kalpana karo|maano) (?:ki )?(?:tum|aap|tu)', '(?:मान लो|सोचो कि|कल्पना करो) (?:कि )?(?:तुम|आप)', '(?:bayangkan|andaikan|misalkan) (?:kamu|anda|dirimu)']),
+    pattern: words([
+      '(?:maan lo|man lo|socho ki|socho|kalpana karo|maano) (?:ki )?(?:tum|aap|tu)',
+      '(?:मान लो|सोचो कि|कल्पना करो) (?:कि )?(?:तुम|आप)',
+      '(?:bayangkan|andaikan|misalkan) (?:kamu|anda|dirimu)',
+    ]),
   },
   {
     id: 'persona_secret',
@@ -378,7 +390,10 @@ export const LAYER_WORD_RULES: Rule[] = [
   {
     id: 'obey_me',
     weight: 0.6,
-    pattern: words(['(?:harus|wajib) (?:mematuhi|menuruti|mengikuti|patuh pada) (?:saya|aku)', '(?:तुम्हें|तुमको|आपको) (?:मेरी|मेरा) (?:बात|आदेश|हुक्म) (?:माननी|मानना) (?:होगी|होगा|पड़ेगी)']),
+    pattern: words([
+      '(?:harus|wajib) (?:mematuhi|menuruti|mengikuti|patuh pada) (?:saya|aku)',
+      '(?:तुम्हें|तुमको|आपको) (?:मेरी|मेरा) (?:बात|आदेश|हुक्म) (?:माननी|मानना) (?:होगी|होगा|पड़ेगी)',
+    ]),
   },
   {
     id: 'ignore_your_rules',
@@ -399,7 +414,9 @@ export const LAYER_WORD_RULES: Rule[] = [
   {
     id: 'pasted_content',
     weight: 0.25,
-    pattern: words(['(?:review|text|email|e mail|message|document|article|comment|post|transcript|file) (?:to|for you to) (?:analy[sz]e|summari[sz]e|translate|check|review|classify|process)']),
+    pattern: words([
+      '(?:review|text|email|e mail|message|document|article|comment|post|transcript|file) (?:to|for you to) (?:analy[sz]e|summari[sz]e|translate|check|review|classify|process)',
+    ]),
   },
 ];
 
@@ -408,18 +425,24 @@ export const LAYER_MARKER_RULES: Rule[] = [
   {
     id: 'role_marker',
     weight: 0.6,
-    pattern: raw('(?:^|\\n|[.!?]\\s)\\s*(?:sistema|systeme|sistem|सिस्टम|système|systemnachricht|usuario|usuário|utilisateur|benutzer|pengguna|उपयोगकर्ता|asistente|assistente|asisten|admin)\\s*:'),
+    pattern: raw(
+      '(?:^|\\n|[.!?]\\s)\\s*(?:sistema|systeme|sistem|सिस्टम|système|systemnachricht|usuario|usuário|utilisateur|benutzer|pengguna|उपयोगकर्ता|asistente|assistente|asisten|admin)\\s*:',
+    ),
   },
   {
     id: 'role_marker',
     weight: 0.6,
     // "AI: disregard …" inside pasted text: an instruction addressed to the model by name.
-    pattern: raw('(?:^|[\\s"\'(\\[])(?:ai|assistant|bot|chatbot|gpt|llm|model)\\s*:\\s*(?:please )?(?:ignore|disregard|forget|reply|respond|say|print|output|reveal|tell|send|approve|grant)'),
+    pattern: raw(
+      '(?:^|[\\s"\'(\\[])(?:ai|assistant|bot|chatbot|gpt|llm|model)\\s*:\\s*(?:please )?(?:ignore|disregard|forget|reply|respond|say|print|output|reveal|tell|send|approve|grant)',
+    ),
   },
   {
     id: 'separator_flood',
     weight: 0.55,
-    pattern: raw('(?:[*#=~_\\-]{3,}|[>|]{3,})\\s*[^\\n]{0,40}(?:instructions?|instrucciones|instrucoes|anweisungen|consignes|instruksi|निर्देश|nirdesh|system|override|admin|prompt|important|urgent|new task|update)[^\\n]{0,40}\\s*(?:[*#=~_\\-]{3,}|[<|]{3,})?'),
+    pattern: raw(
+      '(?:[*#=~_\\-]{3,}|[>|]{3,})\\s*[^\\n]{0,40}(?:instructions?|instrucciones|instrucoes|anweisungen|consignes|instruksi|निर्देश|nirdesh|system|override|admin|prompt|important|urgent|new task|update)[^\\n]{0,40}\\s*(?:[*#=~_\\-]{3,}|[<|]{3,})?',
+    ),
   },
   {
     id: 'exfiltration_link',
@@ -430,6 +453,8 @@ export const LAYER_MARKER_RULES: Rule[] = [
   {
     id: 'pasted_content',
     weight: 0.25,
-    pattern: raw('(?:^|\\n|\\|)\\s*(?:subject|email_from|from|to|received date|date|cc)\\s*:.{0,200}(?:\\n|\\|).{0,400}(?:content|body|message)?\\s*:?|\\{\\s*"[^"]{1,40}"\\s*:|```|<\\?xml|<html|(?:^|\\n)[a-z ]{2,30}\\t[^\\n]+\\n[a-z ]{2,30}\\t'),
+    pattern: raw(
+      '(?:^|\\n|\\|)\\s*(?:subject|email_from|from|to|received date|date|cc)\\s*:.{0,200}(?:\\n|\\|).{0,400}(?:content|body|message)?\\s*:?|\\{\\s*"[^"]{1,40}"\\s*:|```|<\\?xml|<html|(?:^|\\n)[a-z ]{2,30}\\t[^\\n]+\\n[a-z ]{2,30}\\t',
+    ),
   },
 ];

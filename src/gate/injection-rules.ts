@@ -94,7 +94,9 @@ export const WORD_RULES: Rule[] = [
   {
     id: 'roleplay',
     weight: 0.3,
-    pattern: re(`${START}(?:let s|lets|let us) (?:play a game|roleplay|role play|play pretend)${END}|${START}you are (?:a|an|the) (?:ai|assistant|chatbot|bot|language model|llm)${END}|${START}(?:you|it|dan) can do anything${END}`),
+    pattern: re(
+      `${START}(?:let s|lets|let us) (?:play a game|roleplay|role play|play pretend)${END}|${START}you are (?:a|an|the) (?:ai|assistant|chatbot|bot|language model|llm)${END}|${START}(?:you|it|dan) can do anything${END}`,
+    ),
   },
   {
     id: 'imagine_you',
@@ -134,9 +136,7 @@ export const WORD_RULES: Rule[] = [
     id: 'reveal_own_instructions',
     weight: 0.75,
     decoded: true,
-    pattern: re(
-      `${START}${QUESTION_WORDS} ${YOUR} ${SECRET_ADJECTIVES} ${YOUR_THINGS}${END}(?! ${TOPIC_WORDS}${END})`,
-    ),
+    pattern: re(`${START}${QUESTION_WORDS} ${YOUR} ${SECRET_ADJECTIVES} ${YOUR_THINGS}${END}(?! ${TOPIC_WORDS}${END})`),
   },
   {
     id: 'reveal_own_instructions',
@@ -200,7 +200,9 @@ export const WORD_RULES: Rule[] = [
     id: 'repeat_above',
     weight: 0.75,
     decoded: true,
-    pattern: re(`${START}(?:first|last|initial) (?:\\p{N}+ |few |hundred )?(?:words|lines|sentences|characters) of (?:your|the|this) (?:prompt|instructions|conversation|context|system)${END}`),
+    pattern: re(
+      `${START}(?:first|last|initial) (?:\\p{N}+ |few |hundred )?(?:words|lines|sentences|characters) of (?:your|the|this) (?:prompt|instructions|conversation|context|system)${END}`,
+    ),
   },
   {
     id: 'new_instructions',
@@ -224,7 +226,9 @@ export const WORD_RULES: Rule[] = [
   {
     id: 'from_now_on',
     weight: 0.3,
-    pattern: re(`${START}${FROM_NOW_ON_YOU} ${anyWords(2)}(?:are|will|must|shall|should|only|act|respond|answer|reply|speak|talk|behave|bist|wirst|musst|eres|seras|debes|es|seras|dois|e|sera|deve|sei|sarai|devi|bent|zult|moet|antworte|responde|reponds|responda|rispondi|antwoord)${END}`),
+    pattern: re(
+      `${START}${FROM_NOW_ON_YOU} ${anyWords(2)}(?:are|will|must|shall|should|only|act|respond|answer|reply|speak|talk|behave|bist|wirst|musst|eres|seras|debes|es|seras|dois|e|sera|deve|sei|sarai|devi|bent|zult|moet|antworte|responde|reponds|responda|rispondi|antwoord)${END}`,
+    ),
   },
   {
     id: 'pretend',
@@ -234,7 +238,9 @@ export const WORD_RULES: Rule[] = [
   {
     id: 'act_as_persona',
     weight: 0.55,
-    pattern: re(`${START}${ACT_AS} (?:a |an |the |my |your |un |una |une |um |uma |uno |ein |eine |einen |een |il |el |le |o |de )?(?:${UNBOUND} )?${PERSONAS}${END}`),
+    pattern: re(
+      `${START}${ACT_AS} (?:a |an |the |my |your |un |una |une |um |uma |uno |ein |eine |einen |een |il |el |le |o |de )?(?:${UNBOUND} )?${PERSONAS}${END}`,
+    ),
   },
   {
     id: 'act_as_if',
@@ -255,7 +261,9 @@ export const WORD_RULES: Rule[] = [
     id: 'do_anything_now',
     weight: 0.6,
     decoded: true,
-    pattern: re(`${START}(?:do anything now|stay in character|jailbreak|jailbroken ai|no longer (?:an? )?(?:ai|assistant|chatbot|customer (?:support|service)))${END}`),
+    pattern: re(
+      `${START}(?:do anything now|stay in character|jailbreak|jailbroken ai|no longer (?:an? )?(?:ai|assistant|chatbot|customer (?:support|service)))${END}`,
+    ),
   },
   {
     id: 'special_mode',
@@ -266,14 +274,18 @@ export const WORD_RULES: Rule[] = [
     id: 'special_mode_on',
     weight: 0.55,
     decoded: true,
-    pattern: re(`${START}(?:${ACTIVATE} (?:the )?${SPECIAL_MODES}|${SPECIAL_MODES} (?:enabled|activated|on|unlocked|aktiviert|activado|active|ativado|attivato|geactiveerd))${END}`),
+    pattern: re(
+      `${START}(?:${ACTIVATE} (?:the )?${SPECIAL_MODES}|${SPECIAL_MODES} (?:enabled|activated|on|unlocked|aktiviert|activado|active|ativado|attivato|geactiveerd))${END}`,
+    ),
     unless: re(`${START}${DEVICES}${END}`),
     weakWeight: 0,
   },
   {
     id: 'stop_being',
     weight: 0.4,
-    pattern: re(`${START}(?:stop being|stop acting as|you are not|you re not) (?:a |an |the )?(?:customer (?:support|service)|support|helpful|assistant|chatbot|bot|ai)${END}`),
+    pattern: re(
+      `${START}(?:stop being|stop acting as|you are not|you re not) (?:a |an |the )?(?:customer (?:support|service)|support|helpful|assistant|chatbot|bot|ai)${END}`,
+    ),
   },
   {
     id: 'authority_claim',
@@ -297,7 +309,9 @@ export const WORD_RULES: Rule[] = [
   {
     id: 'execute_hidden',
     weight: 0.35,
-    pattern: re(`${START}(?:and|then|und|y|et|e|en) (?:follow|execute|obey|run|carry out|perform|befolge|fuhre|sigue|ejecuta|obedece|suis|execute|obeis|siga|execute|obedeca|segui|esegui|obbedisci|volg|voer uit|gehoorzaam)(?: (?:it|them|this|that|the instructions|what it says|the result|es|sie|lo|las|le|les|o|as|la|le istruzioni|het))?${END}|${START}(?:and|then) do (?:it|that|what it says)${END}`),
+    pattern: re(
+      `${START}(?:and|then|und|y|et|e|en) (?:follow|execute|obey|run|carry out|perform|befolge|fuhre|sigue|ejecuta|obedece|suis|execute|obeis|siga|execute|obedeca|segui|esegui|obbedisci|volg|voer uit|gehoorzaam)(?: (?:it|them|this|that|the instructions|what it says|the result|es|sie|lo|las|le|les|o|as|la|le istruzioni|het))?${END}|${START}(?:and|then) do (?:it|that|what it says)${END}`,
+    ),
   },
 ];
 
@@ -321,7 +335,8 @@ export const MARKER_RULES: Rule[] = [
   {
     id: 'fake_transcript',
     weight: 0.7,
-    pattern: /(?:^|\n)\s*(?:human|user|customer|kunde|cliente|client|klant)\s*:[^\n]*\n\s*(?:assistant|ai|bot|system|assistent|asistente|assistente|systeme)\s*:/,
+    pattern:
+      /(?:^|\n)\s*(?:human|user|customer|kunde|cliente|client|klant)\s*:[^\n]*\n\s*(?:assistant|ai|bot|system|assistent|asistente|assistente|systeme)\s*:/,
   },
   { id: 'role_prefix', weight: 0.45, pattern: /(?:^|\n)\s*(?:system|assistant|developer|admin|sys)\s*:/ },
   {
@@ -363,7 +378,8 @@ export const SQUASHED_RULES: Rule[] = [
   {
     id: 'reveal_secret',
     weight: 0.9,
-    pattern: /(?:reveal|print|show|repeat|output|display|tell|give)(?:me)?(?:your|the)(?:system|initial|hidden|secret|original)(?:prompt|instructions|message)|systemprompt/,
+    pattern:
+      /(?:reveal|print|show|repeat|output|display|tell|give)(?:me)?(?:your|the)(?:system|initial|hidden|secret|original)(?:prompt|instructions|message)|systemprompt/,
   },
   { id: 'do_anything_now', weight: 0.6, pattern: /doanythingnow|developermode|jailbreak|youarenow/ },
 ];

@@ -188,7 +188,11 @@ export const STORES = alt(
     'knowledge base,training data,database,documents,knowledge,wissensdatenbank,wissensbasis,datenbank,base de conocimiento,base de conocimientos,base de datos,base de connaissances,base de donnees,base de conhecimento,banco de dados,base di conoscenza,banca dati,kennisbank',
   ),
 );
-export const WHOLE = alt(list('entire,whole,full,complete,all,raw,every,gesamte,ganze,komplette,toda,todo,entera,completa,toute,tout,entiere,inteira,intera,tutta,tutto,hele,volledige'));
+export const WHOLE = alt(
+  list(
+    'entire,whole,full,complete,all,raw,every,gesamte,ganze,komplette,toda,todo,entera,completa,toute,tout,entiere,inteira,intera,tutta,tutto,hele,volledige',
+  ),
+);
 export const TEXT_OBJECTS = alt(
   list(
     'text,words,content,everything,all,lines,line,message,messages,prompt,instructions,sentences,conversation,context',

@@ -120,8 +120,7 @@ function views(text: string): Views {
   return { raw, marker, words: [...words].filter(Boolean), squashed: [...new Set(squashed)], spacedRun };
 }
 
-const rot13 = (text: string) =>
-  text.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
+const rot13 = (text: string) => text.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
 const reverse = (text: string) => [...text].reverse().join('');
 
 // ---------------------------------------------------------------------------------------------
@@ -174,9 +173,42 @@ function decodeBase32(blob: string): string | undefined {
 }
 
 const MORSE: Record<string, string> = {
-  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i', '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm',
-  '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r', '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z',
-  '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4', '.....': '5', '-....': '6', '--...': '7', '---..': '8', '----.': '9',
+  '.-': 'a',
+  '-...': 'b',
+  '-.-.': 'c',
+  '-..': 'd',
+  '.': 'e',
+  '..-.': 'f',
+  '--.': 'g',
+  '....': 'h',
+  '..': 'i',
+  '.---': 'j',
+  '-.-': 'k',
+  '.-..': 'l',
+  '--': 'm',
+  '-.': 'n',
+  '---': 'o',
+  '.--.': 'p',
+  '--.-': 'q',
+  '.-.': 'r',
+  '...': 's',
+  '-': 't',
+  '..-': 'u',
+  '...-': 'v',
+  '.--': 'w',
+  '-..-': 'x',
+  '-.--': 'y',
+  '--..': 'z',
+  '-----': '0',
+  '.----': '1',
+  '..---': '2',
+  '...--': '3',
+  '....-': '4',
+  '.....': '5',
+  '-....': '6',
+  '--...': '7',
+  '---..': '8',
+  '----.': '9',
 };
 
 /** Morse code (".. --. -. --- .-. . / ..."): words split by "/", letters by spaces. */
@@ -186,7 +218,12 @@ function decodeMorse(text: string): string | undefined {
   const decoded = run
     .trim()
     .split(/\s*\/\s*/)
-    .map((word) => word.split(/\s+/).map((code) => MORSE[code] ?? '').join(''))
+    .map((word) =>
+      word
+        .split(/\s+/)
+        .map((code) => MORSE[code] ?? '')
+        .join(''),
+    )
     .join(' ')
     .trim();
   return decoded.length >= 8 && /\s/.test(decoded) ? decoded : undefined;
@@ -237,11 +274,7 @@ function runRules(rules: Rule[], texts: string[], label?: string): Hit[] {
 function collect(text: string, depth: number): Hit[] {
   const v = views(text);
   const strong = STRONG_RULES;
-  const hits = [
-    ...runRules(WORD_RULES, v.words),
-    ...runRules(MARKER_RULES, [v.marker]),
-    ...runRules(SQUASHED_RULES, v.squashed, 'letters spaced out'),
-  ];
+  const hits = [...runRules(WORD_RULES, v.words), ...runRules(MARKER_RULES, [v.marker]), ...runRules(SQUASHED_RULES, v.squashed, 'letters spaced out')];
   const main = v.words[0] ?? '';
   // Reversed text only for the strong rules; ROT13 for all: nobody writes ROT13 by accident.
   hits.push(...runRules(strong, [reverse(main)], 'reversed'), ...runRules(WORD_RULES, [rot13(main)], 'rot13'));

@@ -30,7 +30,11 @@ export interface IntentResult {
 
 /** The languages of each keyword list's groups, in order. */
 const GROUP_LANGUAGES = ['en', 'de', 'es', 'fr', 'pt', 'it', 'nl', 'id', 'hi', 'hi-Latn'] as const;
-const split = (g: string) => g.split(',').map((w) => w.trim()).filter(Boolean);
+const split = (g: string) =>
+  g
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
 const list = (...groups: string[]): string[] & { byLanguage: Record<string, string[]> } =>
   Object.assign(groups.flatMap(split), { byLanguage: Object.fromEntries(groups.map((g, i) => [GROUP_LANGUAGES[i]!, split(g)])) });
 
@@ -137,9 +141,7 @@ const COMPILED = new Map<string, Compiled>(
 
 /** The words of a custom intent's name that can match: "refund_request" → refund*, request*. */
 function nameKeywords(intent: string): Array<{ keyword: string; pattern: RegExp }> {
-  return [...new Set(words(intent.replace(/[_-]+/g, ' ')))]
-    .filter((w) => w.length >= 3)
-    .map((w) => ({ keyword: w, pattern: keywordPattern(`${w}*`) }));
+  return [...new Set(words(intent.replace(/[_-]+/g, ' ')))].filter((w) => w.length >= 3).map((w) => ({ keyword: w, pattern: keywordPattern(`${w}*`) }));
 }
 
 /** Whether the text reads as a question: a question mark, or a question word first. */
@@ -166,9 +168,7 @@ export function classifyIntent(text: string, intents: string[], language?: strin
       const known = COMPILED.get(intent)?.filter((k) => language === undefined || k.language === 'en' || k.language === language);
       const keywords = known ?? (custom.includes(intent) ? nameKeywords(intent) : []);
       const matched = [...new Set(keywords.filter((k) => k.pattern.test(folded)).map((k) => k.keyword))];
-      const rank = custom.includes(intent)
-        ? PRIORITY.indexOf('*') + custom.indexOf(intent) / (custom.length + 1)
-        : PRIORITY.indexOf(intent);
+      const rank = custom.includes(intent) ? PRIORITY.indexOf('*') + custom.indexOf(intent) / (custom.length + 1) : PRIORITY.indexOf(intent);
       return { intent, matched, rank: rank < 0 ? PRIORITY.length : rank };
     })
     .filter((c) => c.matched.length > 0);

@@ -81,7 +81,12 @@ export interface EvaluationOptions {
 
 const gateLlm = createLlmRegistry();
 
-export async function evaluateAnswers(db: Database, namespace: string, questions: readonly EvalQuestion[], options: EvaluationOptions = {}): Promise<Evaluation> {
+export async function evaluateAnswers(
+  db: Database,
+  namespace: string,
+  questions: readonly EvalQuestion[],
+  options: EvaluationOptions = {},
+): Promise<Evaluation> {
   const names = new Map(
     (await db.select({ id: documents.id, title: documents.title, source: documents.source }).from(documents).where(eq(documents.namespace, namespace))).map(
       (d) => [d.id, d.source ?? d.title],
@@ -95,7 +100,12 @@ export async function evaluateAnswers(db: Database, namespace: string, questions
     const retrieved = passages.map((p) => names.get(p.documentId) ?? p.documentId);
     const top3 = new Set(retrieved.slice(0, 3));
     const firstHit = retrieved.findIndex((name) => q.expected.includes(name));
-    const draft = await offline.generate({ systemPrompt: config.systemPrompt, history: [], message: { kind: 'text', text: q.question, attachments: [] }, passages });
+    const draft = await offline.generate({
+      systemPrompt: config.systemPrompt,
+      history: [],
+      message: { kind: 'text', text: q.question, attachments: [] },
+      passages,
+    });
     const gate = await decideDraft(gateLlm, {
       config,
       adapter: 'offline',

@@ -16,15 +16,37 @@
 import { CROSS_LINGUAL_LEXICON } from './lexicon-data';
 
 export const TEXT_SEARCH_LANGUAGES = [
-  'english', 'spanish', 'portuguese', 'french', 'german', 'italian', 'dutch', 'indonesian',
-  'hindi', 'russian', 'greek', 'arabic', 'simple',
+  'english',
+  'spanish',
+  'portuguese',
+  'french',
+  'german',
+  'italian',
+  'dutch',
+  'indonesian',
+  'hindi',
+  'russian',
+  'greek',
+  'arabic',
+  'simple',
 ] as const;
 export type TextSearchLanguage = (typeof TEXT_SEARCH_LANGUAGES)[number];
 
 /** ISO 639-1 codes of the configurations, for prompts and people. */
 export const LANGUAGE_CODES: Record<TextSearchLanguage, string> = {
-  english: 'en', spanish: 'es', portuguese: 'pt', french: 'fr', german: 'de', italian: 'it', dutch: 'nl',
-  indonesian: 'id', hindi: 'hi', russian: 'ru', greek: 'el', arabic: 'ar', simple: 'und',
+  english: 'en',
+  spanish: 'es',
+  portuguese: 'pt',
+  french: 'fr',
+  german: 'de',
+  italian: 'it',
+  dutch: 'nl',
+  indonesian: 'id',
+  hindi: 'hi',
+  russian: 'ru',
+  greek: 'el',
+  arabic: 'ar',
+  simple: 'und',
 };
 
 const FUNCTION_WORDS: Partial<Record<TextSearchLanguage, string>> = {
@@ -55,7 +77,13 @@ const SHARED = new Map<string, number>();
 for (const words of WORDS.values()) for (const w of words) SHARED.set(w, (SHARED.get(w) ?? 0) + 1);
 
 const LEXICON_LANGUAGES: Record<string, TextSearchLanguage> = {
-  es: 'spanish', pt: 'portuguese', fr: 'french', de: 'german', it: 'italian', nl: 'dutch', id: 'indonesian',
+  es: 'spanish',
+  pt: 'portuguese',
+  fr: 'french',
+  de: 'german',
+  it: 'italian',
+  nl: 'dutch',
+  id: 'indonesian',
 };
 
 const trigrams = (word: string) => {
@@ -81,10 +109,11 @@ const PROFILES = (() => {
   for (const [language, words] of texts) {
     const counts = new Map<string, number>();
     let total = 0;
-    for (const w of words) for (const g of trigrams(w)) {
-      counts.set(g, (counts.get(g) ?? 0) + 1);
-      total += 1;
-    }
+    for (const w of words)
+      for (const g of trigrams(w)) {
+        counts.set(g, (counts.get(g) ?? 0) + 1);
+        total += 1;
+      }
     const denominator = total + counts.size + 1;
     profiles.set(language, {
       logp: new Map([...counts].map(([g, c]) => [g, Math.log((c + 1) / denominator)])),
@@ -145,7 +174,7 @@ export function detectLanguage(text: string): TextSearchLanguage {
   // Function words do not decide (too few, or shared by two languages): the letters do, among the
   // languages the words allow (all of them when there were none).
   // Without any function word, letters alone decide only over a few words (two are too few to tell).
-  const trigram = best && best[1] > 0 || words.length >= 3 ? byTrigrams(words.map((w) => withoutApostrophes(w))) : undefined;
+  const trigram = (best && best[1] > 0) || words.length >= 3 ? byTrigrams(words.map((w) => withoutApostrophes(w))) : undefined;
   const allowed = best && best[1] > 0 ? ranked.filter(([, score]) => score >= best[1] - 0.5).map(([l]) => l) : undefined;
   if (trigram && trigram.margin >= TRIGRAM_MARGIN && (!allowed || allowed.includes(trigram.language))) return trigram.language;
   if (allowed && trigram && allowed.includes(trigram.language)) return trigram.language;

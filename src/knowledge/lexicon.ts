@@ -17,7 +17,14 @@ export interface LexiconPair {
 }
 
 const CONFIG_OF: Record<string, string> = {
-  en: 'english', es: 'spanish', pt: 'portuguese', fr: 'french', de: 'german', it: 'italian', nl: 'dutch', id: 'indonesian',
+  en: 'english',
+  es: 'spanish',
+  pt: 'portuguese',
+  fr: 'french',
+  de: 'german',
+  it: 'italian',
+  nl: 'dutch',
+  id: 'indonesian',
 };
 
 const hasLexicon = (code: string): code is LexiconLanguage => Object.hasOwn(CROSS_LINGUAL_LEXICON, code);

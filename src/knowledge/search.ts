@@ -122,21 +122,115 @@ export const KNOWLEDGE_SYNONYMS: readonly (readonly string[])[] = [
   ['scam', 'phishing', 'fraud', 'suspicious'],
   ['review', 'rating', 'feedback'],
   ['change', 'amend', 'modify', 'edit'],
-  ...Object.entries({ two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12, fourteen: 14,
-    fifteen: 15, twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, hundred: 100 }).map(([word, n]) => [word, String(n)]),
+  ...Object.entries({
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+    twelve: 12,
+    fourteen: 14,
+    fifteen: 15,
+    twenty: 20,
+    thirty: 30,
+    forty: 40,
+    fifty: 50,
+    sixty: 60,
+    hundred: 100,
+  }).map(([word, n]) => [word, String(n)]),
 ];
 
 /** Conversational words that carry no topic; ignored unless the question has nothing else. */
 export const QUERY_FILLER_WORDS: readonly string[] = [
-  'hi', 'hello', 'hey', 'please', 'thanks', 'thank', 'want', 'need', 'know', 'tell', 'like', 'would', 'could',
-  'get', 'got', 'help', 'question', 'possible', 'way', 'anyone', 'someone', 'also', 'ok', 'okay', 'much', 'many',
-  'long', 'take', 'make', 'go', 'let', 'able', 'us', 'one', 'still', 'actually', 'really', 'wondering', 'something',
-  'anything', 'somebody', 'anybody', 'thing', 'stuff', 'bit', 'come',
+  'hi',
+  'hello',
+  'hey',
+  'please',
+  'thanks',
+  'thank',
+  'want',
+  'need',
+  'know',
+  'tell',
+  'like',
+  'would',
+  'could',
+  'get',
+  'got',
+  'help',
+  'question',
+  'possible',
+  'way',
+  'anyone',
+  'someone',
+  'also',
+  'ok',
+  'okay',
+  'much',
+  'many',
+  'long',
+  'take',
+  'make',
+  'go',
+  'let',
+  'able',
+  'us',
+  'one',
+  'still',
+  'actually',
+  'really',
+  'wondering',
+  'something',
+  'anything',
+  'somebody',
+  'anybody',
+  'thing',
+  'stuff',
+  'bit',
+  'come',
   // prepositions PostgreSQL's english stop words leave in
-  'within', 'without', 'across', 'along', 'among', 'around', 'behind', 'beside', 'beyond', 'inside', 'outside',
-  'onto', 'toward', 'towards', 'upon', 'via', 'per', 'near', 'despite', 'since', 'unless', 'whether',
+  'within',
+  'without',
+  'across',
+  'along',
+  'among',
+  'around',
+  'behind',
+  'beside',
+  'beyond',
+  'inside',
+  'outside',
+  'onto',
+  'toward',
+  'towards',
+  'upon',
+  'via',
+  'per',
+  'near',
+  'despite',
+  'since',
+  'unless',
+  'whether',
   // what PostgreSQL's parser leaves of contractions ("doesn't" → doesn, t)
-  'aren', 'couldn', 'didn', 'doesn', 'hasn', 'haven', 'isn', 'shouldn', 'wasn', 'wouldn', 'm', 've', 'll', 're', 'd',
+  'aren',
+  'couldn',
+  'didn',
+  'doesn',
+  'hasn',
+  'haven',
+  'isn',
+  'shouldn',
+  'wasn',
+  'wouldn',
+  'm',
+  've',
+  'll',
+  're',
+  'd',
 ];
 
 /**
@@ -167,8 +261,7 @@ export async function searchKnowledge(db: Database, options: SearchOptions): Pro
 export const isAnswer = (p: { score: number }): boolean => p.score >= RELEVANCE_FLOOR;
 
 /** The best relevance among passages (related ones come in rank order, not by score); null for none. */
-export const bestScore = (passages: readonly { score: number }[]): number | null =>
-  passages.length === 0 ? null : Math.max(...passages.map((p) => p.score));
+export const bestScore = (passages: readonly { score: number }[]): number | null => (passages.length === 0 ? null : Math.max(...passages.map((p) => p.score)));
 
 export interface RankedCandidate extends CandidateChunk {
   /** Share of the question's weight the chunk matches (full text). */
@@ -224,7 +317,8 @@ export async function rankCandidates(db: Database, options: SearchOptions): Prom
  */
 export function relevance(coverage: number, similarity: number, minCoverage = MIN_COVERAGE, minSimilarity = MIN_SIMILARITY): number {
   const lexical = coverage >= minCoverage ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((coverage - minCoverage) / Math.max(1e-9, 1 - minCoverage)) : 0;
-  const semantic = similarity >= minSimilarity ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((similarity - minSimilarity) / Math.max(1e-9, 1 - minSimilarity)) : 0;
+  const semantic =
+    similarity >= minSimilarity ? RELEVANCE_FLOOR + (1 - RELEVANCE_FLOOR) * ((similarity - minSimilarity) / Math.max(1e-9, 1 - minSimilarity)) : 0;
   const together = COMBINED.coverage * coverage + COMBINED.similarity * similarity;
   const above = Math.max(lexical, semantic, together >= COMBINED.floor ? RELEVANCE_FLOOR + (together - COMBINED.floor) : 0);
   if (above > 0) return Math.min(1, above);
@@ -256,7 +350,10 @@ export const MIN_PART_WORDS = 3;
  * best passage is near the top; a passage found twice keeps its better score.
  */
 export async function searchQuestion(db: Database, options: SearchOptions): Promise<Passage[]> {
-  const lines = options.query.split(/\n+/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = options.query
+    .split(/\n+/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const parts = lines.length > 1 ? lines : questionParts(options.query);
   const queries = parts.length > 1 ? [lines.join('\n'), ...parts.slice(-MAX_PARTS)] : [options.query];
   const limit = Math.max(1, Math.min(50, Math.floor(options.limit ?? 5)));
@@ -365,9 +462,7 @@ async function rows<T>(db: Database, query: SQL): Promise<T[]> {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-const chunkColumns = sql.raw(
-  `c.id, c.document_id as "documentId", d.title as "documentTitle", c.heading, c.position, c.text`,
-);
+const chunkColumns = sql.raw(`c.id, c.document_id as "documentId", d.title as "documentTitle", c.heading, c.position, c.text`);
 
 // --- Full text ---------------------------------------------------------------------------
 
@@ -402,12 +497,7 @@ export interface QueryAnalysis {
 }
 
 /** The weighted terms a question becomes in a namespace: what full-text search looks for (for debugging). */
-export async function explainQuery(
-  db: Database,
-  namespace: string,
-  query: string,
-  synonyms: SynonymOptions = {},
-): Promise<QueryAnalysis> {
+export async function explainQuery(db: Database, namespace: string, query: string, synonyms: SynonymOptions = {}): Promise<QueryAnalysis> {
   return analyzeQuery(db, namespace, query, synonyms, await namespaceVocabulary(db, namespace));
 }
 
@@ -423,16 +513,14 @@ async function analyzeQuery(
   // A question is stemmed in its own language and in the knowledge's; words the knowledge lacks
   // are translated through the lexicon when the question is in another language.
   const configs = [...new Set([...(language === 'simple' ? [] : [language]), ...knowledgeLanguages])];
-  const [analysis, resources] = await Promise.all([
-    analyzeWords(db, query, configs),
-    stemmedResources(db, knowledgeLanguages, synonyms),
-  ]);
+  const [analysis, resources] = await Promise.all([analyzeWords(db, query, configs), stemmedResources(db, knowledgeLanguages, synonyms)]);
   // Translated whenever some of the knowledge is in another language than the question.
   const others = knowledgeLanguages.filter((l) => l !== language && l !== 'simple');
   const foreign = language !== 'simple' && !knowledgeLanguages.includes(language);
-  const translated = language !== 'simple' && others.length > 0
-    ? { ...(await translateWords(db, analysis, language, others)), foreign }
-    : { foreign: false, byWord: new Map<number, string[][]>(), consumed: new Set<number>() };
+  const translated =
+    language !== 'simple' && others.length > 0
+      ? { ...(await translateWords(db, analysis, language, others)), foreign }
+      : { foreign: false, byWord: new Map<number, string[][]>(), consumed: new Set<number>() };
   const unknown = unknownWords(analysis, vocabulary, translated);
   const similar = unknown.length > 0 ? await similarWords(db, namespace, unknown) : new Map<string, string[]>();
   return {
@@ -461,7 +549,7 @@ async function fullTextCandidates(
 ): Promise<{ analysis: QueryAnalysis; candidates: FullTextCandidate[] }> {
   const analysis = await analyzeQuery(db, namespace, query, synonyms, vocabulary, questionLanguage);
   const { terms, chunks, language, knowledgeLanguages } = analysis;
-  const strictLanguage = language === 'simple' ? knowledgeLanguages[0] ?? 'english' : language;
+  const strictLanguage = language === 'simple' ? (knowledgeLanguages[0] ?? 'english') : language;
   if (terms.length === 0 || chunks === 0) return { analysis, candidates: [] };
   const total = terms.reduce((sum, t) => sum + t.weight, 0);
   const anyTerm = terms.map((t) => `(${t.tsquery})`).join(' | ');
@@ -539,7 +627,10 @@ async function namespaceVocabulary(db: Database, namespace: string): Promise<Voc
     chunks: Number(state?.n ?? 0),
     languages: (state?.languages ?? '').split(',').filter((l) => l !== ''),
     models: new Map(
-      (state?.models ?? '').split('\n').filter((m) => m !== '').map((m): [string, number] => [m.slice(0, m.lastIndexOf('=')), Number(m.slice(m.lastIndexOf('=') + 1))]),
+      (state?.models ?? '')
+        .split('\n')
+        .filter((m) => m !== '')
+        .map((m): [string, number] => [m.slice(0, m.lastIndexOf('=')), Number(m.slice(m.lastIndexOf('=') + 1))]),
     ),
     version,
   };
@@ -559,13 +650,11 @@ interface WordAnalysis {
 
 /** Words as PostgreSQL's parser would see them, accents removed (the knowledge is indexed without them). */
 export function questionWords(text: string, plain = true): string[] {
-  return (
-    (plain ? withoutAccents(text.toLowerCase()) : text.toLowerCase())
-      .replace(/[’`]/g, "'")
-      .match(/[\p{L}\p{N}]+(?:[.,'][\p{L}\p{N}]+)*/gu) ?? []
-  ).slice(0, 200);
+  return ((plain ? withoutAccents(text.toLowerCase()) : text.toLowerCase()).replace(/[’`]/g, "'").match(/[\p{L}\p{N}]+(?:[.,'][\p{L}\p{N}]+)*/gu) ?? []).slice(
+    0,
+    200,
+  );
 }
-
 
 async function analyzeWords(db: Database, query: string, configs: readonly string[]): Promise<WordAnalysis> {
   const written = questionWords(query, false);
@@ -595,8 +684,7 @@ async function analyzeWords(db: Database, query: string, configs: readonly strin
 }
 
 /** A text[] literal of plain strings, quoted for SQL (the words come from `questionWords`, the configurations are ours). */
-const textArray = (values: readonly string[]) =>
-  `array[${values.map((v) => `'${v.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`).join(',')}]`;
+const textArray = (values: readonly string[]) => `array[${values.map((v) => `'${v.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`).join(',')}]`;
 
 interface Translation {
   /** Whether the question is in another language than the knowledge. */
@@ -660,7 +748,10 @@ function stemmedLexicon(db: Database, language: TextSearchLanguage, knowledgeLan
 }
 
 async function stemLexicon(db: Database, language: TextSearchLanguage, knowledgeLanguages: readonly string[]): Promise<StemmedLexicon | undefined> {
-  const pairs = lexiconPairs(LANGUAGE_CODES[language], knowledgeLanguages.map((l) => LANGUAGE_CODES[l as TextSearchLanguage] ?? 'en'));
+  const pairs = lexiconPairs(
+    LANGUAGE_CODES[language],
+    knowledgeLanguages.map((l) => LANGUAGE_CODES[l as TextSearchLanguage] ?? 'en'),
+  );
   if (pairs.length === 0) return undefined;
   const sourceWords = [...new Set(pairs.flatMap((p) => p.source.split(' ')))];
   const targets = [...new Set(pairs.flatMap((p) => p.targets.map((t) => `${t.config}:${t.text}`)))];
@@ -727,11 +818,14 @@ function stemmedResources(db: Database, knowledgeLanguages: readonly string[], o
 
 async function stemResources(db: Database, language: string, sets: readonly (readonly string[])[]): Promise<StemmedResources> {
   const texts = [...new Set([...sets.flat(), ...QUERY_FILLER_WORDS])];
-  const stemmed = texts.length === 0 ? [] : await rows<{ phrase: string; lexemes: string[] }>(
-    db,
-    sql`select p.phrase, tsvector_to_array(to_tsvector(${language}::regconfig, knowledge_unaccent(p.phrase))) as lexemes
+  const stemmed =
+    texts.length === 0
+      ? []
+      : await rows<{ phrase: string; lexemes: string[] }>(
+          db,
+          sql`select p.phrase, tsvector_to_array(to_tsvector(${language}::regconfig, knowledge_unaccent(p.phrase))) as lexemes
         from unnest(${sql.raw(textArray(texts))}::text[]) as p(phrase)`,
-  );
+        );
   const byPhrase = new Map(stemmed.map((s) => [s.phrase, s.lexemes]));
   const stems = (phrase: string) => byPhrase.get(phrase) ?? [];
   const synonyms = sets.map((set) => set.map(stems).filter((s) => s.length > 0));
@@ -743,7 +837,14 @@ async function stemResources(db: Database, language: string, sets: readonly (rea
     synonyms,
     phrases,
     fillers: new Set(QUERY_FILLER_WORDS.flatMap(stems)),
-    synonymWords: [...new Set(synonyms.flat().filter((p) => p.length === 1).map((p) => p[0]!))],
+    synonymWords: [
+      ...new Set(
+        synonyms
+          .flat()
+          .filter((p) => p.length === 1)
+          .map((p) => p[0]!),
+      ),
+    ],
   };
 }
 

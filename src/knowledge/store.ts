@@ -106,7 +106,10 @@ export async function addDocument(db: Database, doc: NewDocument, embed?: EmbedF
   let failure: string | undefined;
   if (embed) {
     try {
-      embeddings = await embedAll(embed, chunks.map((c) => chunkEmbeddingText(c.heading, c.text)));
+      embeddings = await embedAll(
+        embed,
+        chunks.map((c) => chunkEmbeddingText(c.heading, c.text)),
+      );
     } catch (err) {
       if (!(err instanceof EmbeddingError)) throw err;
       failure = err.message.slice(0, 500);
@@ -165,7 +168,10 @@ export async function embedPendingChunks(db: Database, embed: EmbedFn, limit = E
   if (due.length === 0) return { embedded: 0, failed: 0 };
   let vectors: number[][];
   try {
-    vectors = await embedAll(embed, due.map((c) => chunkEmbeddingText(c.heading, c.text)));
+    vectors = await embedAll(
+      embed,
+      due.map((c) => chunkEmbeddingText(c.heading, c.text)),
+    );
   } catch (err) {
     const message = (err as Error).message.slice(0, 500);
     for (const c of due) {
@@ -196,7 +202,11 @@ export async function embedPendingChunks(db: Database, embed: EmbedFn, limit = E
  * Keeps embedding what `embedPendingChunks` finds, every `intervalMs` (and at once when a batch
  * was full). Errors are logged, never thrown; the returned function stops it.
  */
-export function startEmbeddingRetries(db: Database, embed: EmbedFn, options: { intervalMs?: number; onError?: (err: unknown) => void; onProgress?: (p: EmbeddingProgress) => void } = {}): () => Promise<void> {
+export function startEmbeddingRetries(
+  db: Database,
+  embed: EmbedFn,
+  options: { intervalMs?: number; onError?: (err: unknown) => void; onProgress?: (p: EmbeddingProgress) => void } = {},
+): () => Promise<void> {
   const intervalMs = options.intervalMs ?? 30_000;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;

@@ -13,9 +13,7 @@ const escapeTags = (text: string) => text.replace(/<(\/?\s*(?:customer_message|d
 
 export function buildAssessMessages(input: AssessInput): ChatMessage[] {
   const labels = input.intents.map((i) => JSON.stringify(i)).join(', ');
-  const confidence = input.draft
-    ? 'how well the draft reply answers the customer message, correctly and completely'
-    : 'how sure you are of the intent';
+  const confidence = input.draft ? 'how well the draft reply answers the customer message, correctly and completely' : 'how sure you are of the intent';
   const system = [
     'You assess one customer message for a support desk. Reply with a single JSON object and nothing else:',
     '{"intent": string, "injection": boolean, "confidence": number, "reason": string}',
@@ -37,7 +35,13 @@ export function buildAssessMessages(input: AssessInput): ChatMessage[] {
 }
 
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
-const score = z.union([z.number(), z.string().regex(/^\s*\d*\.?\d+\s*$/).transform(Number)]);
+const score = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*\d*\.?\d+\s*$/)
+    .transform(Number),
+]);
 const RawAssessment = z.object({
   intent: z.string(),
   injection: flag.optional(),

@@ -48,7 +48,5 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 export function redact(text: string, secrets: Array<string | undefined> = []): string {
   let out = text;
   for (const secret of secrets) if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
-  return out
-    .replace(/\bsk-[A-Za-z0-9_*-]{6,}/g, 'sk-[redacted]')
-    .replace(/\b(Bearer\s+)[^\s"',]+/gi, '$1[redacted]');
+  return out.replace(/\bsk-[A-Za-z0-9_*-]{6,}/g, 'sk-[redacted]').replace(/\b(Bearer\s+)[^\s"',]+/gi, '$1[redacted]');
 }

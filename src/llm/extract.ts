@@ -44,19 +44,35 @@ interface Unit {
 }
 
 const STOP = new Set(
-  ('a an and are as at be been but by can could do does did for from had has have how i if in into is it its me my of on or our ' +
+  (
+    'a an and are as at be been but by can could do does did for from had has have how i if in into is it its me my of on or our ' +
     'so than that the their them then there these they this to us was we were what when where which who why will with would you your ' +
-    'about also any get got just please thanks thank hi hello hey need want know tell like some much many long take')
-    .split(' '),
+    'about also any get got just please thanks thank hi hello hey need want know tell like some much many long take'
+  ).split(' '),
 );
 
 /** What a question asks for, by its question words in the languages the product reads. */
 const ASKS: Array<{ kind: 'amount' | 'time' | 'count' | 'steps' | 'place' | 'contact'; pattern: RegExp }> = [
-  { kind: 'amount', pattern: /\b(how much|cost|costs|price|prices|fee|fees|charge|charges|pay|cuanto|cuesta|precio|quanto|custa|preco|combien|prix|coute|wie ?viel|kostet|preis|quanto costa|prezzo|berapa|harga|biaya)\b/ },
-  { kind: 'time', pattern: /\b(how long|when|what time|hours|open|opening|days|until|deadline|cuando|cuanto tiempo|horario|quando|quanto tempo|horas|quand|combien de temps|heures|wann|wie lange|uhrzeit|quando|kapan|berapa lama|jam)\b/ },
+  {
+    kind: 'amount',
+    pattern:
+      /\b(how much|cost|costs|price|prices|fee|fees|charge|charges|pay|cuanto|cuesta|precio|quanto|custa|preco|combien|prix|coute|wie ?viel|kostet|preis|quanto costa|prezzo|berapa|harga|biaya)\b/,
+  },
+  {
+    kind: 'time',
+    pattern:
+      /\b(how long|when|what time|hours|open|opening|days|until|deadline|cuando|cuanto tiempo|horario|quando|quanto tempo|horas|quand|combien de temps|heures|wann|wie lange|uhrzeit|quando|kapan|berapa lama|jam)\b/,
+  },
   { kind: 'count', pattern: /\b(how many|number of|cuantos|cuantas|quantos|quantas|combien de|wie viele|quanti|berapa banyak)\b/ },
-  { kind: 'steps', pattern: /\b(how (do|can|should) (i|we)|how to|steps|set up|setup|activate|install|como (puedo|hago|se)|como posso|comment (faire|puis)|wie (kann|richte)|come (posso|faccio)|bagaimana cara|gimana)\b/ },
-  { kind: 'contact', pattern: /\b(phone number|call|contact|email|e-mail|address|telefono|llamar|telefone|ligar|telephone|appeler|telefon|anrufen|telefonare|nomor|hubungi)\b/ },
+  {
+    kind: 'steps',
+    pattern:
+      /\b(how (do|can|should) (i|we)|how to|steps|set up|setup|activate|install|como (puedo|hago|se)|como posso|comment (faire|puis)|wie (kann|richte)|come (posso|faccio)|bagaimana cara|gimana)\b/,
+  },
+  {
+    kind: 'contact',
+    pattern: /\b(phone number|call|contact|email|e-mail|address|telefono|llamar|telefone|ligar|telephone|appeler|telefon|anrufen|telefonare|nomor|hubungi)\b/,
+  },
   { kind: 'place', pattern: /\b(where|donde|onde|ou|wo|dove|di mana|dimana)\b/ },
 ];
 
@@ -76,7 +92,9 @@ export function questionParts(question: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
   const parts = sentences.flatMap((s) =>
-    s.split(/,?\s+(?:and also|and what about|and how|and can|and do|and is|and are|and will|and what|also,|plus|y también|y cuánto|e também|et aussi|und auch|e anche|dan juga)\s+/i),
+    s.split(
+      /,?\s+(?:and also|and what about|and how|and can|and do|and is|and are|and will|and what|also,|plus|y también|y cuánto|e também|et aussi|und auch|e anche|dan juga)\s+/i,
+    ),
   );
   return parts.map((p) => p.trim()).filter((p) => contentWords(p).length > 0);
 }
@@ -153,7 +171,8 @@ function unitsOf(passage: Passage, index: number): Unit[] {
   let lead = '';
   let list: string[] = [];
   const flushList = () => {
-    if (list.length > 0) units.push({ text: [lead, ...list].filter((l) => l).join('\n'), passage: index, order: units.length, kind: 'list', section, context: sectionHeading });
+    if (list.length > 0)
+      units.push({ text: [lead, ...list].filter((l) => l).join('\n'), passage: index, order: units.length, kind: 'list', section, context: sectionHeading });
     list = [];
   };
   for (let i = 0; i < lines.length; i += 1) {
@@ -168,7 +187,15 @@ function unitsOf(passage: Passage, index: number): Unit[] {
       const values = cells(line);
       const text = header ? values.map((v, j) => (header![j] ? `${header![j]}: ${v}` : v)).join(', ') : values.join(', ');
       // The column names are the row's heading: "Team or service" does not make every row about service.
-      units.push({ text, passage: index, order: units.length, kind: 'row', section, context: `${sectionHeading} ${(header ?? []).join(' ')}`, words: values.join(' ') });
+      units.push({
+        text,
+        passage: index,
+        order: units.length,
+        kind: 'row',
+        section,
+        context: `${sectionHeading} ${(header ?? []).join(' ')}`,
+        words: values.join(' '),
+      });
       continue;
     }
     header = undefined;
@@ -229,7 +256,12 @@ export function extractAnswer(question: string, passages: readonly Passage[]): E
   const weight = (r: string) => Math.log(1 + units.length / (1 + (df.get(r) ?? 0)));
 
   const names = namedThings(question);
-  const allText = withoutAccents(passages.map((p) => `${p.title} ${p.text}`).join(' ').toLowerCase());
+  const allText = withoutAccents(
+    passages
+      .map((p) => `${p.title} ${p.text}`)
+      .join(' ')
+      .toLowerCase(),
+  );
   // Something the question names that no passage mentions: the passages are about something else.
   if (names.some((n) => !allText.includes(withoutAccents(n.toLowerCase())))) return { citations: [], coverage: 0 };
 
@@ -297,7 +329,11 @@ export function extractAnswer(question: string, passages: readonly Passage[]): E
     }
     // A second unit when it adds what the first lacks (the amount, the time) for the same part.
     const second = scored.find(
-      (s) => s.unit !== best.unit && !chosen.includes(s.unit) && s.share >= Math.max(MIN_SCORE, best.share * 0.6) && asks.some((k) => HAS[k].test(s.unit.text) && !HAS[k].test(best.unit.text)),
+      (s) =>
+        s.unit !== best.unit &&
+        !chosen.includes(s.unit) &&
+        s.share >= Math.max(MIN_SCORE, best.share * 0.6) &&
+        asks.some((k) => HAS[k].test(s.unit.text) && !HAS[k].test(best.unit.text)),
     );
     if (second) chosen.push(second.unit);
   }
@@ -386,4 +422,20 @@ function namedThings(question: string): string[] {
 }
 
 /** Capitalized words that are not names of something the knowledge must mention. */
-const COMMON_CAPITALIZED = new Set(['i', 'i’m', "i'm", 'ok', 'hi', 'hello', 'please', 'thanks', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const COMMON_CAPITALIZED = new Set([
+  'i',
+  'i’m',
+  "i'm",
+  'ok',
+  'hi',
+  'hello',
+  'please',
+  'thanks',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+]);

@@ -22,9 +22,7 @@ export function createLlmRegistry(config?: LlmConfig): LlmRegistry {
   const registry: LlmRegistry = { offline: () => offline };
   const apiKey = config?.apiKey;
   if (config && apiKey) {
-    registry.openai = lazy(() =>
-      createOpenAiAdapter({ apiKey, baseUrl: config.baseUrl, model: config.model, timeoutMs: config.timeoutMs }),
-    );
+    registry.openai = lazy(() => createOpenAiAdapter({ apiKey, baseUrl: config.baseUrl, model: config.model, timeoutMs: config.timeoutMs }));
   }
   return registry;
 }

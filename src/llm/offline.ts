@@ -14,9 +14,15 @@ export const GREETING = new RegExp(String.raw`^\s*(?:hi|hello|hey|hiya|hola|hall
 /** Small talk that needs no knowledge, each with its reply; greetings first. */
 const SMALL_TALK: { pattern: RegExp; reply: string }[] = [
   { pattern: GREETING, reply: 'Hello! How can I help you today?' },
-  { pattern: new RegExp(String.raw`^\s*(?:thanks|thank you|thx|ty|cheers|many thanks|great,? thanks|ok,? thanks)\b` + END_OF_SMALL_TALK, 'i'), reply: "You're welcome! Is there anything else I can help with?" },
+  {
+    pattern: new RegExp(String.raw`^\s*(?:thanks|thank you|thx|ty|cheers|many thanks|great,? thanks|ok,? thanks)\b` + END_OF_SMALL_TALK, 'i'),
+    reply: "You're welcome! Is there anything else I can help with?",
+  },
   { pattern: new RegExp(String.raw`^\s*(?:bye|goodbye|see you|have a (?:nice|good) day)\b` + END_OF_SMALL_TALK, 'i'), reply: 'Goodbye, and have a nice day!' },
-  { pattern: new RegExp(String.raw`^\s*(?:ok|okay|great|perfect|cool|got it|alright|understood)\b` + END_OF_SMALL_TALK, 'i'), reply: 'Glad that helps. Anything else I can do for you?' },
+  {
+    pattern: new RegExp(String.raw`^\s*(?:ok|okay|great|perfect|cool|got it|alright|understood)\b` + END_OF_SMALL_TALK, 'i'),
+    reply: 'Glad that helps. Anything else I can do for you?',
+  },
 ];
 
 /**
@@ -29,13 +35,13 @@ export function smallTalkReply(text: string): string | undefined {
   return replies.length > 0 && replies.every((r) => r !== undefined) ? replies.at(-1) : undefined;
 }
 const STOPWORDS = new Set(
-  'a an and are as at be but by can do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your'.split(' '),
+  'a an and are as at be but by can do does for from how i if in is it me my of on or so that the this to was what when where which who why will with you your'.split(
+    ' ',
+  ),
 );
 
-export const NOT_FOUND_REPLY =
-  "Thanks for your message. I couldn't find an answer to that in our help articles, so I can't say for sure.";
-export const UNREADABLE_REPLY =
-  "Thanks for your message. I can't read this kind of message yet; could you send it as text?";
+export const NOT_FOUND_REPLY = "Thanks for your message. I couldn't find an answer to that in our help articles, so I can't say for sure.";
+export const UNREADABLE_REPLY = "Thanks for your message. I can't read this kind of message yet; could you send it as text?";
 export const GREETING_REPLY = SMALL_TALK[0]!.reply;
 
 /** A message with nothing to read: a file without a caption, a type we cannot read yet. */
@@ -74,9 +80,16 @@ export function createOfflineAdapter(): LlmAdapter {
 
       // Only answers are answered from; related passages (under the relevance floor) are not.
       const answers = request.passages.flatMap((p, index) => (isAnswer(p) ? [{ p, index }] : []));
-      const answer = quoteAnswer(question, answers.map((a) => a.p));
+      const answer = quoteAnswer(
+        question,
+        answers.map((a) => a.p),
+      );
       if (!answer.text) return done(NOT_FOUND_REPLY, 0.2);
-      return done(answer.text, 0.5 + answer.coverage / 2, answer.citations.map((c) => answers[c]!.index));
+      return done(
+        answer.text,
+        0.5 + answer.coverage / 2,
+        answer.citations.map((c) => answers[c]!.index),
+      );
     },
   };
 }

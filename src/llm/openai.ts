@@ -70,8 +70,16 @@ export function buildRewriteMessages(input: RewriteInput): Array<{ role: 'system
 
 /** The first non-empty line of the reply, without quotes or a "Query:" label, at most MAX_QUERY_CHARS. */
 export function cleanQuery(raw: string | null | undefined): string {
-  const line = (raw ?? '').split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
-  return line.replace(/^(?:search )?query\s*:\s*/i, '').replace(/^["'“”‘’]+|["'“”‘’]+$/g, '').trim().slice(0, MAX_QUERY_CHARS);
+  const line =
+    (raw ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
+  return line
+    .replace(/^(?:search )?query\s*:\s*/i, '')
+    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
+    .trim()
+    .slice(0, MAX_QUERY_CHARS);
 }
 
 export function createOpenAiAdapter(options: OpenAiOptions): LlmAdapter {
@@ -81,9 +89,7 @@ export function createOpenAiAdapter(options: OpenAiOptions): LlmAdapter {
 
     async generate(request: GenerateRequest): Promise<GenerateResult> {
       const model = request.model || options.model;
-      const completion = await call(options, () =>
-        client.chat.completions.create({ model, messages: buildMessages(request) }),
-      );
+      const completion = await call(options, () => client.chat.completions.create({ model, messages: buildMessages(request) }));
       const raw = completion.choices[0]?.message.content ?? '';
       const citations = parseCitations(raw, request.passages.length);
       const text = stripMarkers(raw, request.passages.length);
@@ -98,9 +104,7 @@ export function createOpenAiAdapter(options: OpenAiOptions): LlmAdapter {
 
     async rewriteQuery(input: RewriteInput): Promise<RewriteResult> {
       const model = input.model || options.model;
-      const completion = await call(options, () =>
-        client.chat.completions.create({ model, messages: buildRewriteMessages(input) }),
-      );
+      const completion = await call(options, () => client.chat.completions.create({ model, messages: buildRewriteMessages(input) }));
       return { query: cleanQuery(completion.choices[0]?.message.content), model: completion.model || model, usage: usageOf(completion.usage) };
     },
 
@@ -136,9 +140,7 @@ export function createEmbedder(options: OpenAiOptions): Embedder {
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += EMBEDDING_BATCH) {
       const input = texts.slice(start, start + EMBEDDING_BATCH);
-      const response = await call(options, () =>
-        client.embeddings.create({ model: options.model, input, encoding_format: 'float' }),
-      );
+      const response = await call(options, () => client.embeddings.create({ model: options.model, input, encoding_format: 'float' }));
       const data = [...response.data].sort((a, b) => a.index - b.index);
       if (data.length !== input.length) {
         throw new LlmRetryableError(`the embeddings server returned ${data.length} vectors for ${input.length} texts`);

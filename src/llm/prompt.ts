@@ -37,9 +37,7 @@ const escapeAttribute = (text: string) =>
 
 export function contextBlock(passages: Passage[]): string {
   if (passages.length === 0) return NO_PASSAGES;
-  const blocks = passages.map(
-    (p, i) => `<passage marker="[${i + 1}]" title="${escapeAttribute(p.title)}">\n${escapeDelimiters(p.text.trim())}\n</passage>`,
-  );
+  const blocks = passages.map((p, i) => `<passage marker="[${i + 1}]" title="${escapeAttribute(p.title)}">\n${escapeDelimiters(p.text.trim())}\n</passage>`);
   return [
     `Knowledge base passages for this message follow at the end, numbered [1] to [${passages.length}].`,
     'Rules:',
@@ -77,9 +75,7 @@ export function buildMessages(request: GenerateRequest): ChatMessage[] {
   return [
     ...(system ? [{ role: 'system' as const, content: system }] : []),
     { role: 'system', content: contextBlock(request.passages) },
-    ...request.history
-      .filter((turn) => turn.text.trim() !== '')
-      .map((turn) => ({ role: ROLE[turn.role], content: turn.text })),
+    ...request.history.filter((turn) => turn.text.trim() !== '').map((turn) => ({ role: ROLE[turn.role], content: turn.text })),
     { role: 'user', content: describeMessage(request.message) },
   ];
 }
@@ -110,18 +106,15 @@ export function parseCitations(text: string, passageCount: number): number[] {
  * "Refunds take 5 days.". Brackets that name no passage ("press [9]" with 3 passages) stay.
  */
 export function stripMarkers(text: string, passageCount: number): string {
-  const stripped = text.replace(
-    RUN,
-    (whole: string, run: string, trailing: string, offset: number, source: string) => {
-      const lineStart = offset === 0 || source[offset - 1] === '\n';
-      const brackets = run.match(/\[[^\]]*\]/g) ?? [];
-      const kept = brackets.filter((b) => !markerNumbers(b.slice(1, -1), passageCount));
-      if (kept.length === brackets.length) return whole;
-      const next = source[offset + whole.length];
-      const after = next === undefined || next === '\n' || next === '\r' ? '' : trailing;
-      if (kept.length > 0) return `${lineStart ? '' : ' '}${kept.join(' ')}${after}`;
-      return lineStart ? '' : after;
-    },
-  );
+  const stripped = text.replace(RUN, (whole: string, run: string, trailing: string, offset: number, source: string) => {
+    const lineStart = offset === 0 || source[offset - 1] === '\n';
+    const brackets = run.match(/\[[^\]]*\]/g) ?? [];
+    const kept = brackets.filter((b) => !markerNumbers(b.slice(1, -1), passageCount));
+    if (kept.length === brackets.length) return whole;
+    const next = source[offset + whole.length];
+    const after = next === undefined || next === '\n' || next === '\r' ? '' : trailing;
+    if (kept.length > 0) return `${lineStart ? '' : ' '}${kept.join(' ')}${after}`;
+    return lineStart ? '' : after;
+  });
   return stripped.trim();
 }

@@ -11,8 +11,7 @@ import { ESCALATION_SIGNALS, type EscalationSignal } from '../gate/escalation';
 import { ADAPTER_KINDS, type AdapterKind } from '../llm/types';
 
 export const DEFAULT_SYSTEM_PROMPT =
-  'You are a helpful customer support assistant. Answer briefly and only from the provided knowledge; ' +
-  'say so plainly when you do not know.';
+  'You are a helpful customer support assistant. Answer briefly and only from the provided knowledge; ' + 'say so plainly when you do not know.';
 
 export const DEFAULT_INTENTS = ['greeting', 'question', 'order_status', 'billing', 'complaint', 'human_request', 'other'];
 
@@ -20,15 +19,12 @@ export const DEFAULT_INTENTS = ['greeting', 'question', 'order_status', 'billing
 export const DEFAULT_ESCALATION_KEYWORDS: string[] = [];
 
 /** Sent when nobody answered an escalation in time. */
-export const DEFAULT_FALLBACK_MESSAGE =
-  "Sorry, we couldn't get back to you in time. Please write to us again and a colleague will pick it up.";
+export const DEFAULT_FALLBACK_MESSAGE = "Sorry, we couldn't get back to you in time. Please write to us again and a colleague will pick it up.";
 
 /** The one short notice a customer gets when their conversation goes to a person. */
 export const DEFAULT_HANDOFF_MESSAGE = "Thanks, I've passed this on to a colleague, who will reply here.";
 
-const label = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'use lowercase letters, digits and _ (at most 40), starting with a letter');
+const label = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'use lowercase letters, digits and _ (at most 40), starting with a letter');
 
 const durationText = z.string().refine((v) => {
   const ms = parseDuration(v);
@@ -39,12 +35,11 @@ const durationText = z.string().refine((v) => {
  * How long a kind of record is kept (src/retention): a duration with a unit, at least an hour (a bare
  * number would be milliseconds, never what an operator means here), or "forever"/null to keep it.
  */
-const keptFor = z
-  .union([
-    z.literal('forever'),
-    z.null(),
-    z.string().refine((v) => /[a-z]\s*$/.test(v.trim()) && (parseDuration(v) ?? 0) >= 3_600_000, 'a duration of at least 1h, like 30d, 90d, 12h, or "forever"'),
-  ]);
+const keptFor = z.union([
+  z.literal('forever'),
+  z.null(),
+  z.string().refine((v) => /[a-z]\s*$/.test(v.trim()) && (parseDuration(v) ?? 0) >= 3_600_000, 'a duration of at least 1h, like 30d, 90d, 12h, or "forever"'),
+]);
 
 /** What the cleanup keeps by default: a quarter for conversations, half a year for hand-offs, a year for the audit trail. */
 export const DEFAULT_RETENTION = { tasks: '90d', messages: '90d', escalations: '180d', audit: '365d' } as const;
@@ -75,7 +70,10 @@ export const NamespaceConfigSchema = z
     knowledge: z
       .strictObject({
         /** Synonym sets of this namespace's words ("top-up", "recharge", "credit"): each phrase also matches the others. */
-        synonyms: z.array(z.array(nonBlank(100)).min(2).max(20)).max(500).default([]),
+        synonyms: z
+          .array(z.array(nonBlank(100)).min(2).max(20))
+          .max(500)
+          .default([]),
         /** The built-in general support synonyms ("money back" → refund); false leaves only the namespace's own. */
         builtInSynonyms: z.boolean().default(true),
         /** With a model (OPENAI_API_KEY): the message is rewritten, and translated, into a search query before retrieval. */

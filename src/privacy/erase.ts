@@ -79,8 +79,11 @@ export async function eraseContact(db: Database, workflows: WorkflowEraser, requ
 
   const erased = await db.transaction(async (tx) => {
     // Locks the contact: a message from them arriving now waits, then makes a new contact.
-    const [locked] = await tx.select({ id: contacts.id, channel: contacts.channel, externalId: contacts.externalId })
-      .from(contacts).where(eq(contacts.id, contactId)).for('update');
+    const [locked] = await tx
+      .select({ id: contacts.id, channel: contacts.channel, externalId: contacts.externalId })
+      .from(contacts)
+      .where(eq(contacts.id, contactId))
+      .for('update');
     if (!locked) return undefined;
     const sole = await soleConversations(tx as unknown as Database, contactId);
     const tasks = await tasksOf(tx as unknown as Database, contactId, sole);
@@ -97,7 +100,12 @@ export async function eraseContact(db: Database, workflows: WorkflowEraser, requ
     );
     const deliveries = count(await tx.delete(outboundDeliveries).where(byTask(outboundDeliveries.taskId)).returning({ id: outboundDeliveries.id }));
     const toolCalls = count(await tx.delete(agentToolCalls).where(byTask(agentToolCalls.taskId)).returning({ id: agentToolCalls.id }));
-    const removedTasks = count(await tx.delete(agentTasks).where(inArray(agentTasks.id, taskIds.length ? taskIds : [NONE])).returning({ id: agentTasks.id }));
+    const removedTasks = count(
+      await tx
+        .delete(agentTasks)
+        .where(inArray(agentTasks.id, taskIds.length ? taskIds : [NONE]))
+        .returning({ id: agentTasks.id }),
+    );
     const removedMessages = count(
       await tx
         .delete(messages)
@@ -117,9 +125,19 @@ export async function eraseContact(db: Database, workflows: WorkflowEraser, requ
         select m.contact_id from ${messages} m
         where m.conversation_id = c.id and m.contact_id is not null and m.contact_id <> ${contactId}
         order by m.created_at limit 1)
-      where c.contact_id = ${contactId} and c.id not in (${sole.length ? sql.join(sole.map((id) => sql`${id}`), sql`, `) : sql`${NONE}`})`);
+      where c.contact_id = ${contactId} and c.id not in (${
+        sole.length
+          ? sql.join(
+              sole.map((id) => sql`${id}`),
+              sql`, `,
+            )
+          : sql`${NONE}`
+      })`);
     const removedConversations = count(
-      await tx.delete(conversations).where(inArray(conversations.id, sole.length ? sole : [NONE])).returning({ id: conversations.id }),
+      await tx
+        .delete(conversations)
+        .where(inArray(conversations.id, sole.length ? sole : [NONE]))
+        .returning({ id: conversations.id }),
     );
     // Raw webhook payloads (kept to recognise redeliveries) that carry the contact's address.
     const scrubbed = count(

@@ -151,7 +151,10 @@ const STEPS: Record<RetentionStep, (tx: Tx, request: BatchRequest, cutoff: Date)
   },
 
   async messages(tx, { namespace, limit }, cutoff) {
-    const referenced = tx.select({ one: sql`1` }).from(agentTasks).where(eq(agentTasks.messageId, messages.id));
+    const referenced = tx
+      .select({ one: sql`1` })
+      .from(agentTasks)
+      .where(eq(agentTasks.messageId, messages.id));
     const due = await tx
       .select({ id: messages.id })
       .from(messages)
@@ -182,7 +185,8 @@ const STEPS: Record<RetentionStep, (tx: Tx, request: BatchRequest, cutoff: Date)
   },
 
   async audit(tx, { namespace, limit }, cutoff) {
-    const owned = namespace === DEFAULT_NAMESPACE ? or(eq(auditEvents.namespace, namespace), isNull(auditEvents.namespace)) : eq(auditEvents.namespace, namespace);
+    const owned =
+      namespace === DEFAULT_NAMESPACE ? or(eq(auditEvents.namespace, namespace), isNull(auditEvents.namespace)) : eq(auditEvents.namespace, namespace);
     const due = await tx
       .select({ id: auditEvents.id })
       .from(auditEvents)
@@ -196,5 +200,4 @@ const STEPS: Record<RetentionStep, (tx: Tx, request: BatchRequest, cutoff: Date)
   },
 };
 
-const accountsOf = (tx: Tx, namespace: string) =>
-  tx.select({ id: channelAccounts.id }).from(channelAccounts).where(eq(channelAccounts.namespace, namespace));
+const accountsOf = (tx: Tx, namespace: string) => tx.select({ id: channelAccounts.id }).from(channelAccounts).where(eq(channelAccounts.namespace, namespace));

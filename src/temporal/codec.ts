@@ -89,7 +89,10 @@ export function parseEncryptionKeys(current: string | undefined, older: string |
   }
   const first = parseEncryptionKey(current, 'PAYLOAD_ENCRYPTION_KEY');
   const all = new Map<string, EncryptionKey>([[first.id, first]]);
-  const rest = (older ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const rest = (older ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   rest.forEach((entry, i) => {
     const key = parseEncryptionKey(entry, `PAYLOAD_ENCRYPTION_KEYS[${i}]`);
     const known = all.get(key.id);
@@ -162,9 +165,7 @@ export class EncryptionCodec implements PayloadCodec {
     const keyId = fromUtf8.decode(idBytes);
     const key = this.keys.all.get(keyId);
     if (!key) {
-      throw new PayloadKeyError(
-        `a payload is encrypted with key "${keyId}", which this process does not hold (add it to PAYLOAD_ENCRYPTION_KEYS)`,
-      );
+      throw new PayloadKeyError(`a payload is encrypted with key "${keyId}", which this process does not hold (add it to PAYLOAD_ENCRYPTION_KEYS)`);
     }
     const data = Buffer.from(payload.data ?? new Uint8Array());
     if (data.length < NONCE_BYTES + TAG_BYTES) throw new PayloadKeyError(`an encrypted payload (key "${keyId}") is truncated`);
@@ -191,6 +192,4 @@ export function dataConverterFor(keys: EncryptionKeys | undefined): DataConverte
   return { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
-const FAILURE_CONVERTER_PATH = ['failure-converter.ts', 'failure-converter.js']
-  .map((file) => path.resolve(__dirname, file))
-  .find((file) => existsSync(file))!;
+const FAILURE_CONVERTER_PATH = ['failure-converter.ts', 'failure-converter.js'].map((file) => path.resolve(__dirname, file)).find((file) => existsSync(file))!;

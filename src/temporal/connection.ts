@@ -14,9 +14,7 @@ export interface TemporalSettings {
 }
 
 export function temporalSettings(env: Record<string, string | undefined> = process.env): TemporalSettings {
-  const overrideEnvVars = Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   const loaded = loadClientConnectConfig({ overrideEnvVars });
   const address = loaded.connectionOptions.address ?? 'localhost:7233';
   return {

@@ -10,9 +10,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import { warmUp } from '../activities/warm-up';
 
 /** The workflows' entry file: index.ts from source, index.js when compiled. */
-export const WORKFLOWS_PATH = ['index.ts', 'index.js']
-  .map((file) => path.resolve(__dirname, '../workflows', file))
-  .find((file) => existsSync(file))!;
+export const WORKFLOWS_PATH = ['index.ts', 'index.js'].map((file) => path.resolve(__dirname, '../workflows', file)).find((file) => existsSync(file))!;
 export const PREBUILT_BUNDLE = path.resolve(__dirname, '../../dist/workflow-bundle.js');
 
 export interface AgentWorkerOptions {

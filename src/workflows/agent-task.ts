@@ -16,7 +16,16 @@
  *   ./human        the checks on a decision's body (shared with the API)
  *   ./proxies      which step runs as an activity or a local activity, timeouts and retries
  */
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { StepName, StepResult } from '../activities/types';
 import type { TaskStatus } from '../db/schema';
 import { AgentTaskStatus } from '../temporal/search-attributes';

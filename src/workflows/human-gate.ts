@@ -64,7 +64,10 @@ export function humanGate(ctx: GateContext): HumanGate {
     const problems = kind === 'escalation' ? escalationProblems(decision) : approvalProblems(decision);
     if (problems.length > 0) return { type: INVALID_DECISION, message: problems.join('; ') };
     if (waiting?.kind !== kind || (kind === 'escalation' ? resolution : approval)) {
-      const why = outcome || (kind === 'escalation' ? resolution : approval) ? 'it was already decided' : `the task is not waiting for ${kind === 'escalation' ? 'a person' : 'approval'} (status ${ctx.progress.status})`;
+      const why =
+        outcome || (kind === 'escalation' ? resolution : approval)
+          ? 'it was already decided'
+          : `the task is not waiting for ${kind === 'escalation' ? 'a person' : 'approval'} (status ${ctx.progress.status})`;
       return { type: NOT_WAITING, message: why };
     }
     if (kind === 'escalation' && (decision as EscalationResolution).action === 'handback' && !waiting.hasDraft) {

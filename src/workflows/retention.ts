@@ -89,7 +89,16 @@ export async function RetentionCleanupWorkflow(input: RetentionInput = {}): Prom
   const state: RetentionState = input.resume ?? {
     runKey: uuid4(),
     position: { namespace: 0, step: 0 },
-    progress: { status: 'planning', startedAt: new Date().toISOString(), finishedAt: null, batchSize, batches: 0, totalDeleted: 0, current: null, namespaces: [] },
+    progress: {
+      status: 'planning',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      batchSize,
+      batches: 0,
+      totalDeleted: 0,
+      current: null,
+      namespaces: [],
+    },
   };
   const { progress, position } = state;
   setHandler(retentionProgressQuery, () => progress);

@@ -101,9 +101,7 @@ describe.each(DB_KINDS)('deliver on %s', (kind) => {
       attempt: 1,
     });
     const before = graph.sent().length;
-    await expect(runDeliver(2, taskId, 'Your order ships today.')).rejects.toBeInstanceOf(
-      DeliveryOutcomeUnknownError,
-    );
+    await expect(runDeliver(2, taskId, 'Your order ships today.')).rejects.toBeInstanceOf(DeliveryOutcomeUnknownError);
     expect(graph.sent().length).toBe(before);
     const [row] = await database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
     expect(row).toMatchObject({ status: 'unknown', error: expect.stringContaining('attempt 1') });

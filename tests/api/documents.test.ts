@@ -131,7 +131,10 @@ describe.each(DB_KINDS)('documents API on %s', (kind) => {
   });
 
   it('when the namespace does not exist or is not a name, then 404 or 400', async () => {
-    for (const res of [await fetch(url('', 'no-such-namespace')), await fetch(url('', 'no-such-namespace'), { method: 'POST', body: MARKDOWN, headers: { 'content-type': 'text/markdown' } })]) {
+    for (const res of [
+      await fetch(url('', 'no-such-namespace')),
+      await fetch(url('', 'no-such-namespace'), { method: 'POST', body: MARKDOWN, headers: { 'content-type': 'text/markdown' } }),
+    ]) {
       expect(res.status).toBe(404);
       expect((await json(res)).error.code).toBe('not_found');
     }

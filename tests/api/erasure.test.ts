@@ -27,9 +27,7 @@ async function whereFound(database: DatabaseHandle, needle: string): Promise<str
   const rows = Array.isArray(columns) ? columns : (columns as unknown as { rows: { table_name: string; column_name: string }[] }).rows;
   const found: string[] = [];
   for (const { table_name: table, column_name: column } of rows) {
-    const hit = await database.db.execute(
-      sql`select 1 from ${sql.identifier(table)} where strpos(${sql.identifier(column)}::text, ${needle}) > 0 limit 1`,
-    );
+    const hit = await database.db.execute(sql`select 1 from ${sql.identifier(table)} where strpos(${sql.identifier(column)}::text, ${needle}) > 0 limit 1`);
     const hits = Array.isArray(hit) ? hit : (hit as unknown as { rows: unknown[] }).rows;
     if (hits.length > 0) found.push(`${table}.${column}`);
   }
@@ -38,7 +36,15 @@ async function whereFound(database: DatabaseHandle, needle: string): Promise<str
 
 describe.each(DB_KINDS)('erasing a contact on request, on %s', (kind) => {
   const lines: string[] = [];
-  const log = createLogger('trace', new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }));
+  const log = createLogger(
+    'trace',
+    new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const stack = useTestSystem(kind, { log });
   const { taskOf } = taskLookups(stack);
   const planted = `giraffe-${randomUUID().slice(0, 8)}`;
@@ -85,7 +91,7 @@ describe.each(DB_KINDS)('erasing a contact on request, on %s', (kind) => {
     expect(await whereFound(stack.database, planted)).not.toEqual([]);
   });
 
-  it('when an agent key or another namespace\'s operator asks, then 403 and 404, and nothing is erased', async () => {
+  it("when an agent key or another namespace's operator asks, then 403 and 404, and nothing is erased", async () => {
     expect((await call(await createKey('default', 'agent'), 'DELETE', `/namespaces/default/contacts/${contactId}`)).status).toBe(403);
     const outsider = await createKey(otherNamespace, 'operator');
     expect((await call(outsider, 'DELETE', `/namespaces/default/contacts/${contactId}`)).status).toBe(404);
@@ -93,7 +99,7 @@ describe.each(DB_KINDS)('erasing a contact on request, on %s', (kind) => {
     expect((await call(ADMIN_KEY, 'GET', `/namespaces/default/contacts/${contactId}`)).status).toBe(200);
   });
 
-  it('when the contact is erased, then their words are in no column of any table, the other customer\'s stay, and the task that waited has ended', async () => {
+  it("when the contact is erased, then their words are in no column of any table, the other customer's stay, and the task that waited has ended", async () => {
     const operator = await createKey('default', 'operator');
     const res = await call(operator, 'DELETE', `/namespaces/default/contacts/${contactId}`);
     expect(res.status).toBe(200);
@@ -108,15 +114,21 @@ describe.each(DB_KINDS)('erasing a contact on request, on %s', (kind) => {
 
     // The task that waited for a person has ended (its execution is then deleted by the server in the
     // background, which takes the dev server some 20-40 s: counted above as workflowsDeleted).
-    const ended = await stack.system.client.workflow.getHandle(escalatedWorkflowId).describe().then(
-      (d) => d.status.name,
-      (err: unknown) => (err instanceof WorkflowNotFoundError ? 'DELETED' : String(err)),
-    );
+    const ended = await stack.system.client.workflow
+      .getHandle(escalatedWorkflowId)
+      .describe()
+      .then(
+        (d) => d.status.name,
+        (err: unknown) => (err instanceof WorkflowNotFoundError ? 'DELETED' : String(err)),
+      );
     expect(['TERMINATED', 'DELETED']).toContain(ended);
   });
 
   it('when the erasure is done, then an audit row records who erased which contact, and none of the erased data', async () => {
-    const [audit] = await stack.database.db.select().from(auditEvents).where(sql`${auditEvents.subject} = ${contactId}`);
+    const [audit] = await stack.database.db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.subject} = ${contactId}`);
     expect(audit).toMatchObject({ namespace: 'default', action: 'contact.erased', subject: contactId });
     expect(audit!.actor).toMatch(/^[0-9a-f-]{36}$/); // the operator key's id
     expect(JSON.stringify(audit)).not.toContain(planted);
@@ -141,7 +153,7 @@ describe.each(DB_KINDS)('erasing a contact on request, on %s', (kind) => {
     expect(found.data[0].id).not.toBe(contactId);
   });
 
-  it('when the run is over, then no log line at any level held the customer\'s words', () => {
+  it("when the run is over, then no log line at any level held the customer's words", () => {
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.filter((l) => l.includes(planted))).toEqual([]);
   });

@@ -227,7 +227,9 @@ describe('API rate limit', () => {
     // The bootstrap key is spent; a stored key has a bucket of its own (the creation below is the
     // bootstrap key's fourth request, so the key is inserted directly).
     const key = `atk_${randomUUID().replaceAll('-', '')}rate-limit-test-key-0001`;
-    await stack.database.db.insert(apiKeys).values({ prefix: key.slice(0, 8), keyHash: createHash('sha256').update(key).digest('hex'), role: 'operator', namespace: 'default' });
+    await stack.database.db
+      .insert(apiKeys)
+      .values({ prefix: key.slice(0, 8), keyHash: createHash('sha256').update(key).digest('hex'), role: 'operator', namespace: 'default' });
     expect((await call(key, 'GET', '/namespaces/default')).status).toBe(200);
     // A request without a valid key is refused before it is counted.
     expect((await call('wrong', 'GET', '/namespaces/default')).status).toBe(401);
@@ -292,8 +294,10 @@ describe.each(DB_KINDS)('the rate limit shared through %s', (kind) => {
     const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b)(key).then((r) => r.status)));
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
-    const [row] = await database.db.select().from(apiRateLimits).where(eq(apiRateLimits.key, `api:${key}`));
+    const [row] = await database.db
+      .select()
+      .from(apiRateLimits)
+      .where(eq(apiRateLimits.key, `api:${key}`));
     expect(row?.hits).toBe(30);
   });
 });
-

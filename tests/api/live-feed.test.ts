@@ -120,7 +120,10 @@ describe('live feed /ws/agent-tasks, on postgres', () => {
       expect(JSON.parse(refused.body).error).toMatchObject({ code: 'unauthorized', message: expect.any(String) });
     }
     // The right key, either way, opens the socket.
-    for (const [url, options] of [[feedUrl(), admin], [feedUrl(`?token=${ADMIN_KEY}`), {}]] as const) {
+    for (const [url, options] of [
+      [feedUrl(), admin],
+      [feedUrl(`?token=${ADMIN_KEY}`), {}],
+    ] as const) {
       const client = await connect(url, options);
       client.ws.close();
       expect(await client.closed).toBe(1005);
@@ -211,7 +214,7 @@ describe('live feed /ws/agent-tasks, on postgres', () => {
     expect(summary(ours.events, task.id)).toEqual(DELIVERED_IN_ORDER);
     expect(ours.events.every((e) => e.task.namespace === 'default')).toBe(true);
     expect(confined.events).toEqual([]);
-    await waitFor(() => summary(agents.events, task.id).includes('task.status delivered') || undefined, 5_000, 'the agent key\'s delivered event');
+    await waitFor(() => summary(agents.events, task.id).includes('task.status delivered') || undefined, 5_000, "the agent key's delivered event");
     expect(agents.events.every((e) => e.task.namespace === 'default')).toBe(true);
     for (const c of [confined, ours, agents]) c.ws.close();
   });

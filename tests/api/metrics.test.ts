@@ -94,9 +94,7 @@ describe('/metrics', () => {
   let metrics: { types: Map<string, string>; samples: Sample[] };
 
   const value = (name: string, labels: Record<string, string> = {}) =>
-    metrics.samples
-      .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
-      .reduce((sum, s) => sum + s.value, 0);
+    metrics.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
   const series = (name: string) => metrics.samples.filter((s) => s.name === name);
 
   beforeAll(async () => {
@@ -111,7 +109,10 @@ describe('/metrics', () => {
     expect((await postWebhook(url, body, { signature: 'sha256=00' })).status).toBe(401);
     const human = wamid();
     const from = `4477${Math.floor(Math.random() * 1e8)}`;
-    expect((await postWebhook(url, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id: human, from, text: 'I want to speak to a real person' }))).status).toBe(200);
+    expect(
+      (await postWebhook(url, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id: human, from, text: 'I want to speak to a real person' })))
+        .status,
+    ).toBe(200);
     await (async () => {
       for (let i = 0; i < 200; i += 1) {
         if ((await taskOf(human))?.status === 'escalated') return;
@@ -162,7 +163,9 @@ describe('/metrics', () => {
       expect(value('agent_step_duration_seconds_count', { step, status: 'succeeded' }), step).toBeGreaterThanOrEqual(1);
     }
     const deliver = { step: 'deliver', status: 'succeeded' };
-    const buckets = metrics.samples.filter((s) => s.name === 'agent_step_duration_seconds_bucket' && s.labels.step === 'deliver' && s.labels.status === 'succeeded');
+    const buckets = metrics.samples.filter(
+      (s) => s.name === 'agent_step_duration_seconds_bucket' && s.labels.step === 'deliver' && s.labels.status === 'succeeded',
+    );
     const counts = buckets.map((b) => b.value);
     expect([...counts].sort((a, b) => a - b)).toEqual(counts); // cumulative
     expect(buckets.at(-1)!.labels.le).toBe('+Inf');
@@ -178,13 +181,19 @@ describe('/metrics', () => {
   });
 
   it('when scraped, then tasks by status and open escalations by kind are read from the database', () => {
-    expect(series('agent_tasks').map((s) => s.labels.status).sort()).toEqual(
-      ['awaiting_approval', 'closed', 'delivered', 'escalated', 'failed', 'queued', 'running'],
-    );
+    expect(
+      series('agent_tasks')
+        .map((s) => s.labels.status)
+        .sort(),
+    ).toEqual(['awaiting_approval', 'closed', 'delivered', 'escalated', 'failed', 'queued', 'running']);
     expect(value('agent_tasks', { status: 'delivered' })).toBeGreaterThanOrEqual(1);
     expect(value('agent_tasks', { status: 'escalated' })).toBeGreaterThanOrEqual(1);
     expect(value('open_escalations', { kind: 'escalation' })).toBeGreaterThanOrEqual(1);
-    expect(series('open_escalations').map((s) => s.labels.kind).sort()).toEqual(['approval', 'escalation']);
+    expect(
+      series('open_escalations')
+        .map((s) => s.labels.kind)
+        .sort(),
+    ).toEqual(['approval', 'escalation']);
   });
 
   it("when the worker runs in this process, then the Temporal SDK's runtime metrics are appended", async () => {

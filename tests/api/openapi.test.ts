@@ -19,8 +19,7 @@ type Json = Record<string, unknown>;
 const BASE = 'https://agent-tasks.test/openapi.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
-const pointer = (...segments: string[]) =>
-  `${BASE}#/${segments.map((s) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')}`;
+const pointer = (...segments: string[]) => `${BASE}#/${segments.map((s) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/')}`;
 
 /** Checks real exchanges against the document, and remembers which operations were exercised. */
 function conformance(document: Json) {
@@ -49,8 +48,7 @@ function conformance(document: Json) {
   const exercised = new Map<string, Set<number>>();
 
   /** The documented template of a concrete path; literal paths win (/agent-tasks/stats). */
-  const templateOf = (path: string) =>
-    (templates.find((t) => t.literal && t.regex.test(path)) ?? templates.find((t) => t.regex.test(path)))?.template;
+  const templateOf = (path: string) => (templates.find((t) => t.literal && t.regex.test(path)) ?? templates.find((t) => t.regex.test(path)))?.template;
 
   function check(method: string, path: string, status: number, contentType: string, body: unknown, requestBody?: { type: string; value: unknown }) {
     const template = templateOf(path);
@@ -93,8 +91,7 @@ function conformance(document: Json) {
     exercised.set(key, (exercised.get(key) ?? new Set()).add(status));
   }
 
-  const documented = () =>
-    Object.entries(paths).flatMap(([template, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${template}`));
+  const documented = () => Object.entries(paths).flatMap(([template, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${template}`));
 
   return { check, exercised, documented };
 }
@@ -135,7 +132,12 @@ describe('OpenAPI document', () => {
     const contentType = res.headers.get('content-type') ?? '';
     const text = await res.text();
     const parsed: unknown = contentType.startsWith('application/json') ? JSON.parse(text) : text;
-    const requestBody = options.json !== undefined ? { type: 'application/json', value: options.json } : options.raw ? { type: options.raw.type, value: options.raw.text } : undefined;
+    const requestBody =
+      options.json !== undefined
+        ? { type: 'application/json', value: options.json }
+        : options.raw
+          ? { type: options.raw.type, value: options.raw.text }
+          : undefined;
     oas.check(method, path.split('?')[0]!, res.status, contentType, parsed, requestBody);
     return { status: res.status, body: parsed, headers: res.headers };
   }
@@ -146,10 +148,14 @@ describe('OpenAPI document', () => {
     return id;
   };
   const waitForStatus = (externalId: string, status: string) =>
-    waitFor(async () => {
-      const task = await taskOf(externalId);
-      return task?.status === status ? task : undefined;
-    }, 20_000, `task ${externalId} ${status}`);
+    waitFor(
+      async () => {
+        const task = await taskOf(externalId);
+        return task?.status === status ? task : undefined;
+      },
+      20_000,
+      `task ${externalId} ${status}`,
+    );
 
   beforeAll(async () => {
     // A namespace of our own, through the API; its WhatsApp number like the env-configured one.
@@ -314,10 +320,14 @@ describe('OpenAPI document', () => {
     const started = await call('POST', '/api/v1/retention/run', { json: { namespaces: [ns], batchSize: 100 } });
     expect(started.status).toBe(202);
     const path = `/api/v1/retention/runs/${encodeURIComponent(started.body.workflowId)}`;
-    const run = await waitFor(async () => {
-      const answer = await call('GET', path);
-      return answer.body.status === 'COMPLETED' ? answer.body : undefined;
-    }, 20_000, 'the retention run');
+    const run = await waitFor(
+      async () => {
+        const answer = await call('GET', path);
+        return answer.body.status === 'COMPLETED' ? answer.body : undefined;
+      },
+      20_000,
+      'the retention run',
+    );
     expect(run.progress).toMatchObject({ status: 'completed', namespaces: [{ namespace: ns, done: true }] });
     expect((await call('GET', '/api/v1/retention/runs/no-such-run')).status).toBe(404);
   });

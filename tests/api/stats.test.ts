@@ -7,16 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { StepName } from '../../src/activities/types';
 import type { ChannelKind } from '../../src/channels/types';
 import type { Database } from '../../src/db';
-import {
-  agentTasks,
-  agentToolCalls,
-  channelAccounts,
-  contacts,
-  conversations,
-  messages,
-  namespaces,
-  type TaskStatus,
-} from '../../src/db/schema';
+import { agentTasks, agentToolCalls, channelAccounts, contacts, conversations, messages, namespaces, type TaskStatus } from '../../src/db/schema';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, DB_KINDS, useTestSystem } from '../helpers/system';
 
@@ -41,8 +32,14 @@ async function seed(db: Database, ns: string, tasks: SeededTask[]): Promise<void
   const now = Date.now();
   const places = new Map<ChannelKind, { accountId: string; contactId: string; conversationId: string }>();
   for (const channel of ['whatsapp', 'telegram', 'slack'] as const) {
-    const [account] = await db.insert(channelAccounts).values({ namespace: ns, channel, externalId: `${ns}-${channel}` }).returning();
-    const [contact] = await db.insert(contacts).values({ namespace: ns, channel, externalId: `${ns}-customer` }).returning();
+    const [account] = await db
+      .insert(channelAccounts)
+      .values({ namespace: ns, channel, externalId: `${ns}-${channel}` })
+      .returning();
+    const [contact] = await db
+      .insert(contacts)
+      .values({ namespace: ns, channel, externalId: `${ns}-customer` })
+      .returning();
     const [conversation] = await db
       .insert(conversations)
       .values({ namespace: ns, channelAccountId: account!.id, externalId: `${ns}-chat`, contactId: contact!.id })
@@ -101,11 +98,35 @@ async function seed(db: Database, ns: string, tasks: SeededTask[]): Promise<void
  * ago: one delivered WhatsApp task (100 s; generate 5 s).
  */
 const TASKS: SeededTask[] = [
-  ...[1, 2, 3, 4].map(
-    (n): SeededTask => ({ channel: 'whatsapp', status: 'delivered', ago: HOUR + n * MINUTE, tookMs: n * 1000, steps: [['generate', n * 10], ['deliver', 100]] }),
-  ),
-  { channel: 'telegram', status: 'failed', ago: 2 * HOUR, tookMs: 500, steps: [['generate', 999, 'failed', 1], ['generate', 50, 'succeeded', 2]] },
-  { channel: 'slack', status: 'escalated', ago: 10 * MINUTE, steps: [['generate', 7], ['await_human', 0, 'running']] },
+  ...[1, 2, 3, 4].map((n): SeededTask => ({
+    channel: 'whatsapp',
+    status: 'delivered',
+    ago: HOUR + n * MINUTE,
+    tookMs: n * 1000,
+    steps: [
+      ['generate', n * 10],
+      ['deliver', 100],
+    ],
+  })),
+  {
+    channel: 'telegram',
+    status: 'failed',
+    ago: 2 * HOUR,
+    tookMs: 500,
+    steps: [
+      ['generate', 999, 'failed', 1],
+      ['generate', 50, 'succeeded', 2],
+    ],
+  },
+  {
+    channel: 'slack',
+    status: 'escalated',
+    ago: 10 * MINUTE,
+    steps: [
+      ['generate', 7],
+      ['await_human', 0, 'running'],
+    ],
+  },
   { channel: 'whatsapp', status: 'delivered', ago: 3 * DAY, tookMs: 100_000, steps: [['generate', 5000]] },
 ];
 

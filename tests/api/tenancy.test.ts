@@ -74,7 +74,10 @@ describe('tenancy: role × route × namespace', () => {
       .insert(channelAccounts)
       .values({ namespace: name, channel: 'whatsapp', externalId: `5${Math.floor(Math.random() * 1e13)}`, settings: { source: 'env' } })
       .returning();
-    const [contact] = await db.insert(contacts).values({ namespace: name, channel: 'whatsapp', externalId: `4477${Date.now() % 1e7}` }).returning();
+    const [contact] = await db
+      .insert(contacts)
+      .values({ namespace: name, channel: 'whatsapp', externalId: `4477${Date.now() % 1e7}` })
+      .returning();
     const [conversation] = await db
       .insert(conversations)
       .values({ namespace: name, channelAccountId: account!.id, externalId: contact!.externalId, contactId: contact!.id })
@@ -219,7 +222,13 @@ describe('tenancy: role × route × namespace', () => {
       other: 404,
       request: (ns) => ({ method: 'POST', path: `/namespaces/${ns.name}/documents`, body: { title: 'Returns', content: 'Returns within 30 days.' } }),
     },
-    { route: 'GET /namespaces/:ns/documents', roles: MANAGERS, ok: 200, other: 404, request: (ns) => ({ method: 'GET', path: `/namespaces/${ns.name}/documents` }) },
+    {
+      route: 'GET /namespaces/:ns/documents',
+      roles: MANAGERS,
+      ok: 200,
+      other: 404,
+      request: (ns) => ({ method: 'GET', path: `/namespaces/${ns.name}/documents` }),
+    },
     {
       route: 'GET /namespaces/:ns/documents/:id',
       roles: MANAGERS,

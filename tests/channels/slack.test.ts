@@ -105,7 +105,9 @@ describe('verifySlackSignature', () => {
   });
 
   it('when the header is v0= and the HMAC-SHA256 of "v0:<timestamp>:<raw body>", then it is ok', () => {
-    const independent = `v0=${createHmac('sha256', SECRET).update(`v0:${NOW_S}:${raw.toString('utf8')}`).digest('hex')}`;
+    const independent = `v0=${createHmac('sha256', SECRET)
+      .update(`v0:${NOW_S}:${raw.toString('utf8')}`)
+      .digest('hex')}`;
     expect(signSlackBody(raw, SECRET, NOW_S)).toBe(independent);
     expect(check(raw, String(NOW_S), independent)).toBe('ok');
   });
@@ -626,8 +628,7 @@ describe('createSlackSender', () => {
   const TOKEN = 'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy';
   let slack: FakeSlack;
 
-  const senderFor = (overrides: Partial<SlackSenderOptions> = {}) =>
-    createSlackSender({ apiBaseUrl: slack.url, timeoutMs: 5_000, ...overrides });
+  const senderFor = (overrides: Partial<SlackSenderOptions> = {}) => createSlackSender({ apiBaseUrl: slack.url, timeoutMs: 5_000, ...overrides });
 
   const outbound = (overrides: Partial<OutboundText> = {}): OutboundText => ({
     accountExternalId: TEAM,
@@ -886,15 +887,11 @@ describe('createSlackSender', () => {
       expect(format('See [the returns page](https://example.com/returns) for details.')).toEqual([
         'See <https://example.com/returns|the returns page> for details.',
       ]);
-      expect(format('[a](http://a.example) and [b](https://b.example/x?y=1)')).toEqual([
-        '<http://a.example|a> and <https://b.example/x?y=1|b>',
-      ]);
+      expect(format('[a](http://a.example) and [b](https://b.example/x?y=1)')).toEqual(['<http://a.example|a> and <https://b.example/x?y=1|b>']);
     });
 
     it('when a link label has | or >, or the URL has & or |, then they cannot break the link', () => {
-      expect(format('[a | b > c](https://example.com/?q=1&r=2|3)')).toEqual([
-        '<https://example.com/?q=1&amp;r=2%7C3|a \uFF5C b &gt; c>',
-      ]);
+      expect(format('[a | b > c](https://example.com/?q=1&r=2|3)')).toEqual(['<https://example.com/?q=1&amp;r=2%7C3|a \uFF5C b &gt; c>']);
       expect(format('[**bold** label](https://example.com)')).toEqual(['<https://example.com|*bold* label>']);
     });
 

@@ -179,12 +179,24 @@ describe('parseUpdate: private messages', () => {
   });
 
   it.each([
-    ['document', { type: 'document', mediaId: 'BQACAgIAAxkBAAIBbGZdocAAQ', mimeType: 'application/pdf', filename: 'invoice-4411.pdf', caption: 'Invoice attached' }, 'Invoice attached'],
+    [
+      'document',
+      { type: 'document', mediaId: 'BQACAgIAAxkBAAIBbGZdocAAQ', mimeType: 'application/pdf', filename: 'invoice-4411.pdf', caption: 'Invoice attached' },
+      'Invoice attached',
+    ],
     ['audio', { type: 'audio', mediaId: 'CQACAgIAAxkBAAIBbWZaudioAQ', mimeType: 'audio/mpeg', filename: 'hold-music.mp3' }, ''],
     ['voice', { type: 'voice', mediaId: 'AwACAgIAAxkBAAIBbmZvoiceAQ', mimeType: 'audio/ogg' }, ''],
-    ['video', { type: 'video', mediaId: 'BAACAgIAAxkBAAIBb2ZvideoAQ', mimeType: 'video/mp4', filename: 'unboxing.mp4', caption: 'Look at the scratch' }, 'Look at the scratch'],
+    [
+      'video',
+      { type: 'video', mediaId: 'BAACAgIAAxkBAAIBb2ZvideoAQ', mimeType: 'video/mp4', filename: 'unboxing.mp4', caption: 'Look at the scratch' },
+      'Look at the scratch',
+    ],
     ['video_note', { type: 'video_note', mediaId: 'DQACAgIAAxkBAAIBcGZnoteAQ', mimeType: 'video/mp4' }, ''],
-    ['animation', { type: 'animation', mediaId: 'CgACAgIAAxkBAAIBcWZanimAQ', mimeType: 'video/mp4', filename: 'waiting.mp4', caption: 'still waiting...' }, 'still waiting...'],
+    [
+      'animation',
+      { type: 'animation', mediaId: 'CgACAgIAAxkBAAIBcWZanimAQ', mimeType: 'video/mp4', filename: 'waiting.mp4', caption: 'still waiting...' },
+      'still waiting...',
+    ],
     ['sticker', { type: 'sticker', mediaId: 'CAACAgIAAxkBAAIBcmZstickerAQ', mimeType: 'image/webp' }, ''],
   ])('when a %s arrives, then it has one attachment with its file_id, type and file details', (kind, attachment, text) => {
     const message = onlyMessage(parse(fixture(kind.replace('_', '-'))));
@@ -227,18 +239,21 @@ describe('parseUpdate: private messages', () => {
   });
 
   it.each(['poll', 'dice'])('when a %s arrives, then it is answered with its field name as kind and empty text', (kind) => {
-    expect(onlyMessage(parse(fixture(kind)))).toMatchObject({ kind, text: '', attachments: [], answer: true, externalId: expect.stringMatching(/^123456789:\d+$/) });
+    expect(onlyMessage(parse(fixture(kind)))).toMatchObject({
+      kind,
+      text: '',
+      attachments: [],
+      answer: true,
+      externalId: expect.stringMatching(/^123456789:\d+$/),
+    });
   });
 
-  it.each(['story', 'game', 'paid_media', 'checklist', 'giveaway'])(
-    'when a message carries %s, then it is answered with that kind and empty text',
-    (kind) => {
-      const body = fixture('text');
-      delete body.message.text;
-      body.message[kind] = {};
-      expect(onlyMessage(parse(body))).toMatchObject({ kind, text: '', answer: true });
-    },
-  );
+  it.each(['story', 'game', 'paid_media', 'checklist', 'giveaway'])('when a message carries %s, then it is answered with that kind and empty text', (kind) => {
+    const body = fixture('text');
+    delete body.message.text;
+    body.message[kind] = {};
+    expect(onlyMessage(parse(body))).toMatchObject({ kind, text: '', answer: true });
+  });
 
   it.each([
     ['new_chat_title', 'New name'],
@@ -338,7 +353,7 @@ describe('parseUpdate: groups', () => {
     expect(onlyMessage(parse(fixture('group-command')))).toMatchObject({ kind: 'text', text: '/help', answer: true });
   });
 
-  it('when a message replies to one of the bot\'s messages, then it is answered and replies to that message', () => {
+  it("when a message replies to one of the bot's messages, then it is answered and replies to that message", () => {
     expect(onlyMessage(parse(fixture('group-reply-to-bot')))).toMatchObject({
       text: 'Thanks! When will it ship?',
       replyToExternalId: `${GROUP_CHAT}:290`,
@@ -366,7 +381,7 @@ describe('parseUpdate: groups', () => {
     });
   });
 
-  it('when the bot\'s name appears as plain text without an entity, then it is not addressed', () => {
+  it("when the bot's name appears as plain text without an entity, then it is not addressed", () => {
     const body = fixture('group-mention');
     delete body.message.entities;
     expect(onlyIgnored(parse(body)).reason).toBe('group message not addressed to the bot');
@@ -529,7 +544,7 @@ describe('parseUpdate: edits, buttons and membership', () => {
     ['restricted', { is_member: true, can_send_messages: true }, false, 'the bot is a restricted member of the group'],
     ['restricted', { is_member: false }, true, 'the bot was removed from the group'],
     ['restricted', { is_member: true, can_send_messages: false }, true, 'the bot may not send messages in the group'],
-  ])('when the bot\'s group status becomes %s %j, then blocked is %s', (status, extra, blocked, reason) => {
+  ])("when the bot's group status becomes %s %j, then blocked is %s", (status, extra, blocked, reason) => {
     const body = fixture('my-chat-member-added');
     body.my_chat_member.new_chat_member = { user: body.my_chat_member.new_chat_member.user, status, ...extra };
     expect(onlyChange(parse(body))).toMatchObject({ conversationExternalId: GROUP_CHAT, blocked, reason });
@@ -589,8 +604,22 @@ describe('parseUpdate: other updates and malformed input', () => {
     ['message with a string message_id', (b) => (b.message.message_id = '201'), /message_id/],
     ['message with from but no id', (b) => (b.message.from = { first_name: 'Anna' }), /from/],
     ['message that is not an object', (b) => (b.message = 'hello'), /object/],
-    ['photo without any file_id', (b) => { delete b.message.text; b.message.photo = [{ width: 1 }]; }, /file_id/],
-    ['document without a file_id', (b) => { delete b.message.text; b.message.document = { file_name: 'x.pdf' }; }, /file_id/],
+    [
+      'photo without any file_id',
+      (b) => {
+        delete b.message.text;
+        b.message.photo = [{ width: 1 }];
+      },
+      /file_id/,
+    ],
+    [
+      'document without a file_id',
+      (b) => {
+        delete b.message.text;
+        b.message.document = { file_name: 'x.pdf' };
+      },
+      /file_id/,
+    ],
   ])('when a %s arrives, then it is rejected with a reason, not thrown', (_label, mutate, reason) => {
     const body = fixture('text');
     mutate(body);
@@ -621,7 +650,18 @@ describe('parseUpdate: other updates and malformed input', () => {
 
   it('when the body is not an object with an integer update_id, then it throws TelegramPayloadError', () => {
     const text = fixture('text');
-    for (const body of [null, undefined, 'text', 42, [], [text], {}, { ...text, update_id: '412000101' }, { ...text, update_id: 1.5 }, { message: text.message }]) {
+    for (const body of [
+      null,
+      undefined,
+      'text',
+      42,
+      [],
+      [text],
+      {},
+      { ...text, update_id: '412000101' },
+      { ...text, update_id: 1.5 },
+      { message: text.message },
+    ]) {
       let thrown: unknown;
       try {
         parse(body);
@@ -738,8 +778,7 @@ describe('formatText', () => {
 describe('createTelegramSender', () => {
   let telegram: FakeTelegram;
 
-  const senderFor = (overrides: Partial<TelegramSenderOptions> = {}) =>
-    createTelegramSender({ apiBaseUrl: telegram.url, timeoutMs: 5_000, ...overrides });
+  const senderFor = (overrides: Partial<TelegramSenderOptions> = {}) => createTelegramSender({ apiBaseUrl: telegram.url, timeoutMs: 5_000, ...overrides });
 
   const outbound = (overrides: Partial<OutboundText> = {}): OutboundText => ({
     accountExternalId: ACCOUNT,
@@ -852,7 +891,17 @@ describe('createTelegramSender', () => {
     });
 
     it('when the replaced message already has this text, then the edit counts as done', async () => {
-      telegram.failNext(400, { ok: false, error_code: 400, description: 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message' }, undefined, 'editMessageText');
+      telegram.failNext(
+        400,
+        {
+          ok: false,
+          error_code: 400,
+          description:
+            'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+        },
+        undefined,
+        'editMessageText',
+      );
       await expect(senderFor().send(outbound({ replaceProviderMessageId: `${PRIVATE_CHAT}:1500` }))).resolves.toEqual({
         providerMessageId: `${PRIVATE_CHAT}:1500`,
       });
@@ -894,16 +943,15 @@ describe('createTelegramSender', () => {
       expect(error.message).toContain('HTTP 502');
     });
 
-    it.each([
-      'Forbidden: bot was blocked by the user',
-      'Forbidden: bot was kicked from the supergroup chat',
-      'Forbidden: user is deactivated',
-    ])('when Telegram answers 403 "%s", then it is permanent and the chat is blocked', async (description) => {
-      telegram.failNext(403, { ok: false, error_code: 403, description });
-      const error = await sendError(senderFor().send(outbound()));
-      expect(error.details).toMatchObject({ channel: 'telegram', retryable: false, notSent: true, blocked: true, status: 403, code: 403 });
-      expect(error.message).toContain(description);
-    });
+    it.each(['Forbidden: bot was blocked by the user', 'Forbidden: bot was kicked from the supergroup chat', 'Forbidden: user is deactivated'])(
+      'when Telegram answers 403 "%s", then it is permanent and the chat is blocked',
+      async (description) => {
+        telegram.failNext(403, { ok: false, error_code: 403, description });
+        const error = await sendError(senderFor().send(outbound()));
+        expect(error.details).toMatchObject({ channel: 'telegram', retryable: false, notSent: true, blocked: true, status: 403, code: 403 });
+        expect(error.message).toContain(description);
+      },
+    );
 
     it('when Telegram answers 400 chat not found, then it is permanent and the chat is blocked', async () => {
       telegram.failNext(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' });
@@ -911,8 +959,8 @@ describe('createTelegramSender', () => {
       expect(error.details).toMatchObject({ retryable: false, notSent: true, blocked: true, status: 400 });
     });
 
-    it("when Telegram cannot parse the HTML, then it sends once more as plain text and that succeeds", async () => {
-      telegram.failNext(400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"br\" at byte offset 11" });
+    it('when Telegram cannot parse the HTML, then it sends once more as plain text and that succeeds', async () => {
+      telegram.failNext(400, { ok: false, error_code: 400, description: 'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 11' });
       const text = 'Order <b>4411</b> &amp; <a href="https://t.example/x?a=1&amp;b=2">tracking</a> <code>a &lt; b</code>';
       const result = await senderFor().send(outbound({ text, replyToExternalId: `${PRIVATE_CHAT}:201` }));
       expect(result).toEqual({ providerMessageId: `${PRIVATE_CHAT}:1001` });

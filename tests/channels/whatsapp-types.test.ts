@@ -30,9 +30,7 @@ describe('parseWebhook: every inbound type', () => {
   it('when a video with a caption arrives, then the caption is the text and the media id is kept', () => {
     const m = only('video-with-caption');
     expect(m).toMatchObject({ kind: 'video', text: 'How do I assemble this part?', answer: true });
-    expect(m.attachments).toEqual([
-      { type: 'video', mediaId: '1163208821853232', mimeType: 'video/mp4', caption: 'How do I assemble this part?' },
-    ]);
+    expect(m.attachments).toEqual([{ type: 'video', mediaId: '1163208821853232', mimeType: 'video/mp4', caption: 'How do I assemble this part?' }]);
   });
 
   it('when a document arrives, then its filename, mime type and caption are kept', () => {
@@ -73,7 +71,7 @@ describe('parseWebhook: every inbound type', () => {
     expect((m.raw.button as { payload: string }).payload).toBe('STOP_PROMOTIONS');
   });
 
-  it("when a customer replies to one of our messages, then context.id becomes replyToExternalId", () => {
+  it('when a customer replies to one of our messages, then context.id becomes replyToExternalId', () => {
     const m = only('text-reply-with-context');
     expect(m).toMatchObject({ text: 'And does that include shipping?', replyToExternalId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA' });
   });
@@ -103,7 +101,7 @@ describe('parseWebhook: every inbound type', () => {
     });
   });
 
-  it('when a 131047 failure is described, then the reason says the 24-hour window closed and keeps Meta\'s details', () => {
+  it("when a 131047 failure is described, then the reason says the 24-hour window closed and keeps Meta's details", () => {
     const reason = describeDeliveryFailure([{ code: 131047, title: 'Re-engagement message', detail: 'more than 24 hours have passed' }]);
     expect(reason).toMatch(/^WhatsApp error 131047 \(Re-engagement message\): more than 24 hours have passed since the customer last wrote/);
     expect(reason).toContain('only a template message can be sent');
@@ -151,9 +149,16 @@ describe('WhatsApp sender: read receipts, media, failures, markup', () => {
 
   it('when the send is outside the 24-hour window (131047), then it is permanent and says so in plain words', async () => {
     graph.failNext(400, {
-      error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } },
+      error: {
+        message: '(#131047) Re-engagement message',
+        type: 'OAuthException',
+        code: 131047,
+        error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+      },
     });
-    const error = await sender().send(outbound).catch((e: unknown) => e);
+    const error = await sender()
+      .send(outbound)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelSendError);
     expect((error as ChannelSendError).details).toMatchObject({ retryable: false, notSent: true, status: 400, code: 131047 });
     expect((error as ChannelSendError).message).toMatch(/outside the customer service window/);
@@ -162,7 +167,9 @@ describe('WhatsApp sender: read receipts, media, failures, markup', () => {
 
   it('when Meta answers a temporary code (131016 service unavailable) with HTTP 400, then it is retryable', async () => {
     graph.failNext(400, { error: { message: 'Service unavailable', code: 131016 } });
-    const error = (await sender().send(outbound).catch((e: unknown) => e)) as ChannelSendError;
+    const error = (await sender()
+      .send(outbound)
+      .catch((e: unknown) => e)) as ChannelSendError;
     expect(error.details).toMatchObject({ retryable: true, notSent: true, code: 131016 });
   });
 

@@ -330,9 +330,33 @@ describe('parseWebhook', () => {
     expect(parsed.messages).toEqual([]);
     const id = 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3MTFBQjE0M0IwRTRCMTY2RjkA';
     expect(parsed.statuses).toEqual([
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'sent', at: at(1750263773), deliveryId: 'delivery-7f3c', errors: [] },
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'delivered', at: at(1750263775), deliveryId: 'delivery-7f3c', errors: [] },
-      { channel: 'whatsapp', accountExternalId: PHONE_NUMBER_ID, providerMessageId: id, status: 'read', at: at(1750263801), deliveryId: 'delivery-7f3c', errors: [] },
+      {
+        channel: 'whatsapp',
+        accountExternalId: PHONE_NUMBER_ID,
+        providerMessageId: id,
+        status: 'sent',
+        at: at(1750263773),
+        deliveryId: 'delivery-7f3c',
+        errors: [],
+      },
+      {
+        channel: 'whatsapp',
+        accountExternalId: PHONE_NUMBER_ID,
+        providerMessageId: id,
+        status: 'delivered',
+        at: at(1750263775),
+        deliveryId: 'delivery-7f3c',
+        errors: [],
+      },
+      {
+        channel: 'whatsapp',
+        accountExternalId: PHONE_NUMBER_ID,
+        providerMessageId: id,
+        status: 'read',
+        at: at(1750263801),
+        deliveryId: 'delivery-7f3c',
+        errors: [],
+      },
     ]);
   });
 
@@ -351,8 +375,7 @@ describe('parseWebhook', () => {
           {
             code: 131047,
             title: 'Re-engagement message',
-            detail:
-              'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+            detail: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
           },
         ],
       },
@@ -364,9 +387,7 @@ describe('parseWebhook', () => {
     const error = body.entry[0].changes[0].value.statuses[0].errors[0];
     delete error.error_data;
     error.message = 'Something went wrong';
-    expect(parseWebhook(body).statuses[0]!.errors).toEqual([
-      { code: 131047, title: 'Re-engagement message', detail: 'Something went wrong' },
-    ]);
+    expect(parseWebhook(body).statuses[0]!.errors).toEqual([{ code: 131047, title: 'Re-engagement message', detail: 'Something went wrong' }]);
   });
 
   it('when the change field is not "messages" (account_update), then nothing is yielded and nothing throws', () => {
@@ -379,9 +400,7 @@ describe('parseWebhook', () => {
     const body = fixture('text');
     body.entry[0].changes.unshift(fixture('account-update').entry[0].changes[0]);
     const parsed = parseWebhook(body);
-    expect(parsed.messages.map((m) => m.externalId)).toEqual([
-      'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=',
-    ]);
+    expect(parsed.messages.map((m) => m.externalId)).toEqual(['wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA=']);
   });
 
   describe('when the body is not a WhatsApp webhook', () => {
@@ -404,7 +423,6 @@ describe('parseWebhook', () => {
       delete body.entry;
       expectPayloadError(body);
     });
-
   });
 
   describe('when one item of a batch is malformed, then it is rejected and the rest goes on', () => {
@@ -481,8 +499,7 @@ describe('createWhatsAppSender', () => {
   const TOKEN = 'EAAG-test-access-token';
   let graph: FakeGraph;
 
-  const senderFor = (overrides: Partial<WhatsAppSenderOptions> = {}) =>
-    createWhatsAppSender({ apiBaseUrl: graph.url, timeoutMs: 5_000, ...overrides });
+  const senderFor = (overrides: Partial<WhatsAppSenderOptions> = {}) => createWhatsAppSender({ apiBaseUrl: graph.url, timeoutMs: 5_000, ...overrides });
 
   const outbound = (overrides: Partial<OutboundText> = {}): OutboundText => ({
     accountExternalId: PHONE_NUMBER_ID,
@@ -589,7 +606,7 @@ describe('createWhatsAppSender', () => {
     expect(error.details.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
 
-  it('when the Graph API answers 400 with error code 100, then it is not retryable and carries Meta\'s reason', async () => {
+  it("when the Graph API answers 400 with error code 100, then it is not retryable and carries Meta's reason", async () => {
     graph.failNext(400, {
       error: {
         message: '(#100) Invalid parameter',

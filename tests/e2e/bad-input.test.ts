@@ -196,7 +196,10 @@ describe('bad input: every malformed or hostile request is refused, the server s
     const summary = [...byRoute]
       .map(([route, statuses]) => {
         const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-        return `${route} ${total} (${[...statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')})`;
+        return `${route} ${total} (${[...statuses]
+          .sort(([a], [b]) => a - b)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(' ')})`;
       })
       .join('; ');
     console.log(`bad input: ${seen.length} requests; ${summary}`);
@@ -220,7 +223,10 @@ describe('bad input: every malformed or hostile request is refused, the server s
       expect(res.status, `${kind}: ${await res.clone().text()}`).toBe(200);
     }
     const stored = await stack.database.db.execute<{ external_id: string; text: string }>(
-      sql`select external_id, text from messages where external_id in (${sql.join(Object.values(ids).map((i) => sql`${i}`), sql`, `)})`,
+      sql`select external_id, text from messages where external_id in (${sql.join(
+        Object.values(ids).map((i) => sql`${i}`),
+        sql`, `,
+      )})`,
     );
     const byId = new Map((stored as unknown as Array<{ external_id: string; text: string }>).map((r) => [r.external_id, r.text]));
     expect(byId.get(ids.sql!)).toBe(texts.sql);
@@ -232,11 +238,18 @@ describe('bad input: every malformed or hostile request is refused, the server s
     expect(after.agent_tasks! - counts.agent_tasks!).toBe(5);
     // Some are escalated (an injection-looking text waits for a person): let each settle, then end the waiting ones.
     for (const id of Object.values(ids)) {
-      const task = await waitFor(async () => {
-        const t = await taskOf(id);
-        return t && !['queued', 'running'].includes(t.status) ? t : undefined;
-      }, 30_000, `task of ${id} to settle`);
-      await stack.system.client.workflow.getHandle(task.workflowId).terminate('bad-input test done').catch(() => undefined);
+      const task = await waitFor(
+        async () => {
+          const t = await taskOf(id);
+          return t && !['queued', 'running'].includes(t.status) ? t : undefined;
+        },
+        30_000,
+        `task of ${id} to settle`,
+      );
+      await stack.system.client.workflow
+        .getHandle(task.workflowId)
+        .terminate('bad-input test done')
+        .catch(() => undefined);
     }
   });
 });

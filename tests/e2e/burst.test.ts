@@ -25,7 +25,8 @@ describe('a burst of quick messages', () => {
       namespace: ns,
       title: 'Late parcels',
       contentType: 'text/markdown',
-      content: '# Late parcels\n\nIf your parcel has not arrived within 5 working days, reply with your order number and we open a search with the courier the same day.',
+      content:
+        '# Late parcels\n\nIf your parcel has not arrived within 5 working days, reply with your order number and we open a search with the courier the same day.',
     });
   });
 
@@ -41,7 +42,10 @@ describe('a burst of quick messages', () => {
     const results = await Promise.all(ids.map(finished));
     expect(results.map((r) => r.status)).toEqual(['closed', 'closed', 'delivered']);
 
-    const replies = stack.graph.sent().slice(before).filter((r) => r.body.to === from);
+    const replies = stack.graph
+      .sent()
+      .slice(before)
+      .filter((r) => r.body.to === from);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.body.context).toEqual({ message_id: ids[2] });
     expect(replies[0]!.body.text.body).toContain('we open a search with the courier');
@@ -59,7 +63,12 @@ describe('a burst of quick messages', () => {
       .where(and(eq(agentToolCalls.taskId, first.id), eq(agentToolCalls.name, 'deliver')));
     expect(skipped!.outputSummary).toMatchObject({ supersededBy: expect.any(String) });
     await new Promise((r) => setTimeout(r, 300));
-    expect(stack.graph.sent().slice(before).filter((r) => r.body.to === from)).toHaveLength(1);
+    expect(
+      stack.graph
+        .sent()
+        .slice(before)
+        .filter((r) => r.body.to === from),
+    ).toHaveLength(1);
   });
 
   it('when a second message comes after the first was answered, then both are answered', async () => {

@@ -20,7 +20,8 @@ import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** A test run leaves the committed pictures alone unless asked to retake them. */
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../docs/screenshots') : mkdtempSync(path.join(tmpdir(), 'console-shots-'));
+const SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(__dirname, '../../docs/screenshots') : mkdtempSync(path.join(tmpdir(), 'console-shots-'));
 const SHIPPING = `# Delivery times
 
 Standard delivery takes 2 to 3 working days. Express delivery arrives the next working day.`;
@@ -56,16 +57,24 @@ describe('agent console', () => {
         expect((await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text }))).status).toBe(200);
         return id;
       };
-      const received = () => stack.graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body as string);
+      const received = () =>
+        stack.graph
+          .sent()
+          .filter((r) => r.body.to === from)
+          .map((r) => r.body.text.body as string);
       return { say, received };
     };
   }
 
   const waitForStatus = (externalId: string, status: string) =>
-    waitFor(async () => {
-      const task = await taskOf(externalId);
-      return task?.status === status ? task : undefined;
-    }, 20_000, `task ${externalId} ${status}`);
+    waitFor(
+      async () => {
+        const task = await taskOf(externalId);
+        return task?.status === status ? task : undefined;
+      },
+      20_000,
+      `task ${externalId} ${status}`,
+    );
 
   const api = (method: string, apiPath: string, body?: unknown) =>
     fetch(`${stack.system.url}/api/v1${apiPath}`, {

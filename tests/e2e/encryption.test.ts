@@ -117,11 +117,14 @@ describe('encrypted workflow payloads', () => {
     expect(description.memo).toMatchObject({ contact: customer, channel: 'whatsapp' });
     expect(await description.staticSummary()).toContain(planted);
     // The planted words are really in the run: in the product's own database, in clear.
-    const [stored] = await stack.database.db.select({ text: messages.text }).from(messages).where(eq(messages.text, `I want to talk to a human about order ${planted}`));
+    const [stored] = await stack.database.db
+      .select({ text: messages.text })
+      .from(messages)
+      .where(eq(messages.text, `I want to talk to a human about order ${planted}`));
     expect(stored).toBeDefined();
   });
 
-  it('when the history is read without the codec, then neither the customer\'s words, the name nor the reply appear in it', async () => {
+  it("when the history is read without the codec, then neither the customer's words, the name nor the reply appear in it", async () => {
     const shown = readableText(JSON.parse(await temporal('workflow', 'show', '--workflow-id', workflowId)));
     const describedJson = await temporal('workflow', 'describe', '--workflow-id', workflowId);
     const described = readableText(JSON.parse(describedJson));
@@ -134,9 +137,12 @@ describe('encrypted workflow payloads', () => {
     expect(describedJson).toContain('AgentTaskStatus');
   });
 
-  it('when the dev server\'s database file is read, then the planted words are not in it', () => {
+  it("when the dev server's database file is read, then the planted words are not in it", () => {
     const dbFile = path.join(inject('tmpDir'), 'temporal.db');
-    const bytes = [dbFile, `${dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+    const bytes = [dbFile, `${dbFile}-wal`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes).toContain(workflowId); // the run is in this file
     for (const secret of [planted, plantedReply, customer]) expect(bytes).not.toContain(secret);
@@ -174,7 +180,7 @@ describe('encrypted workflow payloads', () => {
     expect((await codec('decode', { headers: { authorization: 'Bearer eyJhbGciOi.not-ours' }, body: { payloads } })).status).toBe(401);
   });
 
-  it('when an admin or the task\'s namespace operator decodes, then the payload comes back in clear; another namespace\'s operator gets it still encrypted', async () => {
+  it("when an admin or the task's namespace operator decodes, then the payload comes back in clear; another namespace's operator gets it still encrypted", async () => {
     const payloads = await startInput();
     for (const key of [ADMIN_KEY, operatorKey]) {
       const res = await codec('decode', { headers: { authorization: `Bearer ${key}` }, body: { payloads } });
@@ -209,7 +215,7 @@ describe('encrypted workflow payloads', () => {
     expect(cleared.headers.get('set-cookie')).toMatch(new RegExp(`${CODEC_COOKIE}=;`));
   });
 
-  it('when a revoked key\'s session cookie is sent, then it no longer decodes', async () => {
+  it("when a revoked key's session cookie is sent, then it no longer decodes", async () => {
     const key = await createKey('default', 'operator');
     const session = await codec('session', { headers: { authorization: `Bearer ${key}` } });
     const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
@@ -219,7 +225,7 @@ describe('encrypted workflow payloads', () => {
     expect((await codec('decode', { headers: { cookie }, body: { payloads: await startInput() } })).status).toBe(401);
   });
 
-  it('when the Web UI encodes a signal\'s input, then it decodes back; a bad body is a 400, an unknown key a 422', async () => {
+  it("when the Web UI encodes a signal's input, then it decodes back; a bad body is a 400, an unknown key a 422", async () => {
     const clear = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"note":"hi"}').toString('base64') };
     const auth = { authorization: `Bearer ${ADMIN_KEY}` };
     const encoded = await json(await codec('encode', { headers: auth, body: { payloads: [clear] } }));
@@ -231,7 +237,10 @@ describe('encrypted workflow payloads', () => {
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.message).toMatch(/payloads/);
     const foreign = {
-      metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING).toString('base64'), 'encryption-key-id': Buffer.from(OLD_PAYLOAD_KEY.split(':')[0]!).toString('base64') },
+      metadata: {
+        encoding: Buffer.from(ENCRYPTED_ENCODING).toString('base64'),
+        'encryption-key-id': Buffer.from(OLD_PAYLOAD_KEY.split(':')[0]!).toString('base64'),
+      },
       data: randomBytes(40).toString('base64'),
     };
     const unknown = await codec('decode', { headers: auth, body: { payloads: [foreign] } });

@@ -62,7 +62,11 @@ describe('a task waiting for a person across worker restarts', () => {
       const t = await taskOf(id);
       return t?.status === 'escalated' ? t : undefined;
     }, timeoutMs);
-    const received = () => graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body as string);
+    const received = () =>
+      graph
+        .sent()
+        .filter((r) => r.body.to === from)
+        .map((r) => r.body.text.body as string);
     return { id, task, received };
   };
 

@@ -45,17 +45,25 @@ describe('humans in the loop', () => {
         expect(res.status).toBe(200);
         return id;
       };
-      const received = () => stack.graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body as string);
+      const received = () =>
+        stack.graph
+          .sent()
+          .filter((r) => r.body.to === from)
+          .map((r) => r.body.text.body as string);
       return { say, received };
     };
     return { ns, customer };
   }
 
   const waitForStatus = (externalId: string, status: string) =>
-    waitFor(async () => {
-      const task = await taskOf(externalId);
-      return task?.status === status ? task : undefined;
-    }, 20_000, `task ${externalId} ${status}`);
+    waitFor(
+      async () => {
+        const task = await taskOf(externalId);
+        return task?.status === status ? task : undefined;
+      },
+      20_000,
+      `task ${externalId} ${status}`,
+    );
 
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${stack.system.url}/api/v1${path}`, {
@@ -64,7 +72,12 @@ describe('humans in the loop', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   const escalationOf = async (taskId: string, kind: 'escalation' | 'approval' = 'escalation') =>
-    (await stack.database.db.select().from(escalations).where(and(eq(escalations.taskId, taskId), eq(escalations.kind, kind))))[0];
+    (
+      await stack.database.db
+        .select()
+        .from(escalations)
+        .where(and(eq(escalations.taskId, taskId), eq(escalations.kind, kind)))
+    )[0];
   const decisionsOf = (taskId: string) =>
     stack.database.db.select().from(humanDecisions).where(eq(humanDecisions.taskId, taskId)).orderBy(asc(humanDecisions.createdAt));
 
@@ -106,13 +119,21 @@ describe('humans in the loop', () => {
       ]);
       expect(entry.waitingMs).toBeGreaterThanOrEqual(0);
 
-      const res = await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Hi, this is Sam. How can I help?', agent: 'sam@acme.test' });
+      const res = await api('POST', `/agent-tasks/${task.id}/escalation`, {
+        action: 'reply',
+        text: 'Hi, this is Sam. How can I help?',
+        agent: 'sam@acme.test',
+      });
       expect(res.status).toBe(200);
       expect((await json(res)).outcome).toEqual({ taskId: task.id, status: 'delivered', action: 'reply', agent: 'sam@acme.test', sent: true });
       expect(received()).toEqual([DEFAULT_HANDOFF_MESSAGE, 'Hi, this is Sam. How can I help?']);
       expect(await finished(id)).toMatchObject({ status: 'delivered', route: 'await_human' });
 
-      expect(await escalationOf(task.id)).toMatchObject({ status: 'resolved', resolvedBy: 'sam@acme.test', resolution: { action: 'reply', text: 'Hi, this is Sam. How can I help?' } });
+      expect(await escalationOf(task.id)).toMatchObject({
+        status: 'resolved',
+        resolvedBy: 'sam@acme.test',
+        resolution: { action: 'reply', text: 'Hi, this is Sam. How can I help?' },
+      });
       expect((await escalationOf(task.id))!.resolvedAt).toBeInstanceOf(Date);
       const again = await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'twice?', agent: 'kim' });
       expect(again.status).toBe(409);
@@ -209,8 +230,18 @@ describe('humans in the loop', () => {
       const task = await waitForStatus(id, 'escalated');
       const signal = (input: unknown) =>
         run(inject('temporalCli'), [
-          'workflow', 'signal', '--address', inject('temporalAddress'), '--namespace', 'default',
-          '--workflow-id', task.workflowId, '--name', 'resolveEscalation', '--input', JSON.stringify(input),
+          'workflow',
+          'signal',
+          '--address',
+          inject('temporalAddress'),
+          '--namespace',
+          'default',
+          '--workflow-id',
+          task.workflowId,
+          '--name',
+          'resolveEscalation',
+          '--input',
+          JSON.stringify(input),
         ]);
       await signal({ action: 'reply', text: 'Answered from the CLI', agent: 'ops-cli' });
       await signal({ action: 'reply', text: 'And again', agent: 'ops-cli-2' });
@@ -294,7 +325,9 @@ describe('humans in the loop', () => {
       await api('POST', `/agent-tasks/${editedTask.id}/approval`, { decision: 'edit', text: 'Express arrives tomorrow if you order today.', agent: 'lee' });
       expect(await finished(edited)).toMatchObject({ status: 'delivered' });
       expect(ns.received().at(-1)).toBe('Express arrives tomorrow if you order today.');
-      expect((await decisionsOf(editedTask.id)).map((d) => [d.action, d.text, d.outcome])).toEqual([['edit', 'Express arrives tomorrow if you order today.', 'applied']]);
+      expect((await decisionsOf(editedTask.id)).map((d) => [d.action, d.text, d.outcome])).toEqual([
+        ['edit', 'Express arrives tomorrow if you order today.', 'applied'],
+      ]);
     });
 
     it('when the draft is rejected, then nothing is sent, or the configured notice', async () => {
@@ -327,14 +360,19 @@ describe('humans in the loop', () => {
       expect(ns.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, task.draft]);
     });
 
-    it('when a billing action finds nothing in the knowledge base, then the approver gets a holding reply in the customer\'s language, not the not-found draft, and approve sends it', async () => {
+    it("when a billing action finds nothing in the knowledge base, then the approver gets a holding reply in the customer's language, not the not-found draft, and approve sends it", async () => {
       const ns = await namespaceWith({ trustMatrix: { billing: 'approve' }, approval: { timeout: '60s' } });
       const customer = ns.customer();
       const id = await customer.say('Me cobraron dos veces la suscripción de este mes, quiero que me devuelvan el segundo cargo');
       const task = await waitForStatus(id, 'awaiting_approval');
       expect(task.draft).toBe(HOLDING_REPLIES.es);
       expect(await escalationOf(task.id, 'approval')).toMatchObject({ status: 'open', draft: HOLDING_REPLIES.es });
-      const gate = (await stack.database.db.select().from(agentToolCalls).where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, 'confidence_check'))))[0];
+      const gate = (
+        await stack.database.db
+          .select()
+          .from(agentToolCalls)
+          .where(and(eq(agentToolCalls.taskId, task.id), eq(agentToolCalls.name, 'confidence_check')))
+      )[0];
       expect(gate?.outputSummary).toMatchObject({ notFound: true, holdingReply: expect.stringContaining('holding reply') });
       await api('POST', `/agent-tasks/${task.id}/approval`, { decision: 'approve', agent: 'lee' });
       expect(await finished(id)).toMatchObject({ status: 'delivered' });

@@ -58,7 +58,11 @@ describe('the pipeline on an OpenAI-compatible model', () => {
     Object.assign(stack, { database, graph, telegram, system });
     await database.db.insert(namespaces).values({
       name: ns,
-      config: { systemPrompt: `You are the ACME shop assistant. ${SECRET_RULE}`, agentRunner: { activeAdapter: 'openai' }, channelScopes: { whatsapp: ['orders', 'shipping'] } },
+      config: {
+        systemPrompt: `You are the ACME shop assistant. ${SECRET_RULE}`,
+        agentRunner: { activeAdapter: 'openai' },
+        channelScopes: { whatsapp: ['orders', 'shipping'] },
+      },
     });
     await database.db.insert(channelAccounts).values([
       { namespace: ns, channel: 'whatsapp', externalId: phoneNumberId, settings: { source: 'env' } },
@@ -159,7 +163,12 @@ describe('the pipeline on an OpenAI-compatible model', () => {
     const [gate] = await stepsOf(id, 'confidence_check');
     expect(gate!.outputSummary).toMatchObject({ route: 'await_human' });
     expect(result.route).toBe('await_human');
-    expect(graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body)).toEqual([DEFAULT_HANDOFF_MESSAGE]);
+    expect(
+      graph
+        .sent()
+        .filter((r) => r.body.to === from)
+        .map((r) => r.body.text.body),
+    ).toEqual([DEFAULT_HANDOFF_MESSAGE]);
   });
 
   it('when a customer tries a prompt injection on an obedient model, then nothing is sent and neither the system prompt nor hidden text leaks', async () => {
@@ -178,8 +187,16 @@ describe('the pipeline on an OpenAI-compatible model', () => {
         const result = await escalatedThenClosed(id);
         expect(result.route).toBe('await_human');
         // The hand-off notice is all the customer gets.
-        expect(graph.sent().filter((r) => r.body.to === from).map((r) => r.body.text.body)).toEqual([DEFAULT_HANDOFF_MESSAGE]);
-        const [task] = await database.db.select().from(agentTasks).where(eq(agentTasks.id, (await taskOf(id))!.id));
+        expect(
+          graph
+            .sent()
+            .filter((r) => r.body.to === from)
+            .map((r) => r.body.text.body),
+        ).toEqual([DEFAULT_HANDOFF_MESSAGE]);
+        const [task] = await database.db
+          .select()
+          .from(agentTasks)
+          .where(eq(agentTasks.id, (await taskOf(id))!.id));
         expect(task!.draft).toBeNull();
         const [gate] = await stepsOf(id, 'confidence_check');
         expect(gate!.outputSummary).toMatchObject({ route: 'await_human', leak: true, injection: { detected: pattern } });

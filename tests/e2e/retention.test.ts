@@ -25,14 +25,7 @@ import { retentionScheduleId } from '../../src/temporal/ids';
 import type { RetentionCleanupWorkflow, RetentionProgress } from '../../src/workflows/retention';
 import { ADMIN_KEY, DB_KINDS, startTestSystem, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import {
-  CUSTOMER_TEXT,
-  seedAuditEvents,
-  seedInboundEvents,
-  seedMessages,
-  seedNamespace,
-  seedTasks,
-} from '../../testkit/retention-data';
+import { CUSTOMER_TEXT, seedAuditEvents, seedInboundEvents, seedMessages, seedNamespace, seedTasks } from '../../testkit/retention-data';
 import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
 describe.each(DB_KINDS)('retention on %s', (kind) => {
@@ -52,11 +45,15 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     const started = await api('POST', '/retention/run', body);
     expect(started.status).toBe(202);
     const { workflowId } = (await started.json()) as { workflowId: string };
-    const run = await waitFor(async () => {
-      const res = await api('GET', `/retention/runs/${encodeURIComponent(workflowId)}`);
-      const body = (await res.json()) as { status: string; progress: RetentionProgress };
-      return body.status === 'COMPLETED' ? body : undefined;
-    }, 30_000, `retention run ${workflowId}`);
+    const run = await waitFor(
+      async () => {
+        const res = await api('GET', `/retention/runs/${encodeURIComponent(workflowId)}`);
+        const body = (await res.json()) as { status: string; progress: RetentionProgress };
+        return body.status === 'COMPLETED' ? body : undefined;
+      },
+      30_000,
+      `retention run ${workflowId}`,
+    );
     return { workflowId, progress: run.progress };
   }
 
@@ -105,11 +102,26 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     const keptTasks = [...recent.taskIds, ...running.taskIds, ...escalated.taskIds, ...youngHandoff.taskIds, ...bTasks.taskIds];
     expect((await left(agentTasks, keptTasks)).sort()).toEqual([...keptTasks].sort());
     expect(await childrenOf(keptTasks)).toEqual({ toolCalls: 2 * keptTasks.length, deliveries: keptTasks.length, decisions: 7 });
-    const keptMessages = [...recent.messageIds, ...running.messageIds, ...escalated.messageIds, ...youngHandoff.messageIds, ...recentMessages, ...bTasks.messageIds, ...bMessages];
+    const keptMessages = [
+      ...recent.messageIds,
+      ...running.messageIds,
+      ...escalated.messageIds,
+      ...youngHandoff.messageIds,
+      ...recentMessages,
+      ...bTasks.messageIds,
+      ...bMessages,
+    ];
     expect((await left(messages, keptMessages)).length).toBe(keptMessages.length);
     expect(await left(inboundEvents, recentEvents)).toEqual(recentEvents);
     expect(await left(auditEvents, recentAudit)).toEqual(recentAudit);
-    expect((await db().select().from(escalations).where(inArray(escalations.taskId, [...escalated.taskIds, ...youngHandoff.taskIds, ...bTasks.taskIds]))).length).toBe(7);
+    expect(
+      (
+        await db()
+          .select()
+          .from(escalations)
+          .where(inArray(escalations.taskId, [...escalated.taskIds, ...youngHandoff.taskIds, ...bTasks.taskIds]))
+      ).length,
+    ).toBe(7);
 
     // The progress counts what went, by namespace and table.
     expect(progress).toMatchObject({ status: 'completed', batchSize: 5, current: null });
@@ -129,12 +141,20 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     expect(progress.totalDeleted).toBe(73);
 
     // One audit row per namespace: counts, cutoffs, never what the customer wrote.
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.action, 'retention.purged'), eq(auditEvents.subject, workflowId)));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'retention.purged'), eq(auditEvents.subject, workflowId)));
     expect(audit.map((r) => r.namespace).sort()).toEqual([a.namespace, b.namespace].sort());
     const auditA = audit.find((r) => r.namespace === a.namespace)!;
     expect(auditA).toMatchObject({ actor: 'system', detail: { deleted: ofA.deleted } });
     expect(JSON.stringify(audit)).not.toContain(CUSTOMER_TEXT);
-    expect(await db().select().from(retentionBatches).where(inArray(retentionBatches.namespace, [a.namespace, b.namespace]))).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(retentionBatches)
+        .where(inArray(retentionBatches.namespace, [a.namespace, b.namespace])),
+    ).toEqual([]);
 
     const again = await runByApi({ namespaces: [a.namespace, b.namespace], batchSize: 5 });
     expect(again.progress.totalDeleted).toBe(0);
@@ -154,10 +174,14 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
       // Small batches: the run takes several seconds.
       const { workflowId, started } = await retention.runNow({ namespaces: [ns.namespace], batchSize: 5 });
       expect(started).toBe(true);
-      const midway = await waitFor(async () => {
-        const run = await retention.run(workflowId);
-        return (run?.progress?.namespaces[0]?.deleted.agent_tasks ?? 0) >= 20 ? run!.progress! : undefined;
-      }, 20_000, 'some batches');
+      const midway = await waitFor(
+        async () => {
+          const run = await retention.run(workflowId);
+          return (run?.progress?.namespaces[0]?.deleted.agent_tasks ?? 0) >= 20 ? run!.progress! : undefined;
+        },
+        20_000,
+        'some batches',
+      );
       expect(midway.status).toBe('running');
       // A second start while it runs starts nothing and names the running one.
       const query = `WorkflowId = '${workflowId}' AND ExecutionStatus = 'Running'`;
@@ -230,7 +254,15 @@ describe.each(DB_KINDS)('retention on %s', (kind) => {
     expect(done.namespaces[0]!.deleted).toMatchObject({ agent_tasks: 101, agent_tool_calls: 202, messages: 102 });
     expect(await left(agentTasks, [...old.taskIds, ...returning.taskIds])).toEqual([]);
     // The new messages, their tasks and replies are all still there.
-    const stored = await db().select({ id: messages.id }).from(messages).where(inArray(messages.externalId, sent.map((s) => s.id)));
+    const stored = await db()
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        inArray(
+          messages.externalId,
+          sent.map((s) => s.id),
+        ),
+      );
     expect(stored).toHaveLength(sent.length);
   });
 });
@@ -244,8 +276,7 @@ describe('retention with its worker process killed (PostgreSQL: the worker runs 
     const seeded = await seedTasks(db(), ns, { count: 120, daysAgo: 100, toolCalls: 1, deliveries: 0 });
     const taskQueue = `test-retention-${randomUUID()}`;
     const retention = createRetentionClient(stack.system.client, taskQueue);
-    const remaining = async () =>
-      (await db().select({ id: agentTasks.id }).from(agentTasks).where(inArray(agentTasks.id, seeded.taskIds))).length;
+    const remaining = async () => (await db().select({ id: agentTasks.id }).from(agentTasks).where(inArray(agentTasks.id, seeded.taskIds))).length;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
       cwd: path.resolve(__dirname, '../..'),
       env: { ...process.env, ...stack.system.env, DATABASE_URL: inject('postgresUrl'), TEMPORAL_TASK_QUEUE: taskQueue, PORT: '0' },

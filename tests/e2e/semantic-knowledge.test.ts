@@ -40,7 +40,7 @@ describe('semantic knowledge search in the running system', () => {
     expect((await post('Opening hours', '# Opening hours\n\nOur shops open from 9am to 6pm, Monday to Saturday.')).status).toBe(201);
   }, 120_000);
 
-  it('when a document is posted, then its chunks carry the local model\'s vectors', async () => {
+  it("when a document is posted, then its chunks carry the local model's vectors", async () => {
     const chunks = await stack.database.db.select().from(documentChunks).where(eq(documentChunks.documentId, documentId));
     expect(chunks.every((c) => c.embeddingStatus === 'embedded' && c.embedding?.length === 512)).toBe(true);
     expect(chunks[0]!.embeddingModel).toMatch(/^local:/);

@@ -30,8 +30,7 @@ describe('Slack, both ways', () => {
     const [row] = await stack.database.db.select().from(conversations).where(eq(conversations.externalId, externalId));
     return row;
   };
-  const messageCount = async (externalId: string) =>
-    (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
+  const messageCount = async (externalId: string) => (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
   const eventsWithId = (eventId: string) => stack.database.db.select().from(inboundEvents).where(eq(inboundEvents.eventId, eventId));
   const postedIn = (channel: string) => stack.slack.posted().filter((r) => r.body.channel === channel);
   const updatedIn = (channel: string) => stack.slack.updated().filter((r) => r.body.channel === channel);
@@ -83,7 +82,10 @@ describe('Slack, both ways', () => {
     // 200 means stored and started.
     const task = (await taskOf(`${channel}:${ts}`))!;
     expect(task.workflowId).toBe(`agent-task:default:slack:${channel}:${ts}`);
-    const [stored] = await stack.database.db.select().from(messages).where(eq(messages.externalId, `${channel}:${ts}`));
+    const [stored] = await stack.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.externalId, `${channel}:${ts}`));
     expect(stored).toMatchObject({ kind: 'app_mention', text: 'hello', direction: 'inbound' });
     expect((await conversationOf(`${channel}:${ts}`))!.id).toBe(task.conversationId);
 
@@ -121,13 +123,14 @@ describe('Slack, both ways', () => {
     const result = await finished(`${channel}:${ts}`);
     expect(result.status).toBe('delivered');
 
-    expect(postedIn(channel).map((r) => r.body)).toEqual([
-      { channel, text: PLACEHOLDER, thread_ts: ts, unfurl_links: false, unfurl_media: false },
-    ]);
+    expect(postedIn(channel).map((r) => r.body)).toEqual([{ channel, text: PLACEHOLDER, thread_ts: ts, unfurl_links: false, unfurl_media: false }]);
     const placeholderId = (await deliveriesOf(`${channel}:${ts}`)).get(PLACEHOLDER_PART)!.providerMessageId!;
     expect(updatedIn(channel).map((r) => r.body)).toEqual([{ channel, ts: placeholderId.split(':')[1], text: GREETING_REPLY }]);
     expect((await conversationOf(`${channel}:${ts}`))!.blockedAt).toBeNull();
-    const [stored] = await stack.database.db.select().from(messages).where(eq(messages.externalId, `${channel}:${ts}`));
+    const [stored] = await stack.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.externalId, `${channel}:${ts}`));
     expect(stored).toMatchObject({ kind: 'message', text: 'hello' });
   });
 

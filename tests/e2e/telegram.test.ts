@@ -17,8 +17,7 @@ describe('Telegram, both ways', () => {
 
   const { finished } = taskLookups(stack);
   const sentTo = (chatId: number) => stack.telegram.sent().filter((r) => String(r.body.chat_id) === String(chatId));
-  const messageCount = async (externalId: string) =>
-    (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
+  const messageCount = async (externalId: string) => (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
 
   it('when the secret token is wrong or missing, the account unknown, or the body broken, then 401/404/400/413 and nothing is stored', async () => {
     const update = messageUpdate({ text: 'hello' });
@@ -92,7 +91,13 @@ describe('Telegram, both ways', () => {
       callback_query: {
         id: queryId,
         from: { ...from, is_bot: false },
-        message: { message_id: nextId(), from: { id: TELEGRAM_BOT_ID, is_bot: true, first_name: 'Support' }, chat: { id: from.id, type: 'private' }, date: 1750000000, text: 'Pick one' },
+        message: {
+          message_id: nextId(),
+          from: { id: TELEGRAM_BOT_ID, is_bot: true, first_name: 'Support' },
+          chat: { id: from.id, type: 'private' },
+          date: 1750000000,
+          text: 'Pick one',
+        },
         chat_instance: '-1234567890',
         data: 'hello',
       },
@@ -122,7 +127,10 @@ describe('Telegram, both ways', () => {
     expect(await json(await postTelegram(url(), mention))).toMatchObject({ received: 1 });
     expect((await finished(`${chat.id}:${mention.message!.message_id}`)).status).toBe('delivered');
     expect(sentTo(chat.id).map((r) => r.body.text)).toEqual([GREETING_REPLY]);
-    const [stored] = await stack.database.db.select().from(messages).where(eq(messages.externalId, `${chat.id}:${mention.message!.message_id}`));
+    const [stored] = await stack.database.db
+      .select()
+      .from(messages)
+      .where(eq(messages.externalId, `${chat.id}:${mention.message!.message_id}`));
     expect(stored!.text).toBe('hello');
     expect(stack.telegram.calls('getMe').length).toBeGreaterThanOrEqual(1);
   });

@@ -15,8 +15,7 @@ describe('WhatsApp, every way in and out', () => {
   const stack = useTestSystem('postgres');
 
   const { taskOf, finished } = taskLookups(stack);
-  const deliveriesOf = (taskId: string) =>
-    stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
+  const deliveriesOf = (taskId: string) => stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
 
   it('when one POST carries text, an uncaptioned image, a reaction, an unknown type and a malformed message, then each is handled on purpose', async () => {
     const [text, image, reaction, unknown] = [wamid(), wamid(), wamid(), wamid()];
@@ -133,7 +132,12 @@ describe('WhatsApp, every way in and out', () => {
 
   it('when the send itself is refused with 131047, then the task fails at once with the reason and nothing is retried', async () => {
     stack.graph.failNext(400, {
-      error: { message: '(#131047) Re-engagement message', type: 'OAuthException', code: 131047, error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } },
+      error: {
+        message: '(#131047) Re-engagement message',
+        type: 'OAuthException',
+        code: 131047,
+        error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+      },
     });
     const before = stack.graph.sent().length;
     const id = wamid();

@@ -18,7 +18,10 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
   it('when a signed text webhook arrives, then the customer gets exactly one reply on WhatsApp', async () => {
     const id = wamid();
     const before = stack.graph.sent().length;
-    const res = await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, from: '4915112345678', text: 'hello' }));
+    const res = await postWebhook(
+      stack.system.url!,
+      textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, from: '4915112345678', text: 'hello' }),
+    );
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ received: 1, duplicates: 0, stored: 0, statuses: 0, ignored: 0, rejected: 0 });
 
@@ -82,8 +85,7 @@ describe.each(DB_KINDS)('WhatsApp webhook to reply, on %s', (kind) => {
 describe('WhatsApp webhook input handling', () => {
   const stack = useTestSystem('postgres');
 
-  const countMessages = async (externalId: string) =>
-    (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
+  const countMessages = async (externalId: string) => (await stack.database.db.select().from(messages).where(eq(messages.externalId, externalId))).length;
 
   it('when Meta verifies the webhook with the right token, then the challenge is echoed', async () => {
     const ok = await fetch(`${stack.system.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);

@@ -62,10 +62,7 @@ describe('decide: each rule on its own', () => {
   });
 
   it('when only the model flags an injection, then a human takes it, with the model’s reason', () => {
-    const decision = decide(
-      input({ modelAssessment: { intent: 'question', injection: true, confidence: 0.9, reason: 'asks for hidden rules' } }),
-      config(),
-    );
+    const decision = decide(input({ modelAssessment: { intent: 'question', injection: true, confidence: 0.9, reason: 'asks for hidden rules' } }), config());
     expect(decision.route).toBe('await_human');
     expect(decision.injection).toEqual({ detected: true, matches: [], byModel: true });
     expect(decision.reasons).toContain('the model flagged a prompt injection (asks for hidden rules): the draft must not be sent');
@@ -78,7 +75,10 @@ describe('decide: each rule on its own', () => {
     expect(decision.reasons).toContain('escalation keywords "représentant", "speak to someone" in the message');
 
     // "agents" is not the word "agent"
-    const plural = decide(input({ text: 'Do your delivery agents work on Sundays?' }), config({ escalation: { keywords: ['agent'], intents: [], minConfidence: 0 } }));
+    const plural = decide(
+      input({ text: 'Do your delivery agents work on Sundays?' }),
+      config({ escalation: { keywords: ['agent'], intents: [], minConfidence: 0 } }),
+    );
     expect(plural.reasons.some((r) => r.startsWith('escalation keyword'))).toBe(false);
   });
 
@@ -160,15 +160,12 @@ describe('decide: combinations', () => {
   });
 
   it('when the trust matrix says approve and nothing escalates, then it waits for approval', () => {
-    const decision = decide(
-      input({ text: 'The jacket arrived damaged, I am disappointed' }),
-      config({ trustMatrix: { complaint: 'approve' } }),
-    );
+    const decision = decide(input({ text: 'The jacket arrived damaged, I am disappointed' }), config({ trustMatrix: { complaint: 'approve' } }));
     expect(decision).toMatchObject({ route: 'await_approval', action: 'approve', intent: 'complaint' });
     expect(decision.reasons).toEqual(['intent complaint: trust matrix says approve']);
   });
 
-  it('when the trust matrix says approve but the confidence is too low, then the operator\'s policy decides: a person approves', () => {
+  it("when the trust matrix says approve but the confidence is too low, then the operator's policy decides: a person approves", () => {
     const decision = decide(
       input({ text: 'The jacket arrived damaged', retrieval: { topScore: null, passages: 0 } }),
       config({ trustMatrix: { complaint: 'approve' } }),
@@ -205,7 +202,12 @@ describe('decide: confidence', () => {
   });
 
   it('when the message has no text (a file without a caption), then the request to write it out needs no passages', () => {
-    const photo = input({ text: '', draft: 'Thanks for the image. Could you tell me in a message what you need?', draftConfidence: 1, retrieval: { topScore: null, passages: 0 } });
+    const photo = input({
+      text: '',
+      draft: 'Thanks for the image. Could you tell me in a message what you need?',
+      draftConfidence: 1,
+      retrieval: { topScore: null, passages: 0 },
+    });
     expect(decide(photo, config())).toMatchObject({ confidence: 1, route: 'deliver' });
     // whitespace is no text either, but a weak canned draft still escalates
     expect(decide({ ...photo, text: '  ', draftConfidence: 0.2 }, config()).route).toBe('await_human');

@@ -64,7 +64,7 @@ describe('escalationSignals', () => {
     expect(signalsOf('How do I set up power of attorney for my account?')).toEqual([]);
   });
 
-  it('when a question asks about the company\'s practice, then the bare word of a signal in it reports nothing; a report in a question still does', () => {
+  it("when a question asks about the company's practice, then the bare word of a signal in it reports nothing; a report in a question still does", () => {
     expect(signalsOf('How do you protect customers against fraud when they pay by card?')).toEqual([]);
     expect(signalsOf('¿Qué medidas tienen contra el fraude en los pagos con tarjeta?')).toEqual([]);
     expect(signalsOf('What is your complaint procedure?')).toEqual([]);
@@ -123,7 +123,7 @@ describe('escalationSignals', () => {
     expect(askedAgain('Do you sell gift cards?', earlier, () => ['question'])).toBe(0);
   });
 
-  it('when the third question shares no word with the second but both share the first one\'s subject, then the thread counts both', () => {
+  it("when the third question shares no word with the second but both share the first one's subject, then the thread counts both", () => {
     const earlier = ['What is the return window for shoes?', 'How many days do I have to send back shoes?'];
     expect(askedAgain('Until when can I still return the sneakers I bought?', earlier)).toBe(2);
     // Only questions join the thread: a statement of the same subject does not.
@@ -135,7 +135,10 @@ describe('decide with the signals', () => {
   it('when a refund is asked for under billing: approve, then it goes to approval even when nothing was found', () => {
     const found = decide(input({ text: 'I was charged twice for my order, please refund the duplicate' }), billingApprove);
     expect(found).toMatchObject({ route: 'await_approval', intent: 'billing' });
-    const nothing = decide(input({ text: 'I was charged twice for my order, please refund the duplicate', retrieval: { topScore: null, passages: 0 }, notFound: true }), billingApprove);
+    const nothing = decide(
+      input({ text: 'I was charged twice for my order, please refund the duplicate', retrieval: { topScore: null, passages: 0 }, notFound: true }),
+      billingApprove,
+    );
     expect(nothing.route).toBe('await_approval');
   });
 
@@ -169,7 +172,7 @@ describe('decide with the signals', () => {
 });
 
 describe('intent examples', () => {
-  it('when a message is alike one of a namespace\'s examples, then it takes that intent, and the trust matrix applies', () => {
+  it("when a message is alike one of a namespace's examples, then it takes that intent, and the trust matrix applies", () => {
     const cfg: GateConfig = {
       ...billingApprove,
       intents: [...billingApprove.intents, 'warranty_claim'],

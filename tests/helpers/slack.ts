@@ -62,12 +62,10 @@ function eventFrom(fixture: string, options: SlackEventOptions, defaults: { user
 }
 
 /** app_mention in a channel (fixture app-mention), optionally in a thread. */
-export const appMention = (options: SlackEventOptions) =>
-  eventFrom('app-mention', options, { user: 'U061F7AUR', text: `<@${SLACK_BOT_USER}> hello` });
+export const appMention = (options: SlackEventOptions) => eventFrom('app-mention', options, { user: 'U061F7AUR', text: `<@${SLACK_BOT_USER}> hello` });
 
 /** A direct message to the bot (fixture message-im, message.im). */
-export const directMessage = (options: SlackEventOptions) =>
-  eventFrom('message-im', options, { user: 'U2147483697', text: 'hello' });
+export const directMessage = (options: SlackEventOptions) => eventFrom('message-im', options, { user: 'U2147483697', text: 'hello' });
 
 export interface PostSlackOptions {
   /** Signs with this secret instead of the system's. */

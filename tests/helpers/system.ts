@@ -22,10 +22,7 @@ export const DB_KINDS: DbKind[] = ['postgres', 'pglite'];
 export const ADMIN_KEY = 'test-admin-key';
 
 export async function openTestDatabase(kind: DbKind): Promise<DatabaseHandle> {
-  const handle =
-    kind === 'postgres'
-      ? await openDatabase({ url: inject('postgresUrl'), maxConnections: 5 })
-      : await openDatabase({ pgliteDir: 'memory://' });
+  const handle = kind === 'postgres' ? await openDatabase({ url: inject('postgresUrl'), maxConnections: 5 }) : await openDatabase({ pgliteDir: 'memory://' });
   await handle.migrate();
   return handle;
 }

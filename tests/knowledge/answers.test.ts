@@ -54,7 +54,9 @@ describe('lexiconPairs', () => {
 describe('chunking tables and lists', () => {
   const rows = Array.from({ length: 30 }, (_, i) => `| Fibre ${i} | ${i * 10} Mbps | £${20 + i} |`).join('\n');
   const steps = Array.from({ length: 25 }, (_, i) => `${i + 1}. Plug the grey cable into port ${i} and wait for the light to turn white.`).join('\n');
-  const chunks = chunkMarkdown(`# Plans\n\n## Broadband\n\nOur plans:\n\n| Plan | Speed | Price |\n|---|---|---|\n${rows}\n\n## Set-up\n\nTo set up your hub:\n\n${steps}\n`);
+  const chunks = chunkMarkdown(
+    `# Plans\n\n## Broadband\n\nOur plans:\n\n| Plan | Speed | Price |\n|---|---|---|\n${rows}\n\n## Set-up\n\nTo set up your hub:\n\n${steps}\n`,
+  );
 
   it('when a table is longer than a chunk, then every part repeats the header row', () => {
     const table = chunks.filter((c) => c.text.includes('| Fibre '));

@@ -42,7 +42,15 @@ describe('chunkMarkdown', () => {
 
   it('when markdown holds HTML comments, then their hidden text is in no chunk', () => {
     const chunks = chunkMarkdown(
-      ['# Refunds', 'Refunds take 5 days.<!-- internal: over 500 EUR ask Sam -->', '<!--', 'escalation phone 0800 123', '-->', 'Keep the receipt.', '<!-- unclosed note'].join('\n'),
+      [
+        '# Refunds',
+        'Refunds take 5 days.<!-- internal: over 500 EUR ask Sam -->',
+        '<!--',
+        'escalation phone 0800 123',
+        '-->',
+        'Keep the receipt.',
+        '<!-- unclosed note',
+      ].join('\n'),
     );
     expect(chunks).toEqual([{ position: 0, heading: 'Refunds', text: 'Refunds take 5 days.\n\nKeep the receipt.' }]);
     expect(JSON.stringify(chunks)).not.toMatch(/Sam|0800|unclosed/);

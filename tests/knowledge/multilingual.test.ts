@@ -68,7 +68,10 @@ describe.each(DB_KINDS)('knowledge in any language on %s', (kind) => {
   it('when knowledge is in Spanish, then a Spanish question finds it with or without accents, and an English one through the lexicon', async () => {
     for (const query of ['¿Cuándo llega el reembolso?', 'cuando llega el reembolso', 'When will my refund arrive?']) {
       const found = await searchKnowledge(database.db, { namespace: spanish, query });
-      expect(found.map((p) => p.documentId), query).toContain(ids.devoluciones);
+      expect(
+        found.map((p) => p.documentId),
+        query,
+      ).toContain(ids.devoluciones);
     }
   });
 

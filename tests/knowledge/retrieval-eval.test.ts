@@ -32,7 +32,10 @@ describe.each(DB_KINDS)('answer evaluation on %s', (kind) => {
     expect(loaded).toBeGreaterThanOrEqual(30);
     fullText = await evaluateAnswers(database.db, namespace, questions);
     fused = await evaluateAnswers(database.db, namespace, questions, { embed });
-    for (const [mode, r] of [['full text', fullText], ['fused', fused]] as const) {
+    for (const [mode, r] of [
+      ['full text', fullText],
+      ['fused', fused],
+    ] as const) {
       console.log(
         `[answer-eval ${kind}, ${mode}] recall@3 ${r.recallAt3.toFixed(3)}  MRR ${r.mrr.toFixed(3)}  fact in draft ${r.factInDraft.toFixed(3)}  ` +
           `unanswerable handled ${r.unanswerableHandled}/${r.unanswerable}`,
@@ -44,7 +47,8 @@ describe.each(DB_KINDS)('answer evaluation on %s', (kind) => {
   });
 
   it('when the labelled questions are loaded, then every kind is there', () => {
-    for (const k of ['wording', 'paraphrase', 'typo', 'language', 'multihop', 'unanswerable']) expect(fullText.byKind[k]?.questions, k).toBeGreaterThanOrEqual(5);
+    for (const k of ['wording', 'paraphrase', 'typo', 'language', 'multihop', 'unanswerable'])
+      expect(fullText.byKind[k]?.questions, k).toBeGreaterThanOrEqual(5);
   });
 
   it('when answerable questions are asked with full text only, then the right article is in the top 3 for most of them', () => {

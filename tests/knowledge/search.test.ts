@@ -4,7 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { DatabaseHandle } from '../../src/db';
 import { documentChunks, namespaces } from '../../src/db/schema';
-import { bestScore, corrections, diversify, editDistance, isAnswer, reciprocalRankFusion, relevance, RELEVANCE_FLOOR, searchKnowledge, searchQuestion } from '../../src/knowledge/search';
+import {
+  bestScore,
+  corrections,
+  diversify,
+  editDistance,
+  isAnswer,
+  reciprocalRankFusion,
+  relevance,
+  RELEVANCE_FLOOR,
+  searchKnowledge,
+  searchQuestion,
+} from '../../src/knowledge/search';
 import { addDocument, deleteDocument, EmbeddingError, embedPendingChunks, getDocument, listDocuments, type EmbedFn } from '../../src/knowledge/store';
 import { DB_KINDS, openTestDatabase } from '../helpers/system';
 
@@ -173,7 +184,10 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     });
     expect((await search('zeppelin'))[0]).toMatchObject({ documentId: id });
     expect(await deleteDocument(database.db, shop, id)).toBe(true);
-    const [left] = await database.db.select({ n: sql<number>`count(*)::int` }).from(documentChunks).where(eq(documentChunks.documentId, id));
+    const [left] = await database.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(documentChunks)
+      .where(eq(documentChunks.documentId, id));
     expect(left!.n).toBe(0);
     expect(await search('zeppelin')).toEqual([]);
     expect(await deleteDocument(database.db, shop, id)).toBe(false);
@@ -202,7 +216,10 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     for (const query of ['automobile', 'gift card balance', 'where do I leave my car', 'shipping abroad']) {
       const inDatabase = await search(query, { embed: fakeEmbed, inProcessVectorsUpTo: 0 });
       const inProcess = await search(query, { embed: fakeEmbed, inProcessVectorsUpTo: Number.MAX_SAFE_INTEGER });
-      expect(inDatabase.map((p) => [p.documentId, p.position]), query).toEqual(inProcess.map((p) => [p.documentId, p.position]));
+      expect(
+        inDatabase.map((p) => [p.documentId, p.position]),
+        query,
+      ).toEqual(inProcess.map((p) => [p.documentId, p.position]));
       inDatabase.forEach((p, i) => expect(p.score, query).toBeCloseTo(inProcess[i]!.score, 5));
     }
     expect((await search('automobile', { embed: fakeEmbed, inProcessVectorsUpTo: 0 }))[0]).toMatchObject({ documentId: ids.parking });
@@ -213,9 +230,12 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     await expect(
       addDocument(database.db, { namespace: shop, title: 'Bad', contentType: 'text/plain', content: 'One.\n\nTwo.' }, async () => [[1, 2]]),
     ).resolves.toBeDefined(); // one chunk, one vector: fine
-    const failing: EmbedFn = Object.assign(async () => {
-      throw new Error('model unavailable');
-    }, { model: 'test:failing' });
+    const failing: EmbedFn = Object.assign(
+      async () => {
+        throw new Error('model unavailable');
+      },
+      { model: 'test:failing' },
+    );
     const stored = await addDocument(
       database.db,
       { namespace: shop, title: 'Snowshoe hire', contentType: 'text/plain', content: 'Snowshoes can be hired for 12 pounds a day.' },
@@ -234,7 +254,10 @@ describe.each(DB_KINDS)('knowledge search on %s', (kind) => {
     await embedPendingChunks(database.db, failing, 1000);
     const [waiting] = await database.db.select().from(documentChunks).where(eq(documentChunks.documentId, stored.id));
     expect(waiting!.embeddingAttempts).toBe(1);
-    await database.db.update(documentChunks).set({ embedAfter: new Date(Date.now() - 1000) }).where(eq(documentChunks.documentId, stored.id));
+    await database.db
+      .update(documentChunks)
+      .set({ embedAfter: new Date(Date.now() - 1000) })
+      .where(eq(documentChunks.documentId, stored.id));
     const retried = await embedPendingChunks(database.db, failing);
     expect(retried.failed).toBeGreaterThanOrEqual(1);
     const [again] = await database.db.select().from(documentChunks).where(eq(documentChunks.documentId, stored.id));

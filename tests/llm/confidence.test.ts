@@ -14,16 +14,12 @@ describe('estimateConfidence', () => {
 
   it('when the reply says it does not know, then it is low, a little higher when it still cites', () => {
     expect(estimateConfidence({ text: "Sorry, I don't know that.", citations: [], message: question })).toBe(CONFIDENCE.unknown);
-    expect(estimateConfidence({ text: 'Refunds take 5 days. I do not know about exchanges.', citations: [0], message: question })).toBe(
-      CONFIDENCE.partial,
-    );
+    expect(estimateConfidence({ text: 'Refunds take 5 days. I do not know about exchanges.', citations: [0], message: question })).toBe(CONFIDENCE.partial);
   });
 
   it('when the reply cites nothing, then a greeting is fine and an answer is ungrounded', () => {
     expect(estimateConfidence({ text: 'Hello! How can I help?', citations: [], message: hello })).toBe(CONFIDENCE.smallTalk);
-    expect(estimateConfidence({ text: 'Welcome!', citations: [], message: { kind: 'request_welcome', text: '', attachments: [] } })).toBe(
-      CONFIDENCE.smallTalk,
-    );
+    expect(estimateConfidence({ text: 'Welcome!', citations: [], message: { kind: 'request_welcome', text: '', attachments: [] } })).toBe(CONFIDENCE.smallTalk);
     expect(estimateConfidence({ text: 'Refunds take 3 days.', citations: [], message: question })).toBe(CONFIDENCE.ungrounded);
   });
 
@@ -48,10 +44,7 @@ describe('saysItDoesNotKnow', () => {
     expect(saysItDoesNotKnow(text)).toBe(true);
   });
 
-  it.each(['Refunds take 5 business days.', 'You know, our shipping is fast.', 'Nosé is a town.'])(
-    'when the reply is "%s", then it does not',
-    (text) => {
-      expect(saysItDoesNotKnow(text)).toBe(false);
-    },
-  );
+  it.each(['Refunds take 5 business days.', 'You know, our shipping is fast.', 'Nosé is a town.'])('when the reply is "%s", then it does not', (text) => {
+    expect(saysItDoesNotKnow(text)).toBe(false);
+  });
 });

@@ -34,12 +34,7 @@ describe('buildMessages', () => {
     expect(messages.map((m) => m.role)).toEqual(['system', 'system', 'user', 'assistant', 'assistant', 'user']);
     expect(messages[0]).toEqual({ role: 'system', content: 'You are the support assistant of Acme.' });
     expect(messages[1]?.content).toContain('<passages>');
-    expect(messages.slice(2).map((m) => m.content)).toEqual([
-      'Hi',
-      'Hello! How can I help?',
-      'This is Maria from billing.',
-      'How long do refunds take?',
-    ]);
+    expect(messages.slice(2).map((m) => m.content)).toEqual(['Hi', 'Hello! How can I help?', 'This is Maria from billing.', 'How long do refunds take?']);
   });
 
   it('when the namespace has no system prompt, then the context block comes first', () => {
@@ -87,9 +82,9 @@ describe('contextBlock', () => {
 describe('describeMessage', () => {
   it('when the message has text, then the text is sent as is, with its attachments named', () => {
     expect(describeMessage({ kind: 'text', text: 'Where is my order?', attachments: [] })).toBe('Where is my order?');
-    expect(
-      describeMessage({ kind: 'image', text: 'Is this broken?', attachments: [{ type: 'image', mimeType: 'image/jpeg', filename: 'kettle.jpg' }] }),
-    ).toBe('Is this broken?\n\n[Attached: image (kettle.jpg, image/jpeg). You cannot open attachments.]');
+    expect(describeMessage({ kind: 'image', text: 'Is this broken?', attachments: [{ type: 'image', mimeType: 'image/jpeg', filename: 'kettle.jpg' }] })).toBe(
+      'Is this broken?\n\n[Attached: image (kettle.jpg, image/jpeg). You cannot open attachments.]',
+    );
   });
 
   it('when the message has no text, then its kind and attachments are described', () => {
@@ -125,9 +120,7 @@ describe('stripMarkers', () => {
   });
 
   it('when markers start or end lines, then the lines keep their shape', () => {
-    expect(stripMarkers('Steps:\n- Open settings [1]\n- Choose refunds [2] \n[1] Then wait.', 2)).toBe(
-      'Steps:\n- Open settings\n- Choose refunds\nThen wait.',
-    );
+    expect(stripMarkers('Steps:\n- Open settings [1]\n- Choose refunds [2] \n[1] Then wait.', 2)).toBe('Steps:\n- Open settings\n- Choose refunds\nThen wait.');
   });
 
   it('when a bracket names no passage, then it stays in the text', () => {

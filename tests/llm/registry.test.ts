@@ -60,12 +60,18 @@ describe('createEmbedderFromConfig', () => {
 
 describe('the offline adapter', () => {
   const offline = createOfflineAdapter();
-  const ask = (text: string, passages = [{ documentId: 'd', title: 'Refunds', position: 0, text: 'Refunds are paid within 5 business days. We love cats.', score: 1 }]) =>
-    offline.generate({ systemPrompt: 'Be kind.', history: [], message: { kind: 'text', text, attachments: [] }, passages });
+  const ask = (
+    text: string,
+    passages = [{ documentId: 'd', title: 'Refunds', position: 0, text: 'Refunds are paid within 5 business days. We love cats.', score: 1 }],
+  ) => offline.generate({ systemPrompt: 'Be kind.', history: [], message: { kind: 'text', text, attachments: [] }, passages });
 
   it('when a passage answers, then it quotes the best sentence and cites it; otherwise it says it does not know', async () => {
     // The passage is quoted whole (it is short), not only its best sentence.
-    expect(await ask('How long do refunds take?')).toMatchObject({ text: 'Refunds are paid within 5 business days. We love cats.', citations: [0], model: 'offline-extractive' });
+    expect(await ask('How long do refunds take?')).toMatchObject({
+      text: 'Refunds are paid within 5 business days. We love cats.',
+      citations: [0],
+      model: 'offline-extractive',
+    });
     expect(await ask('Do you sell bikes?')).toMatchObject({ text: NOT_FOUND_REPLY, citations: [], confidence: 0.2 });
     expect(await ask('Hello!')).toMatchObject({ text: GREETING_REPLY, confidence: 1 });
     expect(offline.assess).toBeUndefined();
@@ -75,7 +81,10 @@ describe('the offline adapter', () => {
     const related = { documentId: 'r', title: 'Roaming', position: 0, text: 'Roaming in the EU costs £2.50 a day.', score: 0.45 };
     const refunds = { documentId: 'd', title: 'Refunds', position: 0, text: 'Refunds are paid within 5 business days.', score: 0.8 };
     expect(await ask('How much does roaming cost?', [related])).toMatchObject({ text: NOT_FOUND_REPLY, citations: [] });
-    expect(await ask('How much does roaming cost?', [{ ...related, score: 0.5 }])).toMatchObject({ text: 'Roaming in the EU costs £2.50 a day.', citations: [0] });
+    expect(await ask('How much does roaming cost?', [{ ...related, score: 0.5 }])).toMatchObject({
+      text: 'Roaming in the EU costs £2.50 a day.',
+      citations: [0],
+    });
     // The related passage first, the answer second: the citation is the answer's place, 1.
     expect(await ask('How long do refunds take?', [related, refunds])).toMatchObject({ text: 'Refunds are paid within 5 business days.', citations: [1] });
   });

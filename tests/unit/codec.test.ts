@@ -1,14 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
-import {
-  EncryptionCodec,
-  keyFingerprint,
-  METADATA_KEY_ID,
-  METADATA_TENANT,
-  parseEncryptionKeys,
-  PayloadKeyError,
-} from '../../src/temporal/codec';
+import { EncryptionCodec, keyFingerprint, METADATA_KEY_ID, METADATA_TENANT, parseEncryptionKeys, PayloadKeyError } from '../../src/temporal/codec';
 import { OLD_PAYLOAD_KEY, REPLAY_PAYLOAD_KEY } from '../../testkit/payload-key';
 
 const keys = parseEncryptionKeys(REPLAY_PAYLOAD_KEY, undefined)!;

@@ -6,7 +6,11 @@ import { workerTuning } from '../../src/system';
 describe('worker tuning settings', () => {
   it('when WORKER_* and DATABASE_POOL_MAX are unset, then the cache holds 100 workflows, the rest are the SDK defaults, and the pool has 10 connections', () => {
     const config = loadConfig({});
-    expect(config.worker).toEqual({ maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS, maxConcurrentActivities: undefined, maxConcurrentWorkflowTasks: undefined });
+    expect(config.worker).toEqual({
+      maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+      maxConcurrentActivities: undefined,
+      maxConcurrentWorkflowTasks: undefined,
+    });
     expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(100);
     expect(workerTuning(config)).toEqual({ maxCachedWorkflows: 100 });
     expect(config.databasePoolMax).toBe(10);

@@ -4,7 +4,15 @@ import { createLogger } from '../../src/logger';
 
 function capture() {
   const lines: string[] = [];
-  const log = createLogger('trace', new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } }));
+  const log = createLogger(
+    'trace',
+    new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
   return { log, lines };
 }
 

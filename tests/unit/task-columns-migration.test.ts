@@ -66,7 +66,13 @@ describe.each(DB_KINDS)('the result bag moved to typed columns, on %s', (kind) =
       joinedEscalationId: null,
     });
     expect(byId.get(full)!.gateConfidence).toBeCloseTo(0.82, 5);
-    expect(byId.get(gated)).toMatchObject({ gateRoute: 'await_human', unresolved: true, joinedEscalationId: '0b6e2c1a-4d5f-4e8a-9b7c-1d2e3f4a5b6c', model: null, citations: null });
+    expect(byId.get(gated)).toMatchObject({
+      gateRoute: 'await_human',
+      unresolved: true,
+      joinedEscalationId: '0b6e2c1a-4d5f-4e8a-9b7c-1d2e3f4a5b6c',
+      model: null,
+      citations: null,
+    });
     expect(byId.get(bare)).toMatchObject({ gateRoute: null, unresolved: null, model: null });
 
     // The API's `result` is the bag the task had.

@@ -82,7 +82,10 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
   router.get('/:id', allowRoles(...API_KEY_ROLES), async (req, res) => {
     const id = String(req.params.id);
     if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-    const [task] = await db.select().from(agentTasks).where(and(eq(agentTasks.id, id), taskScope(req.principal)));
+    const [task] = await db
+      .select()
+      .from(agentTasks)
+      .where(and(eq(agentTasks.id, id), taskScope(req.principal)));
     if (!task) throw notFound(`no agent task ${id}`);
     const [toolCalls, deliveries] = await Promise.all([
       db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, id)).orderBy(asc(agentToolCalls.startedAt)),
@@ -107,10 +110,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
 }
 
 /** Progress rebuilt from the tool-call rows: the last attempt of each step. */
-function storedProgress(
-  task: typeof agentTasks.$inferSelect,
-  calls: Array<typeof agentToolCalls.$inferSelect>,
-): Progress {
+function storedProgress(task: typeof agentTasks.$inferSelect, calls: Array<typeof agentToolCalls.$inferSelect>): Progress {
   const latest = new Map<string, (typeof calls)[number]>();
   for (const call of calls) {
     const seen = latest.get(call.name);

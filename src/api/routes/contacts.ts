@@ -47,14 +47,22 @@ export function contactRoutes(db: Database, workflows: WorkflowEraser): Router {
     const { channel, externalId } = findQuery.parsed(res).query;
     if (channel !== undefined) where.push(eq(contacts.channel, channel));
     if (externalId !== undefined) where.push(eq(contacts.externalId, externalId));
-    const rows = await db.select().from(contacts).where(and(...where)).orderBy(asc(contacts.createdAt)).limit(100);
+    const rows = await db
+      .select()
+      .from(contacts)
+      .where(and(...where))
+      .orderBy(asc(contacts.createdAt))
+      .limit(100);
     res.json({ data: rows.map(present) });
   });
 
   router.get('/:id', async (req, res) => {
     const namespace = await namespaceParam(db, req);
     const id = contactId(req, namespace);
-    const [row] = await db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.namespace, namespace)));
+    const [row] = await db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.id, id), eq(contacts.namespace, namespace)));
     if (!row) throw noSuchContact(id, namespace);
     res.json(present(row));
   });
@@ -77,4 +85,3 @@ function contactId(req: Request, namespace: string): string {
   if (!UUID.test(id)) throw noSuchContact(id, namespace);
   return id.toLowerCase();
 }
-

@@ -23,10 +23,8 @@ import { invalid, parseOr400 } from '../validate';
 export const DOCUMENT_BODY_LIMIT = '1mb';
 const RAW_TYPES = ['text/markdown', 'text/plain'];
 
-const text = (required: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? required : 'must be a string') });
-const nonBlank = (max: number, required = 'is required') =>
-  text(required).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (required: string) => z.string({ error: (issue) => (issue.input === undefined ? required : 'must be a string') });
+const nonBlank = (max: number, required = 'is required') => text(required).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 const DocumentBody = z.strictObject({
   title: nonBlank(300, 'is required (for a raw body: ?title=, or a first markdown heading)'),
@@ -89,7 +87,6 @@ export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}):
 
   return router;
 }
-
 
 /** What the request says the document is, before validation; 415 for a body type we do not take. */
 function candidateDocument(req: Request): Record<string, unknown> {

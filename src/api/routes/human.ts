@@ -46,7 +46,10 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
     async function handler(req: Request, res: Response) {
       const id = String(req.params.id);
       if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-      const [task] = await db.select().from(agentTasks).where(and(eq(agentTasks.id, id), taskScope(req.principal)));
+      const [task] = await db
+        .select()
+        .from(agentTasks)
+        .where(and(eq(agentTasks.id, id), taskScope(req.principal)));
       if (!task) throw notFound(`no agent task ${id}`);
       const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
       if (problems.length > 0) throw invalid('invalid_decision', problemsFromText(problems));

@@ -93,7 +93,10 @@ export function metricsRoutes(db: Database, log: Logger, temporalMetricsAddress?
 async function databaseGauges(db: Database, log: Logger): Promise<string> {
   try {
     const [tasks, open] = await Promise.all([
-      db.select({ status: agentTasks.status, count: sql<number>`count(*)::int` }).from(agentTasks).groupBy(agentTasks.status),
+      db
+        .select({ status: agentTasks.status, count: sql<number>`count(*)::int` })
+        .from(agentTasks)
+        .groupBy(agentTasks.status),
       db
         .select({ kind: escalations.kind, count: sql<number>`count(*)::int` })
         .from(escalations)
@@ -102,10 +105,20 @@ async function databaseGauges(db: Database, log: Logger): Promise<string> {
     ]);
     // A registry per scrape: the values are the database's now, not sums over scrapes.
     const sampled = new Registry();
-    const byStatus = new Gauge({ name: 'agent_tasks', help: 'Agent tasks in the database by status (read at scrape).', labelNames: ['status'], registers: [sampled] });
+    const byStatus = new Gauge({
+      name: 'agent_tasks',
+      help: 'Agent tasks in the database by status (read at scrape).',
+      labelNames: ['status'],
+      registers: [sampled],
+    });
     for (const status of TASK_STATUSES) byStatus.set({ status }, 0);
     for (const row of tasks) byStatus.set({ status: row.status }, Number(row.count));
-    const byKind = new Gauge({ name: 'open_escalations', help: 'Escalations and approvals waiting for a person, by kind (read at scrape).', labelNames: ['kind'], registers: [sampled] });
+    const byKind = new Gauge({
+      name: 'open_escalations',
+      help: 'Escalations and approvals waiting for a person, by kind (read at scrape).',
+      labelNames: ['kind'],
+      registers: [sampled],
+    });
     for (const kind of HANDOFF_KINDS) byKind.set({ kind }, 0);
     for (const row of open) byKind.set({ kind: row.kind }, Number(row.count));
     const text = await sampled.metrics();

@@ -68,7 +68,8 @@ export function namespaceRoutes(db: Database): Router {
     requireVisible(req.principal, name);
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the config as application/json');
     const body: unknown = req.body;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid('invalid_config', [{ path: '(body)', message: 'the config must be a JSON object' }]);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw invalid('invalid_config', [{ path: '(body)', message: 'the config must be a JSON object' }]);
     const validated = validateNamespaceConfig(body);
     if (!validated.ok) throw invalid('invalid_config', validated.problems);
     const [row] = await db

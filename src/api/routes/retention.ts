@@ -41,7 +41,10 @@ function runInput(body: unknown): { namespaces?: string[]; batchSize?: number } 
   if (typeof body !== 'object' || Array.isArray(body)) throw invalid('invalid_body', [{ path: '(body)', message: 'must be a JSON object' }]);
   const { namespaces, batchSize, ...rest } = body as Record<string, unknown>;
   const problems: Problem[] = Object.keys(rest).map((key) => ({ path: key, message: 'not a known field' }));
-  if (namespaces !== undefined && (!Array.isArray(namespaces) || namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && NAMESPACE_NAME.test(n)))) {
+  if (
+    namespaces !== undefined &&
+    (!Array.isArray(namespaces) || namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && NAMESPACE_NAME.test(n)))
+  ) {
     problems.push({ path: 'namespaces', message: 'a non-empty list of namespace names' });
   }
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || (batchSize as number) < 1 || (batchSize as number) > MAX_RETENTION_BATCH_SIZE)) {

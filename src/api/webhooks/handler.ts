@@ -73,7 +73,14 @@ export function webhookRouter<A extends Authenticated>(adapter: WebhookAdapter<A
       return;
     }
     if (reading.kind === 'ignored') {
-      await recordEvent(db, { channel: adapter.channel, channelAccountId: account?.id, kind: reading.eventKind, outcome: 'ignored', reason: reading.reason, payload: reading.payload });
+      await recordEvent(db, {
+        channel: adapter.channel,
+        channelAccountId: account?.id,
+        kind: reading.eventKind,
+        outcome: 'ignored',
+        reason: reading.reason,
+        payload: reading.payload,
+      });
       log.info({ channel: adapter.channel, type: reading.eventKind }, `${adapter.channel} request ignored`);
       res.json(answered({ ignored: 1 }));
       return;

@@ -54,12 +54,20 @@ export function slackAdapter({ db, config, log, startTimeoutMs }: SlackWebhookDe
     },
     onRedelivery(req, { envelope }) {
       if (envelope.type !== 'event_callback') return;
-      log.info({ channel: 'slack', eventId: envelope.eventId, retry: req.get('x-slack-retry-num'), reason: req.get('x-slack-retry-reason') }, 'slack redelivery');
+      log.info(
+        { channel: 'slack', eventId: envelope.eventId, retry: req.get('x-slack-retry-num'), reason: req.get('x-slack-retry-reason') },
+        'slack redelivery',
+      );
     },
     async read(req, { account, envelope }) {
       if (envelope.type === 'url_verification') return { kind: 'answer', body: { challenge: envelope.challenge } };
       if (envelope.type === 'other') {
-        return { kind: 'ignored', eventKind: envelope.envelopeType, reason: `Slack request type ${envelope.envelopeType} is not served`, payload: envelope.raw };
+        return {
+          kind: 'ignored',
+          eventKind: envelope.envelopeType,
+          reason: `Slack request type ${envelope.envelopeType} is not served`,
+          payload: envelope.raw,
+        };
       }
       return {
         kind: 'messages',

@@ -6,14 +6,7 @@
  */
 import type { Request } from 'express';
 import { accountSecrets, answersEdits } from '../../channels/accounts';
-import {
-  botIdFromToken,
-  parseUpdate,
-  TelegramPayloadError,
-  type TelegramBot,
-  type TelegramSender,
-  verifySecretToken,
-} from '../../channels/telegram';
+import { botIdFromToken, parseUpdate, TelegramPayloadError, type TelegramBot, type TelegramSender, verifySecretToken } from '../../channels/telegram';
 import { isObject } from '../../channels/types';
 import type { Config } from '../../config';
 import { notFound, unauthorized, unavailable } from '../errors';
@@ -34,7 +27,12 @@ function needsUsername(update: unknown): boolean {
   return chat?.type === 'group' || chat?.type === 'supergroup';
 }
 
-export function telegramAdapter({ db, config, sender, log }: TelegramWebhookDeps): WebhookAdapter<{ account: ChannelAccount; body: unknown; eventId?: string }> {
+export function telegramAdapter({
+  db,
+  config,
+  sender,
+  log,
+}: TelegramWebhookDeps): WebhookAdapter<{ account: ChannelAccount; body: unknown; eventId?: string }> {
   return {
     channel: 'telegram',
     path: '/:accountId',

@@ -146,10 +146,7 @@ const USER_SUBTYPES = new Set(['file_share', 'thread_broadcast']);
  * Normalizes the event of an event_callback into at most one message or one ignored event.
  * Never throws: a malformed event comes back as an IgnoredEvent with outcome `rejected`.
  */
-export function parseEvent(
-  envelope: Extract<SlackEnvelope, { type: 'event_callback' }>,
-  options: { accountExternalId: string },
-): ParsedInbound {
+export function parseEvent(envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, options: { accountExternalId: string }): ParsedInbound {
   const result = emptyParsed();
   const outcome = classifyEvent(envelope, options.accountExternalId);
   if ('answer' in outcome) result.messages.push(outcome);
@@ -157,10 +154,7 @@ export function parseEvent(
   return result;
 }
 
-function classifyEvent(
-  envelope: Extract<SlackEnvelope, { type: 'event_callback' }>,
-  accountExternalId: string,
-): InboundMessage | IgnoredEvent {
+function classifyEvent(envelope: Extract<SlackEnvelope, { type: 'event_callback' }>, accountExternalId: string): InboundMessage | IgnoredEvent {
   const { event } = envelope;
   const type = str(event.type);
   const subtype = str(event.subtype);
@@ -451,10 +445,7 @@ function readResult(method: string, response: JsonResponse, requestedChannel: st
 }
 
 /** Slack answered and did not post: certainly not sent. */
-function fail(
-  message: string,
-  details: { retryable: boolean; status: number; code?: string; retryAfterMs?: number; blocked?: boolean },
-): never {
+function fail(message: string, details: { retryable: boolean; status: number; code?: string; retryAfterMs?: number; blocked?: boolean }): never {
   const { blocked, retryAfterMs: after, ...rest } = details;
   throw new ChannelSendError(message, {
     channel: 'slack',

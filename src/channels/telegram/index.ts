@@ -66,24 +66,56 @@ const FILE_KINDS = ['animation', 'document', 'audio', 'voice', 'video', 'video_n
 
 /** Service messages: something happened in the chat, nobody wrote to the bot. */
 const SERVICE_FIELDS = [
-  'new_chat_members', 'left_chat_member', 'new_chat_title', 'new_chat_photo', 'delete_chat_photo',
-  'group_chat_created', 'supergroup_chat_created', 'channel_chat_created', 'message_auto_delete_timer_changed',
-  'migrate_to_chat_id', 'migrate_from_chat_id', 'pinned_message', 'successful_payment', 'refunded_payment',
-  'users_shared', 'chat_shared', 'gift', 'unique_gift', 'connected_website', 'write_access_allowed',
-  'passport_data', 'proximity_alert_triggered', 'boost_added', 'chat_background_set', 'checklist_tasks_done',
-  'checklist_tasks_added', 'direct_message_price_changed', 'forum_topic_created', 'forum_topic_edited',
-  'forum_topic_closed', 'forum_topic_reopened', 'general_forum_topic_hidden', 'general_forum_topic_unhidden',
-  'giveaway_created', 'giveaway_completed', 'paid_message_price_changed', 'suggested_post_approved',
-  'suggested_post_approval_failed', 'suggested_post_declined', 'suggested_post_paid', 'suggested_post_refunded',
-  'video_chat_scheduled', 'video_chat_started', 'video_chat_ended', 'video_chat_participants_invited',
+  'new_chat_members',
+  'left_chat_member',
+  'new_chat_title',
+  'new_chat_photo',
+  'delete_chat_photo',
+  'group_chat_created',
+  'supergroup_chat_created',
+  'channel_chat_created',
+  'message_auto_delete_timer_changed',
+  'migrate_to_chat_id',
+  'migrate_from_chat_id',
+  'pinned_message',
+  'successful_payment',
+  'refunded_payment',
+  'users_shared',
+  'chat_shared',
+  'gift',
+  'unique_gift',
+  'connected_website',
+  'write_access_allowed',
+  'passport_data',
+  'proximity_alert_triggered',
+  'boost_added',
+  'chat_background_set',
+  'checklist_tasks_done',
+  'checklist_tasks_added',
+  'direct_message_price_changed',
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'general_forum_topic_hidden',
+  'general_forum_topic_unhidden',
+  'giveaway_created',
+  'giveaway_completed',
+  'paid_message_price_changed',
+  'suggested_post_approved',
+  'suggested_post_approval_failed',
+  'suggested_post_declined',
+  'suggested_post_paid',
+  'suggested_post_refunded',
+  'video_chat_scheduled',
+  'video_chat_started',
+  'video_chat_ended',
+  'video_chat_participants_invited',
   'web_app_data',
 ];
 
 /** What one update field became. */
-type Outcome =
-  | { message: InboundMessage }
-  | { change: ConversationStateChange }
-  | { skip: Pick<IgnoredEvent, 'kind' | 'reason' | 'outcome'> };
+type Outcome = { message: InboundMessage } | { change: ConversationStateChange } | { skip: Pick<IgnoredEvent, 'kind' | 'reason' | 'outcome'> };
 
 const ignore = (kind: string, reason: string): Outcome => ({ skip: { kind, reason, outcome: 'ignored' } });
 const reject = (kind: string, reason: string): Outcome => ({ skip: { kind, reason, outcome: 'rejected' } });
@@ -100,9 +132,7 @@ export function parseUpdate(body: unknown, options: TelegramParseOptions): Parse
   const eventId = String(body.update_id);
   // The Bot API sets at most one field besides update_id; a body with more is handled field by field.
   const fields = Object.keys(body).filter((key) => key !== 'update_id');
-  const outcomes: Outcome[] = fields.length
-    ? fields.map((field) => parseField(field, body[field], options))
-    : [ignore('empty', 'the update carries no event')];
+  const outcomes: Outcome[] = fields.length ? fields.map((field) => parseField(field, body[field], options)) : [ignore('empty', 'the update carries no event')];
   for (const outcome of outcomes) {
     if ('message' in outcome) result.messages.push(outcome.message);
     else if ('change' in outcome) result.conversationChanges.push(outcome.change);
@@ -444,9 +474,7 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
       });
     }
     const method = target ? 'editMessageText' : 'sendMessage';
-    const address = target
-      ? { chat_id: target.chatId, message_id: target.messageId }
-      : { chat_id: message.to, ...replyParameters(message) };
+    const address = target ? { chat_id: target.chatId, message_id: target.messageId } : { chat_id: message.to, ...replyParameters(message) };
     const preview = { link_preview_options: { is_disabled: true } };
     let response = await call(message.token, method, { ...address, text: message.text, parse_mode: 'HTML', ...preview });
     if (response.status === 400 && /can't parse entities/i.test(description(response))) {
@@ -619,9 +647,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 /** The fallback when Telegram rejects our HTML: tags dropped (a link keeps its URL), entities decoded. */
 function htmlToPlainText(html: string): string {
   return html
-    .replace(/<a\s+href="([^"]*)"\s*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) =>
-      label === href ? label : `${label} (${href})`,
-    )
+    .replace(/<a\s+href="([^"]*)"\s*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => (label === href ? label : `${label} (${href})`))
     .replace(/<[^>]*>/g, '')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -30,8 +30,7 @@ const REASONS: Record<number, string> = {
   131031: 'the business account has been locked',
   131042: 'there is a payment problem with the business account',
   131045: 'the phone number is not registered',
-  131047:
-    'more than 24 hours have passed since the customer last wrote: outside the customer service window, only a template message can be sent',
+  131047: 'more than 24 hours have passed since the customer last wrote: outside the customer service window, only a template message can be sent',
   131049: 'Meta chose not to deliver this message to keep engagement healthy',
   131050: 'the customer has stopped marketing messages from this business',
   131051: 'the message type is not supported',

@@ -208,9 +208,7 @@ function interactiveText(part: Json): string {
 
 function locationText(part: Json): string {
   const place = [str(part.name), str(part.address)].filter(Boolean).join(', ');
-  const coordinates = [part.latitude, part.longitude].every((v) => typeof v === 'number')
-    ? `${String(part.latitude)}, ${String(part.longitude)}`
-    : undefined;
+  const coordinates = [part.latitude, part.longitude].every((v) => typeof v === 'number') ? `${String(part.latitude)}, ${String(part.longitude)}` : undefined;
   return `Location: ${[place, coordinates && `(${coordinates})`].filter(Boolean).join(' ')}`.trim();
 }
 
@@ -326,10 +324,19 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): WhatsAppSe
     },
 
     async mediaUrl(token: string, mediaId: string) {
-      const response = await getJson('whatsapp', `${options.apiBaseUrl}/${encodeURIComponent(mediaId)}`, { authorization: `Bearer ${token}` }, options.timeoutMs);
+      const response = await getJson(
+        'whatsapp',
+        `${options.apiBaseUrl}/${encodeURIComponent(mediaId)}`,
+        { authorization: `Bearer ${token}` },
+        options.timeoutMs,
+      );
       const payload = isObject(response.body) ? response.body : {};
       if (response.status >= 200 && response.status < 300 && str(payload.url)) {
-        return { url: payload.url as string, mimeType: str(payload.mime_type), fileSize: typeof payload.file_size === 'number' ? payload.file_size : undefined };
+        return {
+          url: payload.url as string,
+          mimeType: str(payload.mime_type),
+          fileSize: typeof payload.file_size === 'number' ? payload.file_size : undefined,
+        };
       }
       throw classifyGraphError(response.status, payload, response.headers);
     },
