@@ -49,6 +49,18 @@ export function taskScope(principal: Principal | undefined): SQL | undefined {
   return confined === undefined ? undefined : eq(agentTasks.namespace, confined);
 }
 
+/** The task `id` if the principal may see it; 404 alike for a malformed id, an unknown task and another tenant's. */
+export async function visibleTask(db: Database, principal: Principal | undefined, id: string): Promise<typeof agentTasks.$inferSelect> {
+  const [task] = isUuid(id)
+    ? await db
+        .select()
+        .from(agentTasks)
+        .where(and(eq(agentTasks.id, id), taskScope(principal)))
+    : [];
+  if (!task) throw notFound(`no agent task ${id}`);
+  return task;
+}
+
 export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger): Router {
   const router = Router();
 
@@ -80,13 +92,8 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
   });
 
   router.get('/:id', allowRoles(...API_KEY_ROLES), async (req, res) => {
-    const id = String(req.params.id);
-    if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-    const [task] = await db
-      .select()
-      .from(agentTasks)
-      .where(and(eq(agentTasks.id, id), taskScope(req.principal)));
-    if (!task) throw notFound(`no agent task ${id}`);
+    const task = await visibleTask(db, req.principal, String(req.params.id));
+    const id = task.id;
     const [toolCalls, deliveries] = await Promise.all([
       db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, id)).orderBy(asc(agentToolCalls.startedAt)),
       db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, id)).orderBy(asc(outboundDeliveries.part)),

@@ -20,15 +20,14 @@ import type { Database } from '../../db';
 import { agentTasks, API_KEY_ROLES, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
 import { allowRoles } from '../auth';
-import { HttpError, notFound } from '../errors';
-import { taskScope } from './agent-tasks';
+import { HttpError } from '../errors';
+import { taskScope, visibleTask } from './agent-tasks';
 import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
 import { invalid, problemsFromText, validate } from '../validate';
 import type { InboxEntryRow, TranscriptMessageRow } from '../wire';
 
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
 /** Messages of the conversation shown with an escalation, the latest ones. */
 export const TRANSCRIPT_MESSAGES = 50;
 
@@ -44,13 +43,8 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
 
   const decide = (kind: HumanDecision['kind']) =>
     async function handler(req: Request, res: Response) {
-      const id = String(req.params.id);
-      if (!isUuid(id)) throw notFound(`no agent task ${id}`);
-      const [task] = await db
-        .select()
-        .from(agentTasks)
-        .where(and(eq(agentTasks.id, id), taskScope(req.principal)));
-      if (!task) throw notFound(`no agent task ${id}`);
+      const task = await visibleTask(db, req.principal, String(req.params.id));
+      const id = task.id;
       const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
       if (problems.length > 0) throw invalid('invalid_decision', problemsFromText(problems));
       const human = { kind, decision: req.body } as HumanDecision;

@@ -105,22 +105,26 @@ async function databaseGauges(db: Database, log: Logger): Promise<string> {
     ]);
     // A registry per scrape: the values are the database's now, not sums over scrapes.
     const sampled = new Registry();
-    const byStatus = new Gauge({
-      name: 'agent_tasks',
-      help: 'Agent tasks in the database by status (read at scrape).',
-      labelNames: ['status'],
-      registers: [sampled],
-    });
-    for (const status of TASK_STATUSES) byStatus.set({ status }, 0);
-    for (const row of tasks) byStatus.set({ status: row.status }, Number(row.count));
-    const byKind = new Gauge({
-      name: 'open_escalations',
-      help: 'Escalations and approvals waiting for a person, by kind (read at scrape).',
-      labelNames: ['kind'],
-      registers: [sampled],
-    });
-    for (const kind of HANDOFF_KINDS) byKind.set({ kind }, 0);
-    for (const row of open) byKind.set({ kind: row.kind }, Number(row.count));
+    /** A gauge with one series per known value of its label, 0 where the database has no row. */
+    const counts = (name: string, help: string, label: string, values: readonly string[], rows: Array<{ value: string; count: number }>) => {
+      const gauge = new Gauge({ name, help, labelNames: [label], registers: [sampled] });
+      for (const value of values) gauge.set({ [label]: value }, 0);
+      for (const row of rows) gauge.set({ [label]: row.value }, Number(row.count));
+    };
+    counts(
+      'agent_tasks',
+      'Agent tasks in the database by status (read at scrape).',
+      'status',
+      TASK_STATUSES,
+      tasks.map((r) => ({ value: r.status, count: r.count })),
+    );
+    counts(
+      'open_escalations',
+      'Escalations and approvals waiting for a person, by kind (read at scrape).',
+      'kind',
+      HANDOFF_KINDS,
+      open.map((r) => ({ value: r.kind, count: r.count })),
+    );
     const text = await sampled.metrics();
     return text.endsWith('\n') ? text : `${text}\n`;
   } catch (err) {
