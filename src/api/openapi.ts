@@ -5,6 +5,7 @@
  * status not listed here, or a body that does not match, fails the test.
  * Enums come from the code that defines them, so they cannot drift.
  */
+import { z } from 'zod';
 import { STEP_NAMES } from '../activities/types';
 import { CHANNELS } from '../channels/types';
 import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES, ROUTES, TASK_STATUSES } from '../db/schema';
@@ -12,6 +13,12 @@ import { ADAPTER_KINDS } from '../llm/types';
 import { DEFAULT_RETENTION } from '../namespaces/config';
 import { RETENTION_STEPS, RETENTION_TABLES } from '../retention/policy';
 import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../workflows/human';
+import { ListQuery, StatsQuery } from './schemas/agent-tasks';
+import { CreateKey } from './schemas/api-keys';
+import { FindQuery } from './schemas/contacts';
+import { DocumentBody } from './schemas/documents';
+import { InboxQuery } from './schemas/escalations';
+import { DraftRequest } from './schemas/rag';
 
 type Schema = Record<string, unknown>;
 
@@ -44,6 +51,43 @@ const param = (name: string, where: 'path' | 'query', schema: Schema, descriptio
   schema,
   ...(description ? { description } : {}),
 });
+
+/**
+ * What a client may send, generated from the zod schema the route validates with (src/api/schemas/),
+ * so the document and the validation cannot drift. A `type: [t, "null"]` becomes `anyOf` (strict
+ * validators want one type per schema).
+ */
+function fromZod(schema: z.ZodType): Schema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+  return oneTypeEach(json);
+}
+function oneTypeEach(schema: Schema): Schema {
+  const out: Schema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties' && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([name, s]) => [name, oneTypeEach(s)]));
+    } else if ((key === 'items' || key === 'additionalProperties') && value && typeof value === 'object') {
+      out[key] = oneTypeEach(value as Schema);
+    } else if ((key === 'anyOf' || key === 'oneOf' || key === 'allOf') && Array.isArray(value)) {
+      out[key] = (value as Schema[]).map(oneTypeEach);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (!Array.isArray(out.type)) return out;
+  const { type, description, default: fallback, ...rest } = out as Schema & { type: string[] };
+  return {
+    anyOf: type.map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...rest })),
+    ...(description === undefined ? {} : { description }),
+    ...(fallback === undefined ? {} : { default: fallback }),
+  };
+}
+/** The query parameters of a zod object schema; a property's description becomes the parameter's. */
+const queryParams = (schema: z.ZodType) =>
+  Object.entries((fromZod(schema).properties ?? {}) as Record<string, Schema>).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return param(name, 'query', rest, description as string | undefined);
+  });
 
 /** What every authenticated operation may answer besides its own statuses. */
 const authErrors = { '401': problem('Unauthorized'), '403': problem('Forbidden'), '429': problem('RateLimited'), '500': problem('Internal') };
@@ -344,16 +388,7 @@ const schemas: Record<string, Schema> = {
     ['warning'],
     false,
   ),
-  DocumentInput: object(
-    {
-      title: { type: 'string', description: 'optional for markdown with a first heading' },
-      content: str,
-      contentType: enumOf(DOCUMENT_CONTENT_TYPES),
-      source: str,
-    },
-    ['title', 'contentType', 'source'],
-    false,
-  ),
+  DocumentInput: fromZod(DocumentBody.partial({ title: true })),
   DocumentCreated: object({ id: uuid, title: str, chunks: int, language: str, embedding: enumOf(['embedded', 'pending', 'none']) }, [], false),
   DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
   DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
@@ -424,7 +459,7 @@ const schemas: Record<string, Schema> = {
     [],
     false,
   ),
-  DraftRequest: object({ namespace: str, text: str, channel: enumOf(CHANNELS) }, ['channel'], false),
+  DraftRequest: fromZod(DraftRequest),
   Passage: object({ documentId: uuid, title: str, position: int, text: str, score: num }),
   Draft: object(
     {
@@ -450,15 +485,7 @@ const schemas: Record<string, Schema> = {
     ['fallback', 'rewrittenQuery'],
     false,
   ),
-  ApiKeyInput: object(
-    {
-      namespace: { ...nullable(str), description: 'required for operator and agent keys' },
-      role: enumOf(API_KEY_ROLES),
-      name: nullable(str),
-    },
-    ['namespace', 'name'],
-    false,
-  ),
+  ApiKeyInput: fromZod(CreateKey),
   ApiKey: object(
     {
       id: uuid,
@@ -560,14 +587,7 @@ const paths = {
       operationId: 'listAgentTasks',
       tags: ['agent tasks'],
       summary: 'Tasks, newest first; the cursor stays stable while tasks are added',
-      parameters: [
-        param('status', 'query', enumOf(TASK_STATUSES)),
-        param('channel', 'query', enumOf(CHANNELS)),
-        param('namespace', 'query', str),
-        param('conversationId', 'query', uuid),
-        param('limit', 'query', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
-        param('cursor', 'query', str, 'nextCursor of the previous page'),
-      ],
+      parameters: queryParams(ListQuery),
       responses: { '200': response('a page of tasks', ref('AgentTaskList')), '400': problem('BadRequest'), ...authErrors },
     },
   },
@@ -579,11 +599,7 @@ const paths = {
       description:
         'The window selects tasks by created_at. Step durations are the succeeded tool calls of those tasks ' +
         '(finished_at − started_at); task durations their created_at → finished_at. Keys confined to a namespace see only it.',
-      parameters: [
-        param('window', 'query', { type: 'string', default: '24h' }, 'a duration: 15m, 24h, 7d (at most 366d)'),
-        param('namespace', 'query', str),
-        param('channel', 'query', enumOf(CHANNELS)),
-      ],
+      parameters: queryParams(StatsQuery),
       responses: {
         '200': response('the statistics', ref('Stats')),
         '400': problem('BadRequest'),
@@ -659,12 +675,7 @@ const paths = {
       operationId: 'listEscalations',
       tags: ['humans'],
       summary: "The human agents' inbox, oldest first, with each conversation's latest messages",
-      parameters: [
-        param('status', 'query', { ...enumOf(HANDOFF_STATUSES), default: 'open' }),
-        param('kind', 'query', enumOf(HANDOFF_KINDS)),
-        param('namespace', 'query', str),
-        param('limit', 'query', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
-      ],
+      parameters: queryParams(InboxQuery),
       responses: { '200': response('the inbox', ref('EscalationList')), '400': problem('BadRequest'), ...authErrors },
     },
   },
@@ -744,11 +755,7 @@ const paths = {
       operationId: 'findContacts',
       tags: ['privacy'],
       summary: "The namespace's contacts (at most 100), to find a person by their address on a channel",
-      parameters: [
-        namespaceParam,
-        param('channel', 'query', enumOf(['whatsapp', 'telegram', 'slack'])),
-        param('externalId', 'query', str, 'their address on the channel: a phone number, a user id'),
-      ],
+      parameters: [namespaceParam, ...queryParams(FindQuery)],
       responses: { '200': response('the contacts', ref('ContactList')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
     },
   },

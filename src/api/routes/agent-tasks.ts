@@ -6,27 +6,17 @@
 import { Router } from 'express';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
-import { agentTasks, agentToolCalls, API_KEY_ROLES, outboundDeliveries, TASK_STATUSES } from '../../db/schema';
+import { agentTasks, agentToolCalls, API_KEY_ROLES, outboundDeliveries } from '../../db/schema';
 import type { Logger } from '../../logger';
 import type { Progress, StepProgress } from '../../workflows/agent-task';
 import { allowRoles, confinedTo, type Principal } from '../auth';
 import { badRequest, notFound } from '../errors';
 import type { AgentTaskClient } from '../temporal-client';
-import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { validate } from '../validate';
 import { presentTask } from '../present-task';
-
-const ListQuery = z.object({
-  status: z.enum(TASK_STATUSES).optional(),
-  channel: z.enum(CHANNELS).optional(),
-  namespace: z.string().regex(NAMESPACE_NAME, 'must be a namespace name: 1-63 lowercase letters, digits, - or _').optional(),
-  conversationId: z.uuid().optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
-});
+import { ListQuery } from '../schemas/agent-tasks';
 
 const Cursor = z.tuple([z.iso.datetime({ offset: true, precision: 6 }).refine((s) => !s.startsWith('0000'), 'PostgreSQL has no year 0'), z.uuid()]);
 const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');

@@ -14,20 +14,11 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
 import { API_KEY_ROLES, apiKeys, type ApiKeyRole } from '../../db/schema';
-import { NAMESPACE_NAME } from '../../namespaces/config';
 import { allowRoles, confinedTo, generateApiKey, hashApiKey, KEY_PREFIX_LENGTH, principalId, type Principal } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { requireNamespace } from './namespaces';
 import { invalid, problemsOf, type Problem } from '../validate';
-
-const CreateKey = z.strictObject({
-  role: z.enum(API_KEY_ROLES, { error: `must be one of ${API_KEY_ROLES.join(', ')}` }),
-  namespace: z
-    .string({ error: 'must be a string or null' })
-    .regex(NAMESPACE_NAME, 'must be a namespace name: 1-63 lowercase letters, digits, - or _')
-    .nullish(),
-  name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').nullish(),
-});
+import { CreateKey } from '../schemas/api-keys';
 
 /** What a list shows of a key: never the key, never its hash. */
 const listed = {

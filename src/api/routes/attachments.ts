@@ -8,7 +8,6 @@
 import { Readable } from 'node:stream';
 import { Router } from 'express';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Channels } from '../../channels';
 import { ChannelSendError } from '../../channels/types';
 import type { WhatsAppSender } from '../../channels/whatsapp';
@@ -17,14 +16,13 @@ import { agentTasks, channelAccounts, messages } from '../../db/schema';
 import { allowRoles } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { taskScope } from './agent-tasks';
-
-const Params = z.object({ id: z.uuid(), index: z.coerce.number().int().min(0).max(100) });
+import { AttachmentParams } from '../schemas/agent-tasks';
 
 export function attachmentRoutes(db: Database, channels: Channels, whatsapp: WhatsAppSender, timeoutMs: number): Router {
   const router = Router();
 
   router.get('/:id/attachments/:index', allowRoles('admin', 'operator'), async (req, res) => {
-    const params = Params.safeParse(req.params);
+    const params = AttachmentParams.safeParse(req.params);
     if (!params.success) throw notFound('no such attachment');
     const [row] = await db
       .select({ channel: agentTasks.channel, attachments: messages.attachments, account: channelAccounts })

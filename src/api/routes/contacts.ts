@@ -10,8 +10,6 @@
  */
 import { and, asc, eq, type SQL } from 'drizzle-orm';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import { contacts } from '../../db/schema';
 import { eraseContact, type WorkflowEraser } from '../../privacy/erase';
@@ -19,12 +17,9 @@ import { allowRoles, principalId } from '../auth';
 import { notFound } from '../errors';
 import { validate } from '../validate';
 import { namespaceParam } from './namespaces';
+import { FindQuery } from '../schemas/contacts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const FindQuery = z.object({
-  channel: z.enum(CHANNELS, { error: `one of ${CHANNELS.join(', ')}` }).optional(),
-  externalId: z.string().min(1, 'the address on the channel (a phone number, a user id)').optional(),
-});
 
 const present = (c: typeof contacts.$inferSelect) => ({
   id: c.id,

@@ -9,9 +9,8 @@
  * problem listed. Admins and operators only; another namespace than an operator's own is a 404.
  */
 import express, { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { Database } from '../../db';
-import { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from '../../db/schema';
+import { type DocumentContentType } from '../../db/schema';
 import { firstHeading } from '../../knowledge/chunk';
 import { chunkDocument } from '../../knowledge/chunk';
 import { addDocument, deleteDocument, getDocument, listDocuments, type EmbedFn } from '../../knowledge/store';
@@ -19,29 +18,10 @@ import { allowRoles } from '../auth';
 import { HttpError, notFound, refuseUnstorableText } from '../errors';
 import { namespaceParam } from './namespaces';
 import { invalid, parseOr400 } from '../validate';
+import { DocumentBody } from '../schemas/documents';
 
 export const DOCUMENT_BODY_LIMIT = '1mb';
 const RAW_TYPES = ['text/markdown', 'text/plain'];
-
-const text = (required: string) => z.string({ error: (issue) => (issue.input === undefined ? required : 'must be a string') });
-const nonBlank = (max: number, required = 'is required') => text(required).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-
-const DocumentBody = z.strictObject({
-  title: nonBlank(300, 'is required (for a raw body: ?title=, or a first markdown heading)'),
-  content: text('is required')
-    .max(1_048_576)
-    .refine((s) => s.trim() !== '', 'must not be empty')
-    .refine((s) => !looksBinary(s), 'looks like binary data, not text (send markdown or plain text)'),
-  contentType: z.enum(DOCUMENT_CONTENT_TYPES).default('text/markdown'),
-  source: nonBlank(2000).optional(),
-});
-
-/** Control characters other than tab and line breaks in more than 1 of 100 characters: a file that is not text. */
-export function looksBinary(text: string): boolean {
-  const sample = text.slice(0, 65_536);
-  const control = sample.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g)?.length ?? 0;
-  return control > Math.max(2, sample.length / 100);
-}
 
 export function documentRoutes(db: Database, options: { embed?: EmbedFn } = {}): Router {
   const router = Router({ mergeParams: true });

@@ -15,28 +15,20 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Database } from '../../db';
-import { agentTasks, API_KEY_ROLES, escalations, HANDOFF_KINDS, HANDOFF_STATUSES, humanDecisions, messages } from '../../db/schema';
+import { agentTasks, API_KEY_ROLES, escalations, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
 import { allowRoles } from '../auth';
 import { HttpError } from '../errors';
 import { taskScope, visibleTask } from './agent-tasks';
-import { NAMESPACE_NAME } from '../../namespaces/config';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
 import { invalid, problemsFromText, validate } from '../validate';
 import type { InboxEntryRow, TranscriptMessageRow } from '../wire';
+import { InboxQuery } from '../schemas/escalations';
 
 /** Messages of the conversation shown with an escalation, the latest ones. */
 export const TRANSCRIPT_MESSAGES = 50;
-
-const InboxQuery = z.strictObject({
-  status: z.enum(HANDOFF_STATUSES).default('open'),
-  kind: z.enum(HANDOFF_KINDS).optional(),
-  namespace: z.string().regex(NAMESPACE_NAME, 'must be a namespace name: 1-63 lowercase letters, digits, - or _').optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
 
 export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Router {
   const router = Router();

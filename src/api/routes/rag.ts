@@ -5,23 +5,16 @@
  * Admins and operators only; another namespace than an operator's own is a 404.
  */
 import { Router } from 'express';
-import { z } from 'zod';
 import { draftReply, retrieveFor } from '../../activities/drafting';
 import { decideDraft } from '../../activities/gating';
 import { buildSystemPrompt } from '../../activities/profile';
-import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
 import type { Embedder, LlmRegistry } from '../../llm';
 import { adapterFor, parseNamespaceConfig } from '../../namespaces/config';
 import { allowRoles } from '../auth';
 import { requireNamespace } from './namespaces';
 import { invalid, validate } from '../validate';
-
-const DraftRequest = z.strictObject({
-  namespace: z.string().min(1).max(63),
-  text: z.string().trim().min(1, 'must not be empty').max(4000),
-  channel: z.enum(CHANNELS).default('whatsapp'),
-});
+import { DraftRequest } from '../schemas/rag';
 
 export function ragRoutes(deps: { db: Database; llm: LlmRegistry; embed?: Embedder }): Router {
   const router = Router();

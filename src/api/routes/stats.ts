@@ -7,7 +7,6 @@
  */
 import { Router } from 'express';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
 import { STEP_NAMES } from '../../activities/types';
 import { CHANNELS } from '../../channels/types';
 import type { Database } from '../../db';
@@ -16,21 +15,9 @@ import { parseDuration } from '../../duration';
 import { allowRoles, confinedTo } from '../auth';
 import { notFound } from '../errors';
 import { validate } from '../validate';
+import { DEFAULT_STATS_WINDOW, StatsQuery } from '../schemas/agent-tasks';
 
-export const DEFAULT_STATS_WINDOW = '24h';
-const MAX_WINDOW_MS = 366 * 86_400_000;
-
-const StatsQuery = z.object({
-  window: z
-    .string()
-    .default(DEFAULT_STATS_WINDOW)
-    .refine((v) => {
-      const ms = parseDuration(v);
-      return ms !== undefined && ms > 0 && ms <= MAX_WINDOW_MS;
-    }, 'a duration up to 366d, like 15m, 24h or 7d'),
-  namespace: z.string().min(1).max(200).optional(),
-  channel: z.enum(CHANNELS).optional(),
-});
+export { DEFAULT_STATS_WINDOW };
 
 export interface Percentiles {
   count: number;

@@ -1,0 +1,25 @@
+/** The document resource's requests: a document as JSON (a raw body is turned into the same shape first). */
+import { z } from 'zod';
+import { DOCUMENT_CONTENT_TYPES } from '../../db/schema';
+
+const text = (required: string) => z.string({ error: (issue) => (issue.input === undefined ? required : 'must be a string') });
+const nonBlank = (max: number, required = 'is required') => text(required).trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Control characters other than tab and line breaks in more than 1 of 100 characters: a file that is not text. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 65_536);
+  const control = sample.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g)?.length ?? 0;
+  return control > Math.max(2, sample.length / 100);
+}
+
+/** POST /api/v1/namespaces/:ns/documents */
+export const DocumentBody = z.strictObject({
+  title: nonBlank(300, 'is required (for a raw body: ?title=, or a first markdown heading)').describe('optional for markdown with a first heading'),
+  content: text('is required')
+    .max(1_048_576)
+    .refine((s) => s.trim() !== '', 'must not be empty')
+    .refine((s) => !looksBinary(s), 'looks like binary data, not text (send markdown or plain text)')
+    .describe('markdown or plain text, at most 1 MiB'),
+  contentType: z.enum(DOCUMENT_CONTENT_TYPES).default('text/markdown'),
+  source: nonBlank(2000).optional().describe('where it came from: a URL, a file name'),
+});
