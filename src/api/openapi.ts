@@ -10,7 +10,7 @@ import { STEP_NAMES } from '../activities/types';
 import { CHANNELS } from '../channels/types';
 import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES, ROUTES, TASK_STATUSES } from '../db/schema';
 import { ADAPTER_KINDS } from '../llm/types';
-import { DEFAULT_RETENTION } from '../namespaces/config';
+import { NamespaceConfigSchema } from '../namespaces/config';
 import { RETENTION_STEPS, RETENTION_TABLES } from '../retention/policy';
 import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../workflows/human';
 import { ListQuery, StatsQuery } from './schemas/agent-tasks';
@@ -100,67 +100,10 @@ const contactId = param('id', 'path', str, 'the contact id (a UUID; anything els
 const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, ref('Percentiles')]));
 const perStatus = object(Object.fromEntries(TASK_STATUSES.map((s) => [s, int])));
 
-const keptFor: Schema = { oneOf: [{ type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*[a-z]+\\s*$|^forever$' }, { type: 'null' }] };
-
+/** The namespace config as PUT takes it and GET shows it (with the defaults filled in), from its zod schema. */
 const namespaceConfig: Schema = {
-  type: 'object',
+  ...fromZod(NamespaceConfigSchema),
   description: 'A namespace config; every key is optional on PUT and filled with its default when stored.',
-  properties: {
-    systemPrompt: str,
-    agentRunner: {
-      type: 'object',
-      properties: {
-        activeAdapter: { ...enumOf(ADAPTER_KINDS), description: 'unset: openai when the deployment has OPENAI_API_KEY, offline otherwise' },
-        model: str,
-      },
-      additionalProperties: false,
-    },
-    knowledge: {
-      type: 'object',
-      properties: {
-        synonyms: { type: 'array', items: arrayOf(str), description: 'synonym sets: each phrase of a set also matches the others' },
-        builtInSynonyms: { type: 'boolean', description: 'whether the built-in general support synonyms apply (default true)' },
-        rewriteQuery: { type: 'boolean', description: 'with a model: rewrite and translate the message into a search query before retrieval (default false)' },
-        language: { type: 'string', description: 'the language the knowledge base is written in, by name (default English)' },
-      },
-      additionalProperties: false,
-    },
-    intents: arrayOf(str),
-    escalation: {
-      type: 'object',
-      properties: {
-        keywords: arrayOf(str),
-        intents: arrayOf(str),
-        minConfidence: { type: 'number', minimum: 0, maximum: 1 },
-        detect: {
-          type: 'array',
-          items: enumOf(['human_request', 'legal', 'complaint', 'fraud', 'repeat']),
-          description: 'the built-in escalation signals that are on (default all five)',
-        },
-        timeout: { type: 'string', description: 'a duration like 30s, 15m, 24h' },
-        assignee: str,
-        handoffMessage: str,
-      },
-      additionalProperties: false,
-    },
-    approval: { type: 'object', properties: { timeout: str, rejectNotice: str, holdingReply: str }, additionalProperties: false },
-    trustMatrix: { type: 'object', additionalProperties: enumOf(['auto', 'approve', 'escalate']) },
-    intentExamples: { type: 'object', additionalProperties: arrayOf(str), description: 'example messages per declared intent, any language' },
-    channelScopes: { type: 'object', propertyNames: enumOf(CHANNELS), additionalProperties: arrayOf(str) },
-    retention: {
-      type: 'object',
-      description: 'how long finished records are kept before the scheduled cleanup deletes them (docs/retention.md); "forever" or null keeps them',
-      properties: {
-        tasks: { ...keptFor, description: `finished tasks with their tool calls and deliveries (default ${DEFAULT_RETENTION.tasks})` },
-        messages: { ...keptFor, description: `messages no kept task refers to, and raw inbound events (default ${DEFAULT_RETENTION.messages})` },
-        escalations: { ...keptFor, description: `resolved and expired hand-offs with their decisions (default ${DEFAULT_RETENTION.escalations})` },
-        audit: { ...keptFor, description: `audit events (default ${DEFAULT_RETENTION.audit})` },
-      },
-      additionalProperties: false,
-    },
-    fallbackMessage: str,
-  },
-  additionalProperties: false,
 };
 
 const schemas: Record<string, Schema> = {

@@ -47,12 +47,17 @@ export const DEFAULT_RETENTION = { tasks: '90d', messages: '90d', escalations: '
 /** `retention`: on its own too, so that the cleanup can read it from a config that fails elsewhere. */
 export const RetentionConfigSchema = z
   .strictObject({
-    tasks: keptFor.default(DEFAULT_RETENTION.tasks),
-    messages: keptFor.default(DEFAULT_RETENTION.messages),
-    escalations: keptFor.default(DEFAULT_RETENTION.escalations),
-    audit: keptFor.default(DEFAULT_RETENTION.audit),
+    tasks: keptFor.default(DEFAULT_RETENTION.tasks).describe(`finished tasks with their tool calls and deliveries (default ${DEFAULT_RETENTION.tasks})`),
+    messages: keptFor
+      .default(DEFAULT_RETENTION.messages)
+      .describe(`messages no kept task refers to, and raw inbound events (default ${DEFAULT_RETENTION.messages})`),
+    escalations: keptFor
+      .default(DEFAULT_RETENTION.escalations)
+      .describe(`resolved and expired hand-offs with their decisions (default ${DEFAULT_RETENTION.escalations})`),
+    audit: keptFor.default(DEFAULT_RETENTION.audit).describe(`audit events (default ${DEFAULT_RETENTION.audit})`),
   })
-  .default({ ...DEFAULT_RETENTION });
+  .default({ ...DEFAULT_RETENTION })
+  .describe('how long finished records are kept before the scheduled cleanup deletes them (docs/retention.md); "forever" or null keeps them');
 export type RetentionConfig = z.infer<typeof RetentionConfigSchema>;
 
 const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
@@ -63,7 +68,7 @@ export const NamespaceConfigSchema = z
     agentRunner: z
       .strictObject({
         /** Unset: `openai` when the deployment has OPENAI_API_KEY, `offline` otherwise (see adapterFor). */
-        activeAdapter: z.enum(ADAPTER_KINDS).optional(),
+        activeAdapter: z.enum(ADAPTER_KINDS).optional().describe('unset: openai when the deployment has OPENAI_API_KEY, offline otherwise'),
         model: nonBlank(200).optional(),
       })
       .default({}),
@@ -73,13 +78,14 @@ export const NamespaceConfigSchema = z
         synonyms: z
           .array(z.array(nonBlank(100)).min(2).max(20))
           .max(500)
-          .default([]),
+          .default([])
+          .describe('synonym sets: each phrase of a set also matches the others'),
         /** The built-in general support synonyms ("money back" → refund); false leaves only the namespace's own. */
-        builtInSynonyms: z.boolean().default(true),
+        builtInSynonyms: z.boolean().default(true).describe('whether the built-in general support synonyms apply'),
         /** With a model (OPENAI_API_KEY): the message is rewritten, and translated, into a search query before retrieval. */
-        rewriteQuery: z.boolean().default(false),
+        rewriteQuery: z.boolean().default(false).describe('with a model: rewrite and translate the message into a search query before retrieval'),
         /** The language the knowledge base is written in, by name: what a rewritten query is translated into. */
-        language: nonBlank(40).default('English'),
+        language: nonBlank(40).default('English').describe('the language the knowledge base is written in, by name'),
       })
       .default({ synonyms: [], builtInSynonyms: true, rewriteQuery: false, language: 'English' }),
     intents: z
@@ -97,9 +103,10 @@ export const NamespaceConfigSchema = z
         detect: z
           .array(z.enum(ESCALATION_SIGNALS as [EscalationSignal, ...EscalationSignal[]]))
           .refine((list) => new Set(list).size === list.length, 'signals must be unique')
-          .default([...ESCALATION_SIGNALS]),
+          .default([...ESCALATION_SIGNALS])
+          .describe('the built-in escalation signals that are on'),
         /** How long an escalation waits for a human; unset → ESCALATION_TIMEOUT. */
-        timeout: durationText.optional(),
+        timeout: durationText.optional().describe('a duration like 30s, 15m, 24h; unset: ESCALATION_TIMEOUT'),
         /** Who is told: a Slack user id (U…) gets a DM; anything else is shown in the live feed. */
         assignee: nonBlank(200).optional(),
         /** Sent to the customer once when the conversation goes to a person. */
@@ -124,7 +131,10 @@ export const NamespaceConfigSchema = z
       .default({}),
     trustMatrix: z.record(label, z.enum(['auto', 'approve', 'escalate'])).default({}),
     /** Example messages per intent, in any language: offline, a message alike one of them has its intent. */
-    intentExamples: z.record(label, z.array(nonBlank(500)).min(1).max(50)).default({}),
+    intentExamples: z
+      .record(label, z.array(nonBlank(500)).min(1).max(50))
+      .default({})
+      .describe('example messages per declared intent, any language'),
     channelScopes: z.partialRecord(z.enum(CHANNELS), z.array(nonBlank(100)).min(1).max(50)).default({}),
     /**
      * How long finished records are kept before the scheduled cleanup deletes them (docs/retention.md):
