@@ -76,15 +76,10 @@ const WORDS = new Map<TextSearchLanguage, Set<string>>(
 const SHARED = new Map<string, number>();
 for (const words of WORDS.values()) for (const w of words) SHARED.set(w, (SHARED.get(w) ?? 0) + 1);
 
-const LEXICON_LANGUAGES: Record<string, TextSearchLanguage> = {
-  es: 'spanish',
-  pt: 'portuguese',
-  fr: 'french',
-  de: 'german',
-  it: 'italian',
-  nl: 'dutch',
-  id: 'indonesian',
-};
+/** The configuration of an ISO 639-1 code (`es` → `spanish`): LANGUAGE_CODES read the other way. */
+export const CONFIG_OF_CODE: Readonly<Record<string, TextSearchLanguage>> = Object.fromEntries(
+  Object.entries(LANGUAGE_CODES).map(([config, code]) => [code, config as TextSearchLanguage]),
+);
 
 const trigrams = (word: string) => {
   const padded = ` ${word} `;
@@ -99,7 +94,7 @@ const PROFILES = (() => {
   for (const [language, words] of WORDS) texts.set(language, [...words]);
   const english = texts.get('english')!;
   for (const [code, entries] of Object.entries(CROSS_LINGUAL_LEXICON)) {
-    const language = LEXICON_LANGUAGES[code]!;
+    const language = CONFIG_OF_CODE[code]!;
     for (const [foreign, translations] of Object.entries(entries)) {
       texts.get(language)!.push(...foreign.split(' '));
       for (const t of translations) english.push(...t.split(' '));

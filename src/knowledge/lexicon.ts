@@ -4,6 +4,7 @@
  * and back (English → a foreign knowledge base's words), or between two foreign languages
  * through English. Search stems both sides with PostgreSQL's configuration of their language.
  */
+import { CONFIG_OF_CODE } from './language';
 import { CROSS_LINGUAL_LEXICON } from './lexicon-data';
 import { withoutAccents } from './text';
 
@@ -16,16 +17,8 @@ export interface LexiconPair {
   targets: Array<{ config: string; text: string }>;
 }
 
-const CONFIG_OF: Record<string, string> = {
-  en: 'english',
-  es: 'spanish',
-  pt: 'portuguese',
-  fr: 'french',
-  de: 'german',
-  it: 'italian',
-  nl: 'dutch',
-  id: 'indonesian',
-};
+/** The languages pairs are made for: English and those the lexicon has. */
+const paired = (code: string) => code === 'en' || hasLexicon(code);
 
 const hasLexicon = (code: string): code is LexiconLanguage => Object.hasOwn(CROSS_LINGUAL_LEXICON, code);
 
@@ -45,7 +38,7 @@ function englishTo(language: LexiconLanguage): Map<string, string[]> {
 
 /** Translation pairs from a question in `from` to knowledge in `to` (ISO codes); [] when the lexicon cannot help. */
 export function lexiconPairs(from: string, to: readonly string[]): LexiconPair[] {
-  const targets = [...new Set(to)].filter((code) => code !== from && CONFIG_OF[code]);
+  const targets = [...new Set(to)].filter((code) => code !== from && paired(code));
   if (targets.length === 0) return [];
   const sources = new Map<string, Array<{ config: string; text: string }>>();
   const add = (source: string, config: string, text: string) => {
@@ -60,11 +53,11 @@ export function lexiconPairs(from: string, to: readonly string[]): LexiconPair[]
       for (const [foreign, english] of Object.entries(CROSS_LINGUAL_LEXICON[from])) {
         for (const e of english) {
           if (target === 'en') add(foreign, 'english', e);
-          else if (hasLexicon(target)) for (const t of englishTo(target).get(e) ?? []) add(foreign, CONFIG_OF[target]!, t);
+          else if (hasLexicon(target)) for (const t of englishTo(target).get(e) ?? []) add(foreign, CONFIG_OF_CODE[target]!, t);
         }
       }
     } else if (from === 'en' && hasLexicon(target)) {
-      for (const [english, foreign] of englishTo(target)) for (const f of foreign) add(english, CONFIG_OF[target]!, f);
+      for (const [english, foreign] of englishTo(target)) for (const f of foreign) add(english, CONFIG_OF_CODE[target]!, f);
     }
   }
   return [...sources].map(([source, list]) => ({ source, targets: list }));
