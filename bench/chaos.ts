@@ -27,10 +27,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../src/db';
-import { agentTasks, agentToolCalls, messages as messagesTable } from '../src/db/schema';
+import { agentTasks, agentToolCalls, messages as messagesTable, type TaskStatus } from '../src/db/schema';
 import { buildWorkflowBundle, createScratchDatabase, envNumber, localSystemEnv, percentile, spawnSystemProcess } from '../testkit/local-system';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, stopProcess, type DevServer } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph, type RecordedRequest } from '../testkit/fake-graph';
@@ -47,7 +47,7 @@ const SEED = envNumber('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
 const KILL_GAP_MS: [number, number] = [1500, 4500];
 const RATE = envNumber('CHAOS_RATE', Math.min(5, MESSAGES / Math.max(1, (WORKER_KILLS * (KILL_GAP_MS[0] + KILL_GAP_MS[1])) / 2000)), { min: 0.1 });
 
-const TERMINAL = new Set(['delivered', 'closed', 'failed']);
+const TERMINAL = new Set<TaskStatus>(['delivered', 'closed', 'failed']);
 const WAITING = new Set(['escalated', 'awaiting_approval']);
 /** The namespace's knowledge: the question below finds it, and the fake model answers from it. */
 const DOCUMENT = {
@@ -143,10 +143,13 @@ async function main(): Promise<void> {
     OPENAI_BASE_URL: openai.url,
     OPENAI_MODEL: 'chaos-model',
     CHANNEL_HTTP_TIMEOUT: '5s',
+    // Receipts come back like Meta's (retried through the faults): every task waits for its one.
+    DELIVERY_RECEIPT_WAIT: '2m',
     TEMPORAL_METRICS_ADDRESS: 'off',
     LOG_LEVEL: 'warn',
   };
   const url = `http://127.0.0.1:${apiPort}`;
+  graph.sendReceiptsTo(url);
   const api = spawnSystemProcess('api', env, path.join(dir, 'api.log'));
 
   let worker: ChildProcess | undefined;
@@ -271,6 +274,20 @@ async function main(): Promise<void> {
     const drainSeconds = (Date.now() - drainStarted) / 1000;
     await sleep(1000); // a reply whose row is written a moment after the send
 
+    // Receipts: a task whose reply went out ends once the fake Graph API's `delivered` receipt
+    // (retried through the faults, like Meta's) reached its workflow.
+    const waitingForReceipt = async () => {
+      const ended = await database.db
+        .select({ workflowId: agentTasks.workflowId })
+        .from(agentTasks)
+        .where(inArray(agentTasks.status, [...TERMINAL]));
+      const running: string[] = [];
+      for (const t of ended) if ((await client.workflow.getHandle(t.workflowId).describe()).status.name === 'RUNNING') running.push(t.workflowId);
+      return running;
+    };
+    for (let running = await waitingForReceipt(); running.length > 0 && Date.now() - drainStarted < DRAIN_TIMEOUT_MS; running = await waitingForReceipt())
+      await sleep(1000);
+
     // The checks.
     const tasks = await database.db
       .select({
@@ -328,6 +345,7 @@ async function main(): Promise<void> {
       unexpectedWorkerExits,
       temporalRestart: temporalRestart ? { atSec: round(temporalRestart.at / 1000), downMs: temporalRestart.downMs } : null,
       graphSends: graph.requests.filter(isSend).length,
+      receiptsAccepted: graph.receiptsAccepted(),
       graphFaultsInjected: graphFaults,
       openaiCalls,
       openaiFaultsInjected: openaiFaults,

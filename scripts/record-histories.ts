@@ -27,16 +27,18 @@ import { addDocument } from '../src/knowledge/store';
 import { decideApprovalSignal, progressQuery, resolveEscalationUpdate } from '../src/workflows/agent-task';
 import { startFakeGraph, type FakeGraph } from '../testkit/fake-graph';
 import { REPLAY_PAYLOAD_KEY } from '../testkit/payload-key';
-import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
+import { postWebhook, status, textMessageWebhook, wamid, webhookWith } from '../testkit/whatsapp';
 import { ensureTemporalCli, REPO_ROOT } from './lib/temporal-dev-server';
 import { startLocalSystem, startScratchDevServer } from '../testkit/local-system';
 
 interface Scenario {
   name: string;
   text: string;
+  /** The fake Graph API posts a `delivered` receipt for each message it accepts. */
+  receipts?: boolean;
   arrange(graph: FakeGraph): void;
   /** What a person does while the workflow waits. */
-  act?(handle: WorkflowHandle): Promise<void>;
+  act?(handle: WorkflowHandle, context: { graph: FakeGraph; url: string }): Promise<void>;
 }
 
 /** Waits until the workflow reports `status` (it is then waiting for a person). */
@@ -82,6 +84,29 @@ const SCENARIOS: Scenario[] = [
       await handle.signal(decideApprovalSignal, { decision: 'approve', agent: 'lee' });
     },
   },
+  {
+    // The reply's `delivered` receipt reaches the waiting workflow, which ends before its wait is over.
+    name: 'receipt-delivered',
+    text: 'hello',
+    receipts: true,
+    arrange: () => undefined,
+  },
+  {
+    // WhatsApp refuses the reply after accepting it (131047): the workflow fails the task.
+    name: 'receipt-failed',
+    text: 'hello',
+    arrange: () => undefined,
+    act: async (handle, { graph, url }) => {
+      await untilStatus(handle, 'delivered');
+      const deliveryId = graph.sent().at(-1)!.body.biz_opaque_callback_data;
+      const failed = status('wamid.refused', 'failed', {
+        biz_opaque_callback_data: deliveryId,
+        errors: [{ code: 131047, title: 'Re-engagement message', message: 'Re-engagement message' }],
+      });
+      const res = await postWebhook(url, webhookWith('100200300', { statuses: [failed] }));
+      if (res.status !== 200) throw new Error(`receipt webhook answered ${res.status}`);
+    },
+  },
 ];
 
 async function main(): Promise<void> {
@@ -99,7 +124,7 @@ async function main(): Promise<void> {
     phoneNumberId: '100200300',
     adminApiKey: 'record',
     taskQueue: 'record-histories',
-    ...(process.env.HISTORY_PAYLOAD_KEY ? { env: { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } } : {}),
+    env: { DELIVERY_RECEIPT_WAIT: '20s', ...(process.env.HISTORY_PAYLOAD_KEY ? { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } : {}) },
   });
   // Short human timeouts, billing answers held for approval, and the article that answers them.
   await database.db
@@ -115,13 +140,14 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
       scenario.arrange(graph);
+      graph.sendReceiptsTo(scenario.receipts ? system.url : undefined);
       const id = wamid();
       // Each scenario is its own customer, so no conversation carries over.
       const from = `4470${SCENARIOS.indexOf(scenario)}${Date.now() % 1e6}`;
       const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId: '100200300', id, from, text: scenario.text }));
       if (res.status !== 200) throw new Error(`${scenario.name}: webhook answered ${res.status}`);
       const handle = system.client.workflow.getHandle(`agent-task:default:whatsapp:${id}`);
-      await scenario.act?.(handle);
+      await scenario.act?.(handle, { graph, url: system.url! });
       const result = await handle.result();
       const file = path.join(REPO_ROOT, 'tests/histories', `${process.env.HISTORY_PREFIX ?? ''}${scenario.name}.json`);
       // The same JSON the Web UI's "Download" and `temporal workflow show --output json` produce.

@@ -126,6 +126,8 @@ const EnvSchema = z.object({
   ADMIN_API_KEY: optional,
   API_RATE_LIMIT: count(600),
   ESCALATION_TIMEOUT: duration('24h'),
+  /** How long a task waits after its last WhatsApp message for the platform's delivery receipts; 0s: not at all. */
+  DELIVERY_RECEIPT_WAIT: duration('10m'),
   PAYLOAD_ENCRYPTION_KEY: optional,
   /** Older keys, comma separated (`base64` or `id:base64`): payloads under them still decrypt. */
   PAYLOAD_ENCRYPTION_KEYS: optional,
@@ -169,6 +171,8 @@ export interface Config {
   /** Requests per minute per API key (a token bucket); 0: no limit. */
   apiRateLimit: number;
   escalationTimeoutMs: number;
+  /** DELIVERY_RECEIPT_WAIT: how long a task's workflow waits for WhatsApp's receipts of what it sent. */
+  receiptWaitMs: number;
   /** The payload codec's keys (PAYLOAD_ENCRYPTION_KEY[S]); undefined: payloads in clear. */
   payloadEncryption: EncryptionKeys | undefined;
   /** Origins the codec server answers cross-origin (the Temporal Web UI's). */
@@ -247,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: e.ADMIN_API_KEY,
     apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
+    receiptWaitMs: e.DELIVERY_RECEIPT_WAIT,
     payloadEncryption,
     codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? originOf(e.TEMPORAL_UI_URL) ?? '')
       .split(',')

@@ -134,6 +134,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         llm: createLlmRegistry({ ...config.openai, timeoutMs: 60_000 }),
         embed,
         escalationTimeoutMs: config.escalationTimeoutMs,
+        receiptWaitMs: config.receiptWaitMs,
         channels: createChannels(config, options.senders ?? createSenders(config)),
       },
     });

@@ -3,6 +3,7 @@
  * answers like Meta does; failures can be queued (`failNext`, `hangNext`).
  */
 import { startFakeServer, type FakeServer, type RecordedRequest } from './fake-http';
+import { postWebhook, status, webhookWith } from './whatsapp';
 
 export type { RecordedRequest } from './fake-http';
 
@@ -22,12 +23,33 @@ export interface FakeGraph {
   failNext(status: number, body?: unknown, headers?: Record<string, string>): void;
   /** The next request is read and never answered (the client times out). */
   hangNext(): void;
+  /**
+   * Like Meta: after each message it accepts, a signed `delivered` status webhook to the app at
+   * `appUrl` (retried until the app answers 200, as Meta retries). Off until called; undefined turns it off.
+   */
+  sendReceiptsTo(appUrl: string | undefined): void;
+  /** Receipts posted and answered 200 so far. */
+  receiptsAccepted(): number;
   waitForSent(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
 
 export async function startFakeGraph(): Promise<FakeGraph> {
   let counter = 0;
+  let receiptsTo: string | undefined;
+  let accepted = 0;
+  /** Posts the receipt until the app takes it (up to a minute), in the background. */
+  const sendReceipt = (phoneNumberId: string, id: string, deliveryId: unknown) => {
+    const to = receiptsTo!;
+    const body = webhookWith(phoneNumberId, { statuses: [status(id, 'delivered', deliveryId ? { biz_opaque_callback_data: deliveryId } : {})] });
+    void (async () => {
+      for (let attempt = 0, deadline = Date.now() + 60_000; Date.now() < deadline; attempt += 1) {
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
+        const res = await postWebhook(to, body).catch(() => undefined);
+        if (res?.ok) return void (accepted += 1);
+      }
+    })();
+  };
   const server = await startFakeServer((req) => {
     if (req.method === 'GET' && req.path.startsWith('/media-download/')) {
       if (req.headers.authorization !== 'Bearer test-access-token' && !req.headers.authorization?.startsWith('Bearer ')) {
@@ -52,6 +74,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     }
     if (req.body.status === 'read') return { status: 200, body: { success: true } };
     counter += 1;
+    if (receiptsTo) sendReceipt(req.path.split('/').at(-2)!, `wamid.fake.${counter}`, req.body.biz_opaque_callback_data);
     return {
       status: 200,
       body: {
@@ -76,6 +99,10 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     hangNext() {
       server.hangNext(isSend);
     },
+    sendReceiptsTo(appUrl) {
+      receiptsTo = appUrl;
+    },
+    receiptsAccepted: () => accepted,
     async waitForSent(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (sent().length < count) {

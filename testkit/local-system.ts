@@ -49,6 +49,8 @@ export function localSystemEnv(o: Omit<LocalSystemOptions, 'database' | 'worker'
     // The pipeline benches and chaos compare against runs before the local embedding model; its own
     // costs are measured by bench/rag.ts.
     LOCAL_EMBEDDINGS: 'off',
+    // The fake Graph API sends receipts only when asked (graph.sendReceiptsTo, as the chaos run does).
+    DELIVERY_RECEIPT_WAIT: '0s',
     ...o.env,
   };
 }

@@ -43,7 +43,8 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
 
   it('when the recorded histories are replayed on the current code, then every one replays cleanly', async () => {
     // delivered, delivery-rejected and delivery-retried were recorded before the human steps existed, the
-    // unprefixed ones before LOCAL_STEPS (three steps as activities): they prove old executions still replay.
+    // unprefixed ones before LOCAL_STEPS (three steps as activities), all but receipt-* before the wait for
+    // delivery receipts (RECEIPT_WAIT): they prove old executions still replay.
     expect(histories.map((h) => h.workflowId).sort()).toEqual([
       'approval-signalled',
       'delivered',
@@ -57,6 +58,8 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
       'local-steps-delivered',
       'local-steps-delivery-retried',
       'local-steps-escalation-replied',
+      'receipt-delivered',
+      'receipt-failed',
     ]);
     const results = await replayAll({ codePath: inject('workflowBundlePath') });
     expect(results).toHaveLength(histories.length);

@@ -32,13 +32,15 @@ import type { DeliverResult } from './types';
 export interface DeliverDeps {
   db: Database;
   channels: Channels;
+  /** DELIVERY_RECEIPT_WAIT in ms: how long a task waits for the receipts of what it sent (0: not at all). */
+  receiptWaitMs?: number;
 }
 
 export type Delivery = typeof outboundDeliveries.$inferSelect;
 const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
 /** The sending machinery, shared by deliver and the hand-off activities. */
-export function createOutbound({ db, channels }: DeliverDeps) {
+export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps) {
   /** Claims a part for this attempt; returns the row, or undefined when it was already sent. */
   async function claim(ctx: TaskContext, part: number, text: string, attempt: number): Promise<Delivery | undefined> {
     const [inserted] = await db
@@ -89,7 +91,13 @@ export function createOutbound({ db, channels }: DeliverDeps) {
     await db.transaction(async (tx) => {
       await tx
         .update(outboundDeliveries)
-        .set({ status: 'sent', providerMessageId, sentAt: sql`now()`, updatedAt: sql`now()` })
+        // The platform's receipt can come before this: a `delivered`, `read` or `failed` stays.
+        .set({
+          status: sql`case when ${outboundDeliveries.status} in ('delivered', 'read', 'failed') then ${outboundDeliveries.status} else 'sent' end`,
+          providerMessageId,
+          sentAt: sql`now()`,
+          updatedAt: sql`now()`,
+        })
         .where(eq(outboundDeliveries.id, delivery.id));
       await tx
         .insert(messages)
@@ -222,7 +230,8 @@ export function createOutbound({ db, channels }: DeliverDeps) {
       }
       providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined));
     }
-    return { parts: parts.length, providerMessageIds, skipped };
+    const receipts = sender.reportsDelivery && receiptWaitMs > 0 && providerMessageIds.length > 0 ? { receiptWaitMs } : {};
+    return { parts: parts.length, providerMessageIds, skipped, ...receipts };
   }
 
   return {
@@ -260,12 +269,13 @@ export function createOutbound({ db, channels }: DeliverDeps) {
             return { value, summary: { joinedEscalation: escalation.id, escalatedTask: escalation.taskId } };
           }
         }
-        const { parts, providerMessageIds, skipped } = await sendText(ctx, text, purpose, attempt);
+        const { parts, providerMessageIds, skipped, receiptWaitMs } = await sendText(ctx, text, purpose, attempt);
         const value: DeliverResult = {
           attempt,
           detail: `${purpose === 'answer' ? '' : `${purpose}: `}${parts} part(s) to ${ctx.task.channel}${skipped ? `, ${skipped} already sent` : ''}`,
           parts,
           providerMessageIds,
+          ...(receiptWaitMs ? { receiptWaitMs } : {}),
         };
         return { value, summary: { purpose, parts, sent: providerMessageIds.length, skipped } };
       });

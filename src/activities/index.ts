@@ -18,6 +18,8 @@ export interface ActivityDeps {
   embed?: Embedder;
   /** ESCALATION_TIMEOUT in ms (default 24 h): how long a person has when the namespace does not say. */
   escalationTimeoutMs?: number;
+  /** DELIVERY_RECEIPT_WAIT in ms: how long a task waits for WhatsApp's receipts of what it sent. */
+  receiptWaitMs?: number;
 }
 
 export const DEFAULT_ESCALATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;

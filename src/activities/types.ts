@@ -55,6 +55,11 @@ export interface DeliverResult extends StepResult {
   supersededBy?: string;
   /** Set when nothing was sent because a person holds the conversation: the escalation joined. */
   joinedEscalation?: string;
+  /**
+   * How long the workflow waits for the delivery receipts of what was sent (DELIVERY_RECEIPT_WAIT),
+   * on a channel that sends them later (WhatsApp); absent when there is nothing to wait for.
+   */
+  receiptWaitMs?: number;
 }
 
 export interface StatusChange {

@@ -26,6 +26,7 @@ import {
 import type { Logger } from '../logger';
 import { agentTaskWorkflowId } from '../temporal/ids';
 import { describeDeliveryFailure } from '../channels/whatsapp/errors';
+import type { DeliveryReceipt } from '../workflows/definitions';
 import { firstWords, type AgentTaskClient } from './temporal-client';
 
 export class UnknownAccountError extends Error {
@@ -177,53 +178,67 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type StatusOutcome = 'applied' | 'stale' | 'unmatched';
 
+/** What a receipt did to its delivery, and what the task's workflow is to be told. */
+export interface AppliedStatus {
+  outcome: StatusOutcome;
+  /** For an applied receipt: the task's workflow and the receipt to signal it. */
+  notify?: { accountId: string; taskId: string; workflowId: string; receipt: DeliveryReceipt };
+}
+
 /**
- * A delivery receipt. `sent`/`delivered`/`read` move the delivery forward (and settle one
- * whose outcome was unknown: the platform says it got it). `failed` marks the delivery and
- * its task failed with the platform's reason, e.g. 131047, outside the 24-hour window.
+ * A delivery receipt, on the delivery it is for. `sent`/`delivered`/`read` move the delivery
+ * forward (and settle one whose outcome was unknown: the platform says it got it); `failed`
+ * marks it failed with the platform's reason, e.g. 131047, outside the 24-hour window. The
+ * task's status is its workflow's to change: the caller signals it (`notify`).
  */
-export async function applyStatus(db: Database, update: DeliveryStatusUpdate): Promise<StatusOutcome> {
+export async function applyStatus(db: Database, update: DeliveryStatusUpdate): Promise<AppliedStatus> {
   const account = await findAccount(db, update.channel, update.accountExternalId);
-  if (!account) return 'unmatched';
+  if (!account) return { outcome: 'unmatched' };
   const matchesId = eq(outboundDeliveries.providerMessageId, update.providerMessageId);
   const byDeliveryId = update.deliveryId && UUID.test(update.deliveryId) ? eq(outboundDeliveries.id, update.deliveryId) : undefined;
-  const [delivery] = await db
-    .select()
+  const [row] = await db
+    .select({ delivery: outboundDeliveries, workflowId: agentTasks.workflowId })
     .from(outboundDeliveries)
+    .innerJoin(agentTasks, eq(agentTasks.id, outboundDeliveries.taskId))
     .where(and(eq(outboundDeliveries.channelAccountId, account.id), byDeliveryId ? or(matchesId, byDeliveryId) : matchesId))
     .limit(1);
-  if (!delivery) return 'unmatched';
+  if (!row) return { outcome: 'unmatched' };
+  const { delivery, workflowId } = row;
+  const providerMessageId = delivery.providerMessageId ?? update.providerMessageId;
+  const notify = (status: DeliveryReceipt['status'], reason?: string) => ({
+    outcome: 'applied' as const,
+    notify: {
+      accountId: account.id,
+      taskId: delivery.taskId,
+      workflowId,
+      receipt: { providerMessageId, part: delivery.part, status, ...(reason ? { reason } : {}) },
+    },
+  });
 
   if (update.status === 'failed') {
     const reason = describeDeliveryFailure(update.errors);
-    await db.transaction(async (tx) => {
-      await tx
-        .update(outboundDeliveries)
-        .set({
-          status: 'failed',
-          error: reason,
-          errorCode: update.errors[0]?.code !== undefined ? String(update.errors[0].code) : null,
-          providerMessageId: delivery.providerMessageId ?? update.providerMessageId,
-          updatedAt: sql`now()`,
-        })
-        .where(eq(outboundDeliveries.id, delivery.id));
-      await tx
-        .update(agentTasks)
-        .set({ status: 'failed', error: `part ${delivery.part} was not delivered: ${reason}`, updatedAt: sql`now()` })
-        .where(eq(agentTasks.id, delivery.taskId));
-    });
-    return 'applied';
+    await db
+      .update(outboundDeliveries)
+      .set({
+        status: 'failed',
+        error: reason,
+        errorCode: update.errors[0]?.code !== undefined ? String(update.errors[0].code) : null,
+        providerMessageId,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(outboundDeliveries.id, delivery.id));
+    return notify('failed', reason);
   }
 
   const rank = RECEIPT_RANK[update.status];
-  if (rank === undefined) return 'stale';
-  if (delivery.status === 'failed' || (RECEIPT_RANK[delivery.status] ?? 0) >= rank) return 'stale';
+  if (rank === undefined) return { outcome: 'stale' };
+  if (delivery.status === 'failed' || (RECEIPT_RANK[delivery.status] ?? 0) >= rank) return { outcome: 'stale' };
   const at = update.at;
   await db
     .update(outboundDeliveries)
     .set({
       status: update.status as DeliveryStatus,
-      providerMessageId: delivery.providerMessageId ?? update.providerMessageId,
+      providerMessageId,
       sentAt: delivery.sentAt ?? at,
       ...(rank >= 2 ? { deliveredAt: delivery.deliveredAt ?? at } : {}),
       ...(rank >= 3 ? { readAt: at } : {}),
@@ -231,7 +246,7 @@ export async function applyStatus(db: Database, update: DeliveryStatusUpdate): P
       updatedAt: sql`now()`,
     })
     .where(eq(outboundDeliveries.id, delivery.id));
-  return 'applied';
+  return notify(update.status as DeliveryReceipt['status']);
 }
 
 /** Telegram my_chat_member: a chat that blocked the bot is marked and never sent to again. */
@@ -348,8 +363,21 @@ export async function ingestParsed({ db, tasks, log, startTimeoutMs }: IngestDep
     log.info({ taskId: a.taskId, workflowId: a.workflowId, outcome: a.outcome }, 'inbound accepted');
   }
   for (const status of parsed.statuses) {
-    const outcome = await applyStatus(db, status);
+    const { outcome, notify } = await applyStatus(db, status);
     log.info({ channel: status.channel, providerMessageId: status.providerMessageId, status: status.status, outcome }, 'delivery status');
+    if (notify && (await tasks.receipt(notify.workflowId, notify.receipt)) === 'closed' && notify.receipt.status === 'failed') {
+      // Rare: the failure came after the task's wait for receipts (DELIVERY_RECEIPT_WAIT) was over.
+      // The delivery shows it; the task keeps the status its workflow ended with.
+      await recordEvent(db, {
+        channel: status.channel,
+        channelAccountId: notify.accountId,
+        kind: 'status.failed',
+        outcome: 'state',
+        reason: `part ${notify.receipt.part} of task ${notify.taskId} was not delivered (${notify.receipt.reason}); the task had already ended, so its status stays`,
+        payload: status,
+      });
+      log.warn({ channel: status.channel, taskId: notify.taskId, part: notify.receipt.part }, 'delivery failed after its task ended');
+    }
     if (outcome === 'unmatched') {
       await recordIgnored(db, {
         channel: status.channel,

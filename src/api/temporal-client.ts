@@ -7,12 +7,14 @@ import { AgentChannel, AgentNamespace, AgentTaskStatus, ConversationId } from '.
 import { AGENT_TASK_WORKFLOW_TYPE } from '../temporal/ids';
 import {
   decideApprovalUpdate,
+  deliveryReceiptSignal,
   INVALID_DECISION,
   NOT_WAITING,
   progressQuery,
   resolveEscalationUpdate,
   type AgentTaskInput,
   type ApprovalDecision,
+  type DeliveryReceipt,
   type EscalationResolution,
   type HumanOutcome,
   type Progress,
@@ -66,6 +68,8 @@ export interface AgentTaskClient {
    * been carried out; DecisionRefusedError when the workflow does not wait for it.
    */
   decide(workflowId: string, human: HumanDecision): Promise<HumanOutcome>;
+  /** Hands a delivery receipt to the task's workflow; 'closed' when it has ended and cannot take it. */
+  receipt(workflowId: string, receipt: DeliveryReceipt): Promise<'signalled' | 'closed'>;
   /** Throws when the Temporal frontend cannot be reached. */
   ping(): Promise<void>;
   /** Terminates a running task's workflow; a closed or unknown one is left as it is. */
@@ -131,6 +135,15 @@ export function createAgentTaskClient(client: Client, taskQueue: string, startTi
         if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
           throw new DecisionRefusedError('the task has finished', 'finished');
         }
+        throw err;
+      }
+    },
+    async receipt(workflowId, receipt) {
+      try {
+        await client.workflow.getHandle(workflowId).signal(deliveryReceiptSignal, receipt);
+        return 'signalled';
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return 'closed';
         throw err;
       }
     },

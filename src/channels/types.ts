@@ -149,6 +149,11 @@ export interface ChannelSender {
    * of the answer replaces it (`replaceProviderMessageId`). Slack does this.
    */
   readonly placeholderText?: string;
+  /**
+   * The platform says only later whether a message arrived (WhatsApp's statuses: sent, delivered,
+   * read, failed); the task's workflow waits a while for those receipts after its last message.
+   */
+  readonly reportsDelivery?: boolean;
 }
 
 /**

@@ -5,6 +5,7 @@
  *                                                               ├→ await_approval → deliver | (timeout) await_human
  *                                                               └→ await_human → deliver (reply, handback, fallback)
  *   inject_profile finds the conversation held by a person → await_human (joins their escalation)
+ *   delivered on WhatsApp → waits for the delivery receipts (./receipts): a failed part fails the task
  *
  * Orchestration only: every step is an activity that records itself as a tool call; this
  * file keeps the step list for the `progress` query, the task status (in the database via
@@ -14,6 +15,7 @@
  *   ./definitions  the input, the result, the `progress` query, the signals and updates
  *   ./human-gate   a person's decisions: the handlers, the wait, what each decision sends
  *   ./human        the checks on a decision's body (shared with the API)
+ *   ./receipts     the platform's delivery receipts, and the wait for them
  *   ./proxies      which step runs as an activity or a local activity, timeouts and retries
  */
 import {
@@ -26,12 +28,13 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { StepName, StepResult } from '../activities/types';
+import type { DeliverResult, StepName, StepResult } from '../activities/types';
 import type { TaskStatus } from '../db/schema';
 import { AgentTaskStatus } from '../temporal/search-attributes';
 import { progressQuery, type AgentTaskInput, type AgentTaskResult, type Progress, type StepProgress } from './definitions';
 import { humanGate } from './human-gate';
 import { fast, local, model, steps } from './proxies';
+import { deliveryReceipts, RECEIPT_WAIT } from './receipts';
 
 export * from './definitions';
 export type { ApprovalDecision, EscalationResolution, HumanOutcome } from './human';
@@ -42,6 +45,7 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
   const progress: Progress = { taskId: input.taskId, status: 'queued', route: null, steps: [] };
   setHandler(progressQuery, () => progress);
   const human = humanGate({ taskId: input.taskId, progress, setStatus, step });
+  const receipts = deliveryReceipts();
 
   async function setStatus(status: TaskStatus, error?: string): Promise<void> {
     progress.status = status;
@@ -63,6 +67,7 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     try {
       const result = await run();
       Object.assign(entry, { status: 'succeeded', attempt: result.attempt, detail: result.detail });
+      if (name === 'deliver') receipts.track(result as StepResult as DeliverResult);
       return result;
     } catch (err) {
       Object.assign(entry, { status: 'failed', detail: failureMessage(err) });
@@ -104,9 +109,19 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
     error = failureMessage(err);
     final = 'failed';
   }
+  if (final === 'delivered' && receipts.failure()) [final, error] = ['failed', receipts.failure()];
   await setStatus(final, error);
   setCurrentDetails(`**${final}**${error ? `: ${error}` : ''}`);
   await human.finish(final, error);
+  if (final === 'delivered' && receipts.waitMs > 0 && patched(RECEIPT_WAIT)) {
+    setCurrentDetails(`**delivered**; waiting up to ${Math.round(receipts.waitMs / 1000)} s for the platform's delivery receipts`);
+    await receipts.wait();
+    if (receipts.failure()) {
+      [final, error] = ['failed', receipts.failure()];
+      await setStatus(final, error);
+    }
+    setCurrentDetails(`**${final}**${error ? `: ${error}` : ''}`);
+  }
   await condition(allHandlersFinished);
   return { taskId: input.taskId, status: final, route: progress.route, ...(error ? { error } : {}) };
 }

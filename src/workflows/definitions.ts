@@ -50,6 +50,19 @@ export const decideApprovalSignal = defineSignal<[ApprovalDecision]>('decideAppr
 export const resolveEscalationUpdate = defineUpdate<HumanOutcome, [EscalationResolution]>('resolveEscalation');
 export const decideApprovalUpdate = defineUpdate<HumanOutcome, [ApprovalDecision]>('decideApproval');
 
+/** A platform's receipt for a message the task sent, handed on by the webhook (WhatsApp's statuses). */
+export interface DeliveryReceipt {
+  providerMessageId: string;
+  /** The delivery's part: 0.. for the answer, higher for notices and a person's replies. */
+  part: number;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  /** Why a `failed` one failed, in words (the platform's code and title). */
+  reason?: string;
+}
+
+/** Signal `deliveryReceipt`: the webhook's only way to tell a task how its messages fared. */
+export const deliveryReceiptSignal = defineSignal<[DeliveryReceipt]>('deliveryReceipt');
+
 /** Failure types of a refused update; the API answers 409 for NotWaiting, 400 for InvalidDecision. */
 export const NOT_WAITING = 'NotWaiting';
 export const INVALID_DECISION = 'InvalidDecision';

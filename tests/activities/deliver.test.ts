@@ -27,6 +27,7 @@ const noLaunch: AgentTaskClient = {
   decide: async () => {
     throw new Error('no workflow runs in these tests');
   },
+  receipt: async () => 'closed',
   ping: async () => undefined,
   end: async () => undefined,
   remove: async () => undefined,

@@ -110,7 +110,9 @@ describe('WhatsApp, every way in and out', () => {
     expect(events.some((e) => (e.reason ?? '').includes(stranger))).toBe(true);
   });
 
-  it('when a failed status with 131047 arrives for a sent reply, then the delivery and the task are failed with the reason', async () => {
+  it('when a failed status with 131047 arrives after the task ended, then the delivery is failed with the reason, the task keeps its status and the event says so', async () => {
+    // This system waits for no receipts (DELIVERY_RECEIPT_WAIT 0s): the workflow has ended. The
+    // failure while it still waits is in whatsapp-receipts.test.ts.
     const id = wamid();
     await postWebhook(stack.system.url!, webhookWith(stack.system.phoneNumberId, { messages: [message('text', { body: 'hi' }, { id })] }));
     await finished(id);
@@ -125,9 +127,12 @@ describe('WhatsApp, every way in and out', () => {
     const [after] = await deliveriesOf(task.id);
     expect(after).toMatchObject({ status: 'failed', errorCode: '131047' });
     expect(after!.error).toMatch(/131047 \(Re-engagement message\): more than 24 hours have passed since the customer last wrote/);
-    const stored = (await taskOf(id))!;
-    expect(stored.status).toBe('failed');
-    expect(stored.error).toMatch(/part 0 was not delivered: WhatsApp error 131047/);
+    expect((await taskOf(id))!.status).toBe('delivered');
+    const events = await stack.database.db
+      .select()
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.kind, 'status.failed'), eq(inboundEvents.outcome, 'state')));
+    expect(events.some((e) => (e.reason ?? '').includes(`part 0 of task ${task.id} was not delivered`))).toBe(true);
   });
 
   it('when the send itself is refused with 131047, then the task fails at once with the reason and nothing is retried', async () => {

@@ -67,6 +67,8 @@ export async function startTestSystem(options: TestSystemOptions): Promise<TestS
     SLACK_BOT_TOKEN,
     SLACK_API_BASE_URL: options.slackUrl ?? 'http://127.0.0.1:9/api',
     CHANNEL_HTTP_TIMEOUT: '2s',
+    // The fake Graph API sends no receipts unless a test asks it to (graph.sendReceiptsTo).
+    DELIVERY_RECEIPT_WAIT: '0s',
     ADMIN_API_KEY: ADMIN_KEY,
     LOG_LEVEL: 'silent',
     // The local embedding model is tried by the knowledge tests that ask for it; elsewhere it would

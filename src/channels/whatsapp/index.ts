@@ -273,6 +273,7 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): WhatsAppSe
   const messagesUrl = (phoneNumberId: string) => `${options.apiBaseUrl}/${encodeURIComponent(phoneNumberId)}/messages`;
   return {
     channel: 'whatsapp',
+    reportsDelivery: true,
     formatText: (text) => splitText(text, WHATSAPP_TEXT_LIMIT).map(toWhatsAppMarkup),
     async send(message: OutboundText): Promise<SendResult> {
       if (!message.token) throw noCredentials();
