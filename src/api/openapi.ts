@@ -12,7 +12,7 @@ import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES,
 import { ADAPTER_KINDS } from '../llm/types';
 import { NamespaceConfigSchema } from '../namespaces/config';
 import { RETENTION_STEPS, RETENTION_TABLES } from '../retention/policy';
-import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../workflows/human';
+import { APPROVAL_DECISIONS, ApprovalDecisionSchema, ESCALATION_ACTIONS, EscalationResolutionSchema } from '../workflows/human';
 import { ListQuery, StatsQuery } from './schemas/agent-tasks';
 import { CreateKey } from './schemas/api-keys';
 import { FindQuery } from './schemas/contacts';
@@ -57,7 +57,7 @@ const param = (name: string, where: 'path' | 'query', schema: Schema, descriptio
  * so the document and the validation cannot drift. A `type: [t, "null"]` becomes `anyOf` (strict
  * validators want one type per schema).
  */
-function fromZod(schema: z.ZodType): Schema {
+function fromZod(schema: z.core.$ZodType): Schema {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
   return oneTypeEach(json);
 }
@@ -83,7 +83,7 @@ function oneTypeEach(schema: Schema): Schema {
   };
 }
 /** The query parameters of a zod object schema; a property's description becomes the parameter's. */
-const queryParams = (schema: z.ZodType) =>
+const queryParams = (schema: z.core.$ZodType) =>
   Object.entries((fromZod(schema).properties ?? {}) as Record<string, Schema>).map(([name, property]) => {
     const { description, ...rest } = property;
     return param(name, 'query', rest, description as string | undefined);
@@ -229,12 +229,8 @@ const schemas: Record<string, Schema> = {
     [],
     false,
   ),
-  EscalationResolution: object(
-    { action: enumOf(ESCALATION_ACTIONS), text: { type: 'string', description: 'required for reply' }, agent: str },
-    ['text'],
-    false,
-  ),
-  ApprovalDecision: object({ decision: enumOf(APPROVAL_DECISIONS), text: { type: 'string', description: 'required for edit' }, agent: str }, ['text'], false),
+  EscalationResolution: fromZod(EscalationResolutionSchema),
+  ApprovalDecision: fromZod(ApprovalDecisionSchema),
   DecisionOutcome: object(
     {
       outcome: object(

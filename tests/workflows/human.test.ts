@@ -41,4 +41,16 @@ describe('approvalProblems', () => {
     ]);
     expect(approvalProblems('approve')).toEqual(['body: must be an object { decision, text?, agent }']);
   });
+
+  it('when the agent is missing and an edit has no text, then both are listed: the rule across fields runs on any object', () => {
+    expect(approvalProblems({ decision: 'edit', text: '\u200b ' })).toEqual([
+      'agent: required, who decides (a name, an email, a Slack user id)',
+      'text: required for edit (the text the customer gets)',
+    ]);
+    expect(escalationProblems({ action: 'reply', agent: 7, text: 3 })).toEqual([
+      'agent: required, who decides (a name, an email, a Slack user id)',
+      'text: must be a string',
+      'text: required for reply (what the customer gets)',
+    ]);
+  });
 });
