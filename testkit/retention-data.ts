@@ -46,7 +46,7 @@ export async function seedNamespace(db: Database, prefix: string, config: Namesp
   await db.insert(namespaces).values({ name: namespace, config });
   const [account] = await db
     .insert(channelAccounts)
-    .values({ namespace, channel: 'whatsapp', externalId: phoneNumberId, settings: { source: 'env' } })
+    .values({ namespace, channel: 'whatsapp' as const, externalId: phoneNumberId, settings: { source: 'env' } })
     .returning({ id: channelAccounts.id });
   return { namespace, accountId: account!.id, phoneNumberId };
 }
@@ -78,7 +78,7 @@ export async function seedTasks(db: Database, ns: SeededNamespace, options: Seed
   const from = options.from ?? `4470${Math.floor(Math.random() * 1e8)}`;
   const [contact] = await db
     .insert(contacts)
-    .values({ namespace: ns.namespace, channel: 'whatsapp', externalId: from, displayName: 'Kerry', createdAt: at })
+    .values({ namespace: ns.namespace, channel: 'whatsapp' as const, externalId: from, displayName: 'Kerry', createdAt: at })
     .onConflictDoUpdate({ target: [contacts.namespace, contacts.channel, contacts.externalId], set: { displayName: 'Kerry' } })
     .returning({ id: contacts.id });
   const [conversation] = await db
@@ -102,7 +102,7 @@ export async function seedTasks(db: Database, ns: SeededNamespace, options: Seed
   const taskRows = messageRows.map((m) => ({
     id: randomUUID(),
     namespace: ns.namespace,
-    channel: 'whatsapp',
+    channel: 'whatsapp' as const,
     channelAccountId: ns.accountId,
     conversationId,
     messageId: m.id,
@@ -117,7 +117,7 @@ export async function seedTasks(db: Database, ns: SeededNamespace, options: Seed
   const toolCallRows = taskRows.flatMap((t) =>
     Array.from({ length: options.toolCalls ?? 2 }, (_, i) => ({
       taskId: t.id,
-      name: ['inject_profile', 'rag_search', 'generate', 'confidence_check', 'deliver'][i % 5]!,
+      name: (['inject_profile', 'rag_search', 'generate', 'confidence_check', 'deliver'] as const)[i % 5]!,
       attempt: Math.floor(i / 5) + 1,
       status: 'succeeded' as const,
       startedAt: at,
@@ -130,7 +130,7 @@ export async function seedTasks(db: Database, ns: SeededNamespace, options: Seed
     Array.from({ length: options.deliveries ?? 1 }, (_, part) => ({
       taskId: t.id,
       part,
-      channel: 'whatsapp',
+      channel: 'whatsapp' as const,
       channelAccountId: ns.accountId,
       recipient: from,
       text: CUSTOMER_TEXT,
@@ -191,7 +191,7 @@ export async function seedMessages(db: Database, ns: SeededNamespace, conversati
 export async function seedInboundEvents(db: Database, ns: SeededNamespace, count: number, days: number): Promise<string[]> {
   const rows = Array.from({ length: count }, () => ({
     id: randomUUID(),
-    channel: 'whatsapp',
+    channel: 'whatsapp' as const,
     channelAccountId: ns.accountId,
     kind: 'status',
     outcome: 'ignored' as const,

@@ -3,43 +3,30 @@
  * tests/api/openapi.test.ts calls every operation below over HTTP and validates each real
  * response against the schema documented here for its path, method and status: a route or a
  * status not listed here, or a body that does not match, fails the test.
- * Enums come from the code that defines them, so they cannot drift.
+ * Its schemas are generated from the zod schemas the routes validate requests with and answer
+ * with (src/api/schemas/, src/workflows/human.ts, the namespace config), so they cannot drift.
  */
 import { z } from 'zod';
-import { STEP_NAMES } from '../activities/types';
-import { CHANNELS } from '../channels/types';
-import { API_KEY_ROLES, DOCUMENT_CONTENT_TYPES, HANDOFF_KINDS, HANDOFF_STATUSES, ROUTES, TASK_STATUSES } from '../db/schema';
-import { ADAPTER_KINDS } from '../llm/types';
 import { NamespaceConfigSchema } from '../namespaces/config';
-import { RETENTION_STEPS, RETENTION_TABLES } from '../retention/policy';
-import { APPROVAL_DECISIONS, ApprovalDecisionSchema, ESCALATION_ACTIONS, EscalationResolutionSchema } from '../workflows/human';
+import { ApprovalDecisionSchema, EscalationResolutionSchema } from '../workflows/human';
+// Each resource's module registers its response schemas by name in `components` as it loads.
 import { ListQuery, StatsQuery } from './schemas/agent-tasks';
 import { CreateKey } from './schemas/api-keys';
+import { components } from './schemas/common';
 import { FindQuery } from './schemas/contacts';
 import { DocumentBody } from './schemas/documents';
 import { InboxQuery } from './schemas/escalations';
+import './schemas/health';
+import './schemas/namespaces';
 import { DraftRequest } from './schemas/rag';
+import { RunBody } from './schemas/retention';
 
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
 const str: Schema = { type: 'string' };
 const int: Schema = { type: 'integer' };
-const num: Schema = { type: 'number' };
-const bool: Schema = { type: 'boolean' };
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const time: Schema = { type: 'string', format: 'date-time' };
 const obj: Schema = { type: 'object' };
-const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
-const enumOf = (values: readonly string[]): Schema => ({ type: 'string', enum: [...values] });
-/** An object with these required properties; `extra: false` rejects any other. */
-const object = (properties: Record<string, Schema>, optional: string[] = [], extra = true): Schema => ({
-  type: 'object',
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-  properties,
-  ...(extra ? {} : { additionalProperties: false }),
-});
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 const response = (description: string, schema: Schema) => ({ description, content: json(schema) });
@@ -82,6 +69,13 @@ function oneTypeEach(schema: Schema): Schema {
     ...(fallback === undefined ? {} : { default: fallback }),
   };
 }
+/** The response schemas, by their names in the registry, with `$ref`s between them. */
+function responseSchemas(): Record<string, Schema> {
+  const { schemas: generated } = z.toJSONSchema(components, { uri: (id) => `#/components/schemas/${id}`, io: 'output', unrepresentable: 'any' }) as {
+    schemas: Record<string, Schema>;
+  };
+  return Object.fromEntries(Object.entries(generated).map(([name, { $schema: _, $id: __, ...json }]) => [name, oneTypeEach(json)]));
+}
 /** The query parameters of a zod object schema; a property's description becomes the parameter's. */
 const queryParams = (schema: z.core.$ZodType) =>
   Object.entries((fromZod(schema).properties ?? {}) as Record<string, Schema>).map(([name, property]) => {
@@ -97,372 +91,26 @@ const namespaceParam = param('ns', 'path', str, 'namespace name: 1-63 lowercase 
 const documentId = param('id', 'path', str, 'the document id');
 const contactId = param('id', 'path', str, 'the contact id (a UUID; anything else is 404)');
 
-const steps = Object.fromEntries(STEP_NAMES.map((s) => [s, ref('Percentiles')]));
-const perStatus = object(Object.fromEntries(TASK_STATUSES.map((s) => [s, int])));
-
 /** The namespace config as PUT takes it and GET shows it (with the defaults filled in), from its zod schema. */
 const namespaceConfig: Schema = {
   ...fromZod(NamespaceConfigSchema),
   description: 'A namespace config; every key is optional on PUT and filled with its default when stored.',
 };
 
+/**
+ * Every named schema: the responses generated from the zod schemas the API answers with (each
+ * resource's module in src/api/schemas/, registered by name), the request bodies from the schemas
+ * their routes validate with.
+ */
 const schemas: Record<string, Schema> = {
-  Error: object(
-    {
-      error: object(
-        {
-          code: { type: 'string', description: 'machine-readable, e.g. not_found, invalid_query, unauthorized' },
-          message: str,
-          problems: {
-            ...arrayOf(ref('Problem')),
-            description:
-              'every problem found, with its path: on every validation 400 (invalid_query, invalid_request, invalid_config, invalid_document, invalid_decision, invalid_body)',
-          },
-        },
-        ['problems'],
-        false,
-      ),
-    },
-    [],
-    false,
-  ),
-  Problem: object({ path: str, message: str }, [], false),
-  AgentTask: object({
-    id: uuid,
-    namespace: str,
-    channel: enumOf(CHANNELS),
-    channelAccountId: uuid,
-    conversationId: uuid,
-    messageId: uuid,
-    workflowId: { type: 'string', description: 'agent-task:<namespace>:<channel>:<external message id>' },
-    status: enumOf(TASK_STATUSES),
-    route: nullable(enumOf(ROUTES)),
-    draft: nullable(str),
-    result: nullable(obj),
-    error: nullable(str),
-    createdAt: time,
-    updatedAt: time,
-    finishedAt: nullable(time),
-  }),
-  ToolCall: object({
-    id: uuid,
-    taskId: uuid,
-    name: enumOf(STEP_NAMES),
-    attempt: int,
-    status: enumOf(['running', 'succeeded', 'failed']),
-    startedAt: time,
-    finishedAt: nullable(time),
-    inputSummary: nullable(obj),
-    outputSummary: nullable(obj),
-    error: nullable(str),
-  }),
-  Delivery: object({
-    id: uuid,
-    taskId: uuid,
-    part: int,
-    channel: enumOf(CHANNELS),
-    channelAccountId: uuid,
-    recipient: str,
-    text: str,
-    status: enumOf(['sending', 'sent', 'delivered', 'read', 'failed', 'unknown']),
-    attempt: int,
-    providerMessageId: nullable(str),
-    error: nullable(str),
-    errorCode: nullable(str),
-    createdAt: time,
-    updatedAt: time,
-    sentAt: nullable(time),
-    deliveredAt: nullable(time),
-    readAt: nullable(time),
-  }),
-  Progress: object(
-    {
-      taskId: uuid,
-      status: enumOf(TASK_STATUSES),
-      route: nullable(enumOf(ROUTES)),
-      steps: arrayOf(
-        object(
-          {
-            name: enumOf(STEP_NAMES),
-            status: enumOf(['running', 'succeeded', 'failed']),
-            startedAt: time,
-            finishedAt: nullable(time),
-            attempt: int,
-            detail: nullable(str),
-          },
-          [],
-          false,
-        ),
-      ),
-    },
-    [],
-    false,
-  ),
-  AgentTaskList: object({ data: arrayOf(ref('AgentTask')), nextCursor: nullable(str) }, [], false),
-  AgentTaskDetail: object(
-    {
-      task: ref('AgentTask'),
-      toolCalls: arrayOf(ref('ToolCall')),
-      deliveries: arrayOf(ref('Delivery')),
-      progress: ref('Progress'),
-      progressSource: { ...enumOf(['workflow', 'database']), description: 'workflow: the live progress query; database: rebuilt from the stored tool calls' },
-    },
-    [],
-    false,
-  ),
-  Percentiles: object({ count: int, p50Ms: nullable(num), p95Ms: nullable(num) }, [], false),
-  Stats: object(
-    {
-      window: { type: 'string', description: 'as asked, e.g. 24h' },
-      windowMs: int,
-      from: time,
-      to: time,
-      namespace: nullable(str),
-      channel: nullable(enumOf(CHANNELS)),
-      total: int,
-      byStatus: perStatus,
-      byChannel: object(Object.fromEntries(CHANNELS.map((c) => [c, int]))),
-      byStatusAndChannel: object(Object.fromEntries(CHANNELS.map((c) => [c, perStatus]))),
-      steps: { ...object(steps), description: 'per step: succeeded tool calls, finished_at − started_at' },
-      task: { ...ref('Percentiles'), description: 'finished tasks: created_at → finished_at' },
-    },
-    [],
-    false,
-  ),
+  ...responseSchemas(),
+  NamespaceConfig: namespaceConfig,
+  RetentionRunInput: fromZod(RunBody),
   EscalationResolution: fromZod(EscalationResolutionSchema),
   ApprovalDecision: fromZod(ApprovalDecisionSchema),
-  DecisionOutcome: object(
-    {
-      outcome: object(
-        {
-          taskId: uuid,
-          status: enumOf(TASK_STATUSES),
-          action: enumOf([...ESCALATION_ACTIONS, ...APPROVAL_DECISIONS]),
-          agent: str,
-          sent: bool,
-          error: str,
-        },
-        ['error'],
-        false,
-      ),
-    },
-    [],
-    false,
-  ),
-  Escalation: object({
-    id: uuid,
-    taskId: uuid,
-    kind: enumOf(HANDOFF_KINDS),
-    namespace: str,
-    conversationId: uuid,
-    status: enumOf(HANDOFF_STATUSES),
-    reason: str,
-    draft: nullable(str),
-    passages: arrayOf(obj),
-    assignee: nullable(str),
-    deadlineAt: time,
-    notifiedAt: nullable(time),
-    notifyError: nullable(str),
-    resolvedAt: nullable(time),
-    resolvedBy: nullable(str),
-    resolution: nullable(obj),
-    createdAt: time,
-    task: object({ id: uuid, channel: enumOf(CHANNELS), status: enumOf(TASK_STATUSES), workflowId: str }, [], false),
-    waitingMs: int,
-    transcript: arrayOf(object({ direction: enumOf(['inbound', 'outbound']), text: nullable(str), kind: str, at: time }, [], false)),
-  }),
-  EscalationList: object({ data: arrayOf(ref('Escalation')) }, [], false),
-  NamespaceConfig: namespaceConfig,
-  RetentionRunInput: object(
-    {
-      namespaces: { ...arrayOf(str), minItems: 1, description: 'only these namespaces (default: all)' },
-      batchSize: { type: 'integer', minimum: 1, maximum: 10_000, description: 'rows per transaction (default RETENTION_BATCH_SIZE, 500)' },
-    },
-    ['namespaces', 'batchSize'],
-    false,
-  ),
-  RetentionRunStarted: object({ workflowId: str, started: { type: 'boolean', description: 'false: a run was going already; this is its id' } }, [], false),
-  RetentionProgress: object(
-    {
-      status: enumOf(['planning', 'running', 'completed']),
-      startedAt: time,
-      finishedAt: nullable(time),
-      batchSize: int,
-      batches: int,
-      totalDeleted: int,
-      current: nullable(object({ namespace: str, step: enumOf(RETENTION_STEPS) }, [], false)),
-      namespaces: arrayOf(
-        object(
-          {
-            namespace: str,
-            cutoffs: object(Object.fromEntries(RETENTION_STEPS.map((step) => [step, nullable(time)])), [], false),
-            deleted: object(Object.fromEntries(RETENTION_TABLES.map((table) => [table, int])), [], false),
-            done: bool,
-          },
-          [],
-          false,
-        ),
-      ),
-    },
-    [],
-    false,
-  ),
-  RetentionRun: object(
-    {
-      workflowId: str,
-      status: { type: 'string', description: "Temporal's execution status: RUNNING, COMPLETED, FAILED, TERMINATED, …" },
-      progress: { ...nullable(ref('RetentionProgress')), description: 'the progress query (the result once completed); null when no worker answered' },
-    },
-    [],
-    false,
-  ),
-  Namespace: object(
-    {
-      namespace: str,
-      config: ref('NamespaceConfig'),
-      warning: { type: 'string', description: 'set when the stored config no longer passes validation (it is shown as stored)' },
-      createdAt: time,
-      updatedAt: time,
-    },
-    ['warning'],
-    false,
-  ),
   DocumentInput: fromZod(DocumentBody.partial({ title: true })),
-  DocumentCreated: object({ id: uuid, title: str, chunks: int, language: str, embedding: enumOf(['embedded', 'pending', 'none']) }, [], false),
-  DocumentSummary: object({ id: uuid, title: str, contentType: enumOf(DOCUMENT_CONTENT_TYPES), chunks: int, createdAt: time }, [], false),
-  DocumentList: object({ data: arrayOf(ref('DocumentSummary')) }, [], false),
-  Contact: object(
-    {
-      id: uuid,
-      namespace: str,
-      channel: enumOf(['whatsapp', 'telegram', 'slack']),
-      externalId: str,
-      displayName: nullable(str),
-      locale: nullable(str),
-      createdAt: time,
-    },
-    [],
-    false,
-  ),
-  ContactList: object({ data: arrayOf(ref('Contact')) }, [], false),
-  Erasure: object(
-    {
-      erased: object(
-        {
-          contactId: uuid,
-          messages: int,
-          conversations: int,
-          tasks: int,
-          toolCalls: int,
-          deliveries: int,
-          escalations: int,
-          decisions: int,
-          webhookPayloads: int,
-          tasksEnded: int,
-          workflowsDeleted: int,
-        },
-        [],
-        false,
-      ),
-    },
-    [],
-    false,
-  ),
-  Document: object(
-    {
-      id: uuid,
-      namespace: str,
-      title: str,
-      contentType: enumOf(DOCUMENT_CONTENT_TYPES),
-      content: str,
-      source: nullable(str),
-      language: str,
-      createdAt: time,
-      updatedAt: time,
-      chunks: arrayOf(
-        object(
-          {
-            id: uuid,
-            position: int,
-            heading: nullable(str),
-            text: str,
-            embedded: bool,
-            embeddingStatus: enumOf(['none', 'pending', 'embedded']),
-            language: str,
-          },
-          [],
-          false,
-        ),
-      ),
-    },
-    [],
-    false,
-  ),
   DraftRequest: fromZod(DraftRequest),
-  Passage: object({ documentId: uuid, title: str, position: int, text: str, score: num }),
-  Draft: object(
-    {
-      draft: str,
-      adapter: enumOf(ADAPTER_KINDS),
-      model: str,
-      usage: object({ promptTokens: int, completionTokens: int }, [], false),
-      fallback: { type: 'string', description: 'why the configured model was not used' },
-      citations: { ...arrayOf(int), description: 'indexes into passages' },
-      passages: arrayOf(ref('Passage')),
-      rewrittenQuery: { type: 'string', description: 'the search query the model rewrote the message into (knowledge.rewriteQuery)' },
-      gate: object({
-        route: enumOf(ROUTES),
-        action: enumOf(['auto', 'approve', 'escalate']),
-        intent: str,
-        confidence: num,
-        injection: object({ detected: bool, matches: arrayOf(str), byModel: bool }),
-        leak: bool,
-        reasons: arrayOf(str),
-        notFound: bool,
-      }),
-    },
-    ['fallback', 'rewrittenQuery'],
-    false,
-  ),
   ApiKeyInput: fromZod(CreateKey),
-  ApiKey: object(
-    {
-      id: uuid,
-      prefix: { type: 'string', description: 'the first characters of the key, to recognise it' },
-      role: enumOf(API_KEY_ROLES),
-      namespace: nullable(str),
-      name: nullable(str),
-      createdBy: nullable(str),
-      createdAt: time,
-      lastUsedAt: nullable(time),
-      revokedAt: nullable(time),
-    },
-    [],
-    false,
-  ),
-  ApiKeyCreated: object(
-    {
-      id: uuid,
-      key: { type: 'string', description: 'shown this once; stored hashed' },
-      prefix: str,
-      role: enumOf(API_KEY_ROLES),
-      namespace: nullable(str),
-      name: nullable(str),
-      createdAt: time,
-    },
-    [],
-    false,
-  ),
-  ApiKeyList: object({ data: arrayOf(ref('ApiKey')) }, [], false),
-  Health: object({ status: enumOf(['ok']) }, [], false),
-  Ready: object(
-    {
-      status: enumOf(['ready', 'not_ready']),
-      checks: object({ database: { type: 'string', description: 'ok, or unavailable: <why>' }, temporal: str }, [], false),
-    },
-    [],
-    false,
-  ),
 };
 
 const errorResponse = (description: string) => response(description, ref('Error'));

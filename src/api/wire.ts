@@ -1,38 +1,50 @@
 /**
- * What the API's JSON looks like to a client, derived from the server's own types: the console
- * imports these (type-only), so its view of the API cannot drift from what the routes send.
+ * What the API's JSON looks like to a client: the zod response schemas the OpenAPI document is
+ * generated from (src/api/schemas/), as types. The console imports these (type-only), so its view
+ * of the API is the document's. The rows the routes build are checked against the same schemas at
+ * compile time (`Sends` below), so neither side can drift from the document.
  * `Wire<T>` is T after JSON.stringify: dates become ISO strings.
  */
-import type { escalations, agentToolCalls } from '../db/schema';
+import type { z } from 'zod';
+import type { agentToolCalls, escalations } from '../db/schema';
 import type { FeedEvent as FeedEventRow } from './live-feed';
 import type { PresentedTask } from './present-task';
+import type { AgentTask, ToolCall as ToolCallSchema } from './schemas/agent-tasks';
+import type { Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
 
 export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
-/** One message of the conversation shown with an escalation. */
+/** Compiles only when what a route builds (`Row`, as JSON) is what the schema documents. */
+type Sends<Row, Schema extends z.ZodType> = Wire<Row> extends z.output<Schema> ? true : never;
+
+/** One message of the conversation shown with an escalation, as the route builds it. */
 export interface TranscriptMessageRow {
-  direction: string;
+  direction: 'inbound' | 'outbound';
   text: string | null;
   kind: string;
   at: Date;
 }
 
-/** An item of GET /api/v1/escalations. */
+/** An item of GET /api/v1/escalations, as the route builds it. */
 export type InboxEntryRow = typeof escalations.$inferSelect & {
   task: Pick<PresentedTask, 'id' | 'channel' | 'status' | 'workflowId'>;
   waitingMs: number;
   transcript: TranscriptMessageRow[];
 };
 
-/** GET /api/v1/agent-tasks/:id, the parts the console reads. */
-export interface TaskDetailRow {
-  task: PresentedTask;
-  toolCalls: Array<typeof agentToolCalls.$inferSelect>;
-}
+export const routesSendWhatIsDocumented: [
+  Sends<InboxEntryRow, typeof Escalation>,
+  Sends<PresentedTask, typeof AgentTask>,
+  Sends<typeof agentToolCalls.$inferSelect, typeof ToolCallSchema>,
+] = [true, true, true];
 
-export type InboxEntry = Wire<InboxEntryRow>;
-export type TranscriptMessage = Wire<TranscriptMessageRow>;
-export type TaskDetail = Wire<TaskDetailRow>;
-export type ToolCall = Wire<typeof agentToolCalls.$inferSelect>;
+export type InboxEntry = z.output<typeof Escalation>;
+export type TranscriptMessage = z.output<typeof TranscriptMessageSchema>;
+export type ToolCall = z.output<typeof ToolCallSchema>;
+/** GET /api/v1/agent-tasks/:id, the parts the console reads. */
+export interface TaskDetail {
+  task: z.output<typeof AgentTask>;
+  toolCalls: ToolCall[];
+}
 /** A live feed message (/ws/agent-tasks). */
 export type FeedEvent = Wire<FeedEventRow>;

@@ -3,7 +3,8 @@
  * Migrations are generated from this file into drizzle/ (`npm run db:generate`).
  */
 import { sql } from 'drizzle-orm';
-import type { Attachment } from '../channels/types';
+import type { StepName } from '../activities/types';
+import type { Attachment, ChannelKind } from '../channels/types';
 import type { Passage } from '../llm/types';
 import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -137,7 +138,7 @@ export const agentTasks = pgTable(
     namespace: text('namespace')
       .notNull()
       .references(() => namespaces.name),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelKind>().notNull(),
     channelAccountId: uuid('channel_account_id')
       .notNull()
       .references(() => channelAccounts.id),
@@ -182,7 +183,8 @@ export const agentTasks = pgTable(
   ],
 );
 
-export type ToolCallStatus = 'running' | 'succeeded' | 'failed';
+export const TOOL_CALL_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type ToolCallStatus = (typeof TOOL_CALL_STATUSES)[number];
 
 /** One row per attempt of one pipeline step. */
 export const agentToolCalls = pgTable(
@@ -192,7 +194,7 @@ export const agentToolCalls = pgTable(
     taskId: uuid('task_id')
       .notNull()
       .references(() => agentTasks.id),
-    name: text('name').notNull(),
+    name: text('name').$type<StepName>().notNull(),
     attempt: integer('attempt').notNull(),
     status: text('status').$type<ToolCallStatus>().notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
@@ -204,7 +206,8 @@ export const agentToolCalls = pgTable(
   (t) => [uniqueIndex('agent_tool_calls_task_name_attempt_key').on(t.taskId, t.name, t.attempt)],
 );
 
-export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
+export const DELIVERY_STATUSES = ['sending', 'sent', 'delivered', 'read', 'failed', 'unknown'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Part number of a placeholder posted before the answer (Slack), which the first message sent then replaces. */
 export const PLACEHOLDER_PART = -1;
@@ -232,7 +235,7 @@ export const outboundDeliveries = pgTable(
       .notNull()
       .references(() => agentTasks.id),
     part: integer('part').notNull(),
-    channel: text('channel').notNull(),
+    channel: text('channel').$type<ChannelKind>().notNull(),
     channelAccountId: uuid('channel_account_id')
       .notNull()
       .references(() => channelAccounts.id),

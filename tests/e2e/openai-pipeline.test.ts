@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, channelAccounts, namespaces } from '../../src/db/schema';
+import type { StepName } from '../../src/activities/types';
 import { detectInjection } from '../../src/gate/injection';
 import { addDocument } from '../../src/knowledge/store';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
@@ -84,7 +85,7 @@ describe('the pipeline on an OpenAI-compatible model', () => {
     await postWebhook(system.url!, webhookWith(phoneNumberId, { messages: [message('text', { body: text }, { id, from })] }, from));
     return { id, from };
   };
-  const stepsOf = async (externalId: string, name: string) => {
+  const stepsOf = async (externalId: string, name: StepName) => {
     const task = (await taskOf(externalId))!;
     return database.db
       .select()

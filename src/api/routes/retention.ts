@@ -5,12 +5,11 @@
  *   GET  /api/v1/retention/runs/:id   → { workflowId, status, progress }
  */
 import { Router } from 'express';
-import { MAX_RETENTION_BATCH_SIZE } from '../../retention/policy';
-import { NAMESPACE_NAME } from '../../namespaces/config';
 import type { RetentionClient } from '../retention-client';
 import { allowRoles } from '../auth';
 import { notFound, unavailable } from '../errors';
-import { invalid, type Problem } from '../validate';
+import { RunBody } from '../schemas/retention';
+import { parseOr400 } from '../validate';
 
 export function retentionRoutes(retention: RetentionClient | undefined, defaultBatchSize: number): Router {
   const router = Router();
@@ -21,7 +20,8 @@ export function retentionRoutes(retention: RetentionClient | undefined, defaultB
   };
 
   router.post('/run', async (req, res) => {
-    const { namespaces, batchSize } = runInput(req.body);
+    // The body is optional: none, null or {} runs every namespace with the default batch size.
+    const { namespaces, batchSize } = req.body == null ? {} : parseOr400(RunBody, req.body, 'invalid_body');
     const run = await client().runNow({ ...(namespaces ? { namespaces } : {}), batchSize: batchSize ?? defaultBatchSize });
     res.status(run.started ? 202 : 200).json(run);
   });
@@ -33,23 +33,4 @@ export function retentionRoutes(retention: RetentionClient | undefined, defaultB
   });
 
   return router;
-}
-
-/** The optional body: which namespaces, how many rows per batch; every problem at once. */
-function runInput(body: unknown): { namespaces?: string[]; batchSize?: number } {
-  if (body === undefined || body === null || (typeof body === 'object' && Object.keys(body).length === 0)) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw invalid('invalid_body', [{ path: '(body)', message: 'must be a JSON object' }]);
-  const { namespaces, batchSize, ...rest } = body as Record<string, unknown>;
-  const problems: Problem[] = Object.keys(rest).map((key) => ({ path: key, message: 'not a known field' }));
-  if (
-    namespaces !== undefined &&
-    (!Array.isArray(namespaces) || namespaces.length === 0 || !namespaces.every((n) => typeof n === 'string' && NAMESPACE_NAME.test(n)))
-  ) {
-    problems.push({ path: 'namespaces', message: 'a non-empty list of namespace names' });
-  }
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || (batchSize as number) < 1 || (batchSize as number) > MAX_RETENTION_BATCH_SIZE)) {
-    problems.push({ path: 'batchSize', message: `a whole number from 1 to ${MAX_RETENTION_BATCH_SIZE}` });
-  }
-  if (problems.length > 0) throw invalid('invalid_body', problems);
-  return { namespaces: namespaces as string[] | undefined, batchSize: batchSize as number | undefined };
 }

@@ -1,9 +1,10 @@
-/** The agent-task resource's requests: the list, the stats and an attachment. */
+/** The agent-task resource: the list, the stats and an attachment asked for, and what each answers. */
 import { z } from 'zod';
+import { STEP_NAMES } from '../../activities/types';
 import { CHANNELS } from '../../channels/types';
-import { TASK_STATUSES } from '../../db/schema';
+import { DELIVERY_STATUSES, ROUTES, TASK_STATUSES, TOOL_CALL_STATUSES } from '../../db/schema';
 import { parseDuration } from '../../duration';
-import { namespaceName, pageLimit } from './common';
+import { count, id, keyed, named, namespaceName, pageLimit, Percentiles, summary, timestamp } from './common';
 
 /** GET /api/v1/agent-tasks */
 export const ListQuery = z.object({
@@ -34,3 +35,130 @@ export const StatsQuery = z.object({
 
 /** GET /api/v1/agent-tasks/:id/attachments/:index */
 export const AttachmentParams = z.object({ id: z.uuid(), index: z.coerce.number().int().min(0).max(100) });
+
+/** What the steps found, as one object (src/api/present-task.ts); null before generate ran. */
+export const TaskResult = z.object({
+  citations: z.array(z.object({ documentId: id(), title: z.string(), position: count() })).optional(),
+  model: z.string().optional(),
+  usage: z.object({ promptTokens: count(), completionTokens: count() }).optional(),
+  fallback: z.string().optional().describe('why the configured model was not used'),
+  gate: z.object({ route: z.enum(ROUTES), intent: z.string().optional(), confidence: z.number().nullable(), reasons: z.array(z.string()) }).optional(),
+  unresolved: z.boolean().optional(),
+  joinedEscalation: id().optional().describe('the escalation this task joined: a person held the conversation'),
+});
+
+export const AgentTask = named(
+  'AgentTask',
+  z.object({
+    id: id(),
+    namespace: z.string(),
+    channel: z.enum(CHANNELS),
+    channelAccountId: id(),
+    conversationId: id(),
+    messageId: id(),
+    workflowId: z.string().describe('agent-task:<namespace>:<channel>:<external message id>'),
+    status: z.enum(TASK_STATUSES),
+    route: z.enum(ROUTES).nullable(),
+    draft: z.string().nullable(),
+    result: TaskResult.nullable(),
+    error: z.string().nullable(),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+    finishedAt: timestamp().nullable(),
+  }),
+);
+
+export const ToolCall = named(
+  'ToolCall',
+  z.object({
+    id: id(),
+    taskId: id(),
+    name: z.enum(STEP_NAMES),
+    attempt: count(),
+    status: z.enum(TOOL_CALL_STATUSES),
+    startedAt: timestamp(),
+    finishedAt: timestamp().nullable(),
+    inputSummary: summary().nullable(),
+    outputSummary: summary().nullable(),
+    error: z.string().nullable(),
+  }),
+);
+
+export const Delivery = named(
+  'Delivery',
+  z.object({
+    id: id(),
+    taskId: id(),
+    part: z.number().int().describe("0.. the answer; -1 the Slack placeholder; higher blocks for notices and a person's replies"),
+    channel: z.enum(CHANNELS),
+    channelAccountId: id(),
+    recipient: z.string(),
+    text: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempt: count(),
+    providerMessageId: z.string().nullable(),
+    error: z.string().nullable(),
+    errorCode: z.string().nullable(),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+    sentAt: timestamp().nullable(),
+    deliveredAt: timestamp().nullable(),
+    readAt: timestamp().nullable(),
+  }),
+);
+
+/** The `progress` query's answer (src/workflows/definitions.ts). */
+export const Progress = named(
+  'Progress',
+  z.object({
+    taskId: id(),
+    status: z.enum(TASK_STATUSES),
+    route: z.enum(ROUTES).nullable(),
+    steps: z.array(
+      z.object({
+        name: z.enum(STEP_NAMES),
+        status: z.enum(TOOL_CALL_STATUSES),
+        startedAt: timestamp(),
+        finishedAt: timestamp().nullable(),
+        attempt: count(),
+        detail: z.string().nullable(),
+      }),
+    ),
+  }),
+);
+
+/** GET /api/v1/agent-tasks */
+export const AgentTaskList = named('AgentTaskList', z.object({ data: z.array(AgentTask), nextCursor: z.string().nullable() }));
+
+/** GET /api/v1/agent-tasks/:id */
+export const AgentTaskDetail = named(
+  'AgentTaskDetail',
+  z.object({
+    task: AgentTask,
+    toolCalls: z.array(ToolCall),
+    deliveries: z.array(Delivery),
+    progress: Progress,
+    progressSource: z.enum(['workflow', 'database']).describe('workflow: the live progress query; database: rebuilt from the stored tool calls'),
+  }),
+);
+
+const perStatus = keyed(TASK_STATUSES, count());
+
+/** GET /api/v1/agent-tasks/stats */
+export const Stats = named(
+  'Stats',
+  z.object({
+    window: z.string().describe('as asked, e.g. 24h'),
+    windowMs: count(),
+    from: timestamp(),
+    to: timestamp(),
+    namespace: z.string().nullable(),
+    channel: z.enum(CHANNELS).nullable(),
+    total: count(),
+    byStatus: perStatus,
+    byChannel: keyed(CHANNELS, count()),
+    byStatusAndChannel: keyed(CHANNELS, perStatus),
+    steps: keyed(STEP_NAMES, Percentiles).describe('per step: succeeded tool calls, finished_at − started_at'),
+    task: Percentiles.describe('finished tasks: created_at → finished_at'),
+  }),
+);

@@ -1,7 +1,13 @@
-/** The escalation resource's requests: the inbox. (The decisions are checked by src/workflows/human.ts, shared with the workflow.) */
+/**
+ * The escalation resource: the inbox asked for, what it answers, and the outcome of a decision.
+ * (The decisions' bodies are src/workflows/human.ts's schemas, shared with the workflow.)
+ */
 import { z } from 'zod';
-import { HANDOFF_KINDS, HANDOFF_STATUSES } from '../../db/schema';
-import { namespaceName, pageLimit } from './common';
+import { CHANNELS } from '../../channels/types';
+import { HANDOFF_KINDS, HANDOFF_STATUSES, TASK_STATUSES } from '../../db/schema';
+import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../../workflows/human';
+import { count, id, listOf, named, namespaceName, pageLimit, summary, timestamp } from './common';
+import { Passage } from './rag';
 
 /** GET /api/v1/escalations */
 export const InboxQuery = z.strictObject({
@@ -10,3 +16,50 @@ export const InboxQuery = z.strictObject({
   namespace: namespaceName().optional(),
   limit: pageLimit(),
 });
+
+/** One message of the conversation shown with an escalation. */
+export const TranscriptMessage = z.object({ direction: z.enum(['inbound', 'outbound']), text: z.string().nullable(), kind: z.string(), at: timestamp() });
+
+/** An item of GET /api/v1/escalations: the hand-off, its task, how long it has waited, the conversation. */
+export const Escalation = named(
+  'Escalation',
+  z.object({
+    id: id(),
+    taskId: id(),
+    kind: z.enum(HANDOFF_KINDS),
+    namespace: z.string(),
+    conversationId: id(),
+    status: z.enum(HANDOFF_STATUSES),
+    reason: z.string(),
+    draft: z.string().nullable(),
+    passages: z.array(Passage),
+    assignee: z.string().nullable(),
+    deadlineAt: timestamp(),
+    notifiedAt: timestamp().nullable(),
+    notifyError: z.string().nullable(),
+    resolvedAt: timestamp().nullable(),
+    resolvedBy: z.string().nullable(),
+    resolution: summary().nullable(),
+    createdAt: timestamp(),
+    task: z.object({ id: id(), channel: z.enum(CHANNELS), status: z.enum(TASK_STATUSES), workflowId: z.string() }),
+    waitingMs: count(),
+    transcript: z.array(TranscriptMessage),
+  }),
+);
+
+export const EscalationList = named('EscalationList', listOf(Escalation));
+
+/** POST /api/v1/agent-tasks/:id/escalation and /approval: what the decision led to. */
+export const DecisionOutcome = named(
+  'DecisionOutcome',
+  z.object({
+    outcome: z.object({
+      taskId: id(),
+      status: z.enum(TASK_STATUSES).describe("the task's status once the decision was carried out"),
+      action: z.enum([...ESCALATION_ACTIONS, ...APPROVAL_DECISIONS]),
+      agent: z.string(),
+      sent: z.boolean().describe('whether something went to the customer because of it'),
+      error: z.string().optional(),
+    }),
+  }),
+);
