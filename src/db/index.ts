@@ -41,6 +41,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return options.url ? openPostgres(options.url, options.maxConnections ?? 10) : openPglite(options.pgliteDir ?? '.data/pglite');
 }
 
+/** The advisory lock key the migrations are applied under (any fixed bigint: 'agent-t' in ASCII). */
+const MIGRATION_LOCK = '27416758083399028';
+
 async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
@@ -51,9 +54,12 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     db: db as unknown as Database,
     kind: 'postgres',
     async migrate() {
-      // A dedicated single connection applies migrations, as drizzle recommends.
+      // A dedicated single connection applies migrations, as drizzle recommends. Several processes
+      // start at once on one database (workers and API replicas): a session advisory lock lets one
+      // apply them while the others wait, then find nothing left to do.
       const migrationClient = postgres(url, { max: 1, onnotice: () => undefined });
       try {
+        await migrationClient`select pg_advisory_lock(${MIGRATION_LOCK}::bigint)`;
         await migrate(drizzle(migrationClient), { migrationsFolder: MIGRATIONS_FOLDER });
       } finally {
         await migrationClient.end();
