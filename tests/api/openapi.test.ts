@@ -98,7 +98,7 @@ function conformance(document: Json) {
 
 describe('OpenAPI document', () => {
   const stack = useTestSystem('postgres');
-  const { taskOf, finished } = taskLookups(stack);
+  const { taskOf, finished, waitForStatus } = taskLookups(stack);
   const doc = openApiDocument as unknown as Json;
   const oas = conformance(doc);
   const ns = `oas-${randomUUID().slice(0, 8)}`;
@@ -147,15 +147,6 @@ describe('OpenAPI document', () => {
     expect((await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text }))).status).toBe(200);
     return id;
   };
-  const waitForStatus = (externalId: string, status: string) =>
-    waitFor(
-      async () => {
-        const task = await taskOf(externalId);
-        return task?.status === status ? task : undefined;
-      },
-      20_000,
-      `task ${externalId} ${status}`,
-    );
 
   beforeAll(async () => {
     // A namespace of our own, through the API; its WhatsApp number like the env-configured one.

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelAccounts, namespaces } from '../../src/db/schema';
 import { addDocument } from '../../src/knowledge/store';
 import { DEFAULT_HANDOFF_MESSAGE, type NamespaceConfigInput } from '../../src/namespaces/config';
-import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
+import { ADMIN_KEY, useTestSystem } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
 import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
 
@@ -29,7 +29,7 @@ const APPROVING: NamespaceConfigInput = { trustMatrix: { question: 'approve', or
 
 describe('agent console', () => {
   const stack = useTestSystem('postgres');
-  const { taskOf } = taskLookups(stack);
+  const { waitForStatus } = taskLookups(stack);
   let browser: Browser;
   let page: Page;
 
@@ -65,16 +65,6 @@ describe('agent console', () => {
       return { say, received };
     };
   }
-
-  const waitForStatus = (externalId: string, status: string) =>
-    waitFor(
-      async () => {
-        const task = await taskOf(externalId);
-        return task?.status === status ? task : undefined;
-      },
-      20_000,
-      `task ${externalId} ${status}`,
-    );
 
   const api = (method: string, apiPath: string, body?: unknown) =>
     fetch(`${stack.system.url}/api/v1${apiPath}`, {

@@ -27,7 +27,7 @@ Standard delivery takes 2 to 3 working days. Express delivery arrives the next w
 
 describe('humans in the loop', () => {
   const stack = useTestSystem('postgres');
-  const { taskOf, finished } = taskLookups(stack);
+  const { taskOf, finished, waitForStatus } = taskLookups(stack);
   const ASSIGNEE = 'U0AGENT42';
 
   /** A namespace of its own with a WhatsApp number and the shipping article; `customer()` opens a conversation. */
@@ -54,16 +54,6 @@ describe('humans in the loop', () => {
     };
     return { ns, customer };
   }
-
-  const waitForStatus = (externalId: string, status: string) =>
-    waitFor(
-      async () => {
-        const task = await taskOf(externalId);
-        return task?.status === status ? task : undefined;
-      },
-      20_000,
-      `task ${externalId} ${status}`,
-    );
 
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${stack.system.url}/api/v1${path}`, {

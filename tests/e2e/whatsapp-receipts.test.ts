@@ -17,7 +17,7 @@ const { EventType } = temporal.api.enums.v1;
 
 describe('WhatsApp delivery receipts reach the workflow', () => {
   const stack = useTestSystem('postgres', { env: { DELIVERY_RECEIPT_WAIT: '30s' } });
-  const { taskOf, finished } = taskLookups(stack);
+  const { taskOf, finished, waitForStatus } = taskLookups(stack);
   const deliveriesOf = (taskId: string) => stack.database.db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, taskId));
 
   /** Sends `text` and waits until the task's reply went out (the workflow then waits for its receipts). */
@@ -25,10 +25,7 @@ describe('WhatsApp delivery receipts reach the workflow', () => {
     const id = wamid();
     const from = `4915${Math.floor(Math.random() * 1e8)}`;
     await postWebhook(stack.system.url!, webhookWith(stack.system.phoneNumberId, { messages: [message('text', { body: text }, { id, from })] }, from));
-    const task = await waitFor(async () => {
-      const row = await taskOf(id);
-      return row?.status === 'delivered' ? row : undefined;
-    });
+    const task = await waitForStatus(id, 'delivered');
     const handle = stack.system.client.workflow.getHandle(task.workflowId);
     const [delivery] = await deliveriesOf(task.id);
     return { id, task, handle, delivery: delivery! };

@@ -18,5 +18,15 @@ export function taskLookups(stack: TestStack) {
     const task = await waitFor(() => taskOf(externalId), 10_000, `task for ${externalId}`);
     return stack.system.client.workflow.getHandle(task.workflowId).result() as Promise<AgentTaskResult>;
   };
-  return { taskOf, finished };
+  /** Waits for the message's task to reach `status` (20 s), and returns its row. */
+  const waitForStatus = (externalId: string, status: string) =>
+    waitFor(
+      async () => {
+        const task = await taskOf(externalId);
+        return task?.status === status ? task : undefined;
+      },
+      20_000,
+      `task ${externalId} ${status}`,
+    );
+  return { taskOf, finished, waitForStatus };
 }
