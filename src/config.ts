@@ -102,6 +102,9 @@ const EnvSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: positive,
   WORKER_MAX_CONCURRENT_ACTIVITIES: positive,
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positive,
+  /** Worker versioning (Worker Deployments): both set, or neither. */
+  TEMPORAL_DEPLOYMENT_NAME: optional,
+  TEMPORAL_BUILD_ID: optional,
   DATABASE_POOL_MAX: positive,
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional,
@@ -153,7 +156,13 @@ export interface Config {
   /** metricsAddress: where the worker's Temporal SDK serves its Prometheus metrics (host:port); undefined = off. */
   temporal: { taskQueue: string; uiUrl: string; metricsAddress: string | undefined };
   /** Worker tuning: the cache bounded (DEFAULT_MAX_CACHED_WORKFLOWS); the others undefined = the SDK's default. */
-  worker: { maxCachedWorkflows: number; maxConcurrentActivities?: number; maxConcurrentWorkflowTasks?: number };
+  worker: {
+    maxCachedWorkflows: number;
+    maxConcurrentActivities?: number;
+    maxConcurrentWorkflowTasks?: number;
+    /** TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID: the Worker Deployment version this worker polls as. */
+    deployment?: { deploymentName: string; buildId: string };
+  };
   /** PostgreSQL connections per process (postgres.js pool). */
   databasePoolMax: number;
   openai: { apiKey?: string; baseUrl?: string; model: string; embeddingModel?: string; localEmbeddings?: boolean };
@@ -200,6 +209,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${problems}`);
   }
   const e = parsed.data;
+  if (Boolean(e.TEMPORAL_DEPLOYMENT_NAME) !== Boolean(e.TEMPORAL_BUILD_ID)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID: set both (worker versioning) or neither');
+  }
   let payloadEncryption: EncryptionKeys | undefined;
   try {
     payloadEncryption = parseEncryptionKeys(e.PAYLOAD_ENCRYPTION_KEY, e.PAYLOAD_ENCRYPTION_KEYS);
@@ -221,6 +233,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS,
       maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      ...(e.TEMPORAL_DEPLOYMENT_NAME && e.TEMPORAL_BUILD_ID
+        ? { deployment: { deploymentName: e.TEMPORAL_DEPLOYMENT_NAME, buildId: e.TEMPORAL_BUILD_ID } }
+        : {}),
     },
     databasePoolMax: e.DATABASE_POOL_MAX ?? 10,
     openai: {

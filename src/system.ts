@@ -221,5 +221,11 @@ export function workerTuning({ worker }: Config): Partial<WorkerOptions> {
       ? { maxConcurrentActivityTaskExecutions: worker.maxConcurrentActivities, maxConcurrentLocalActivityExecutions: worker.maxConcurrentActivities }
       : {}),
     ...(worker.maxConcurrentWorkflowTasks !== undefined ? { maxConcurrentWorkflowTaskExecutions: worker.maxConcurrentWorkflowTasks } : {}),
+    // Worker versioning: a new build takes tasks once it is made the deployment's current version;
+    // running workflows move to it at their next task (AUTO_UPGRADE): their code is patched and
+    // replay-tested, so a wait of 24 hours never pins a retired build. README: "Rolling deploys".
+    ...(worker.deployment
+      ? { workerDeploymentOptions: { version: worker.deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'AUTO_UPGRADE' as const } }
+      : {}),
   };
 }
