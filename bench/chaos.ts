@@ -22,6 +22,19 @@
  *   database, and its workflow is completed, or running only while it waits for a person.
  * Prints the figures, writes bench/results/chaos.json (CHAOS_OUTPUT: elsewhere), exits 1 on a
  * broken invariant.
+ *
+ *   npm run chaos -- --cluster                                    # the same on `npm run cluster`'s parts
+ *
+ * On the cluster (testkit/cluster.ts): Temporal's server v1.29.1 on PostgreSQL instead of the dev
+ * server, CLUSTER_WORKERS (2) workers of which a random one is killed each time, CLUSTER_APIS (2)
+ * API replicas behind the round-robin proxy, one of them restarted a quarter of the way; the
+ * Temporal server process restarted half-way. Besides the checks above:
+ * - a live-feed subscriber on each replica, directly: the ones connected all along got every event
+ *   any got (and every task's last status); the one whose replica restarted, every event from a
+ *   second after it reconnected (the feed keeps no history to replay);
+ * - a fresh key's burst of CHAOS_RATE_LIMIT + 15 requests through the proxy gets exactly
+ *   CHAOS_RATE_LIMIT (API_RATE_LIMIT of the run, 30) through: the replicas share the budget.
+ * Writes bench/results/chaos-cluster.json.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +45,10 @@ import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../src/db';
 import { agentTasks, agentToolCalls, messages as messagesTable, type TaskStatus } from '../src/db/schema';
 import { buildWorkflowBundle, createScratchDatabase, envNumber, localSystemEnv, percentile, spawnSystemProcess } from '../testkit/local-system';
+import { WebSocket } from 'ws';
+import { dropClusterDatabases } from '../scripts/lib/temporal-cluster';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, stopProcess, type DevServer } from '../scripts/lib/temporal-dev-server';
+import { startLocalCluster } from '../testkit/cluster';
 import { startFakeGraph, type RecordedRequest } from '../testkit/fake-graph';
 import { openAiError, startFakeOpenAi } from '../testkit/fake-openai';
 import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
@@ -46,6 +62,12 @@ const SEED = envNumber('CHAOS_SEED', Math.floor(Math.random() * 2 ** 31));
 /** A worker lives 1.5–4.5 s between kills: the load lasts about as long as the kills take. */
 const KILL_GAP_MS: [number, number] = [1500, 4500];
 const RATE = envNumber('CHAOS_RATE', Math.min(5, MESSAGES / Math.max(1, (WORKER_KILLS * (KILL_GAP_MS[0] + KILL_GAP_MS[1])) / 2000)), { min: 0.1 });
+
+const CLUSTER = process.argv.includes('--cluster');
+const CLUSTER_WORKERS = envNumber('CLUSTER_WORKERS', 2, { min: 1, max: 16 });
+const CLUSTER_APIS = envNumber('CLUSTER_APIS', 2, { min: 1, max: 8 });
+/** API_RATE_LIMIT of the run: a burst of one key through the proxy must get exactly this many through. */
+const RATE_LIMIT = envNumber('CHAOS_RATE_LIMIT', 30, { min: 1 });
 
 const TERMINAL = new Set<TaskStatus>(['delivered', 'closed', 'failed']);
 const WAITING = new Set(['escalated', 'awaiting_approval']);
@@ -87,7 +109,7 @@ async function main(): Promise<void> {
   const dir = path.join(os.tmpdir(), `agent-tasks-chaos-${process.pid}-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   console.log(
-    `chaos: ${MESSAGES} messages at ${round(RATE)}/s, ${WORKER_KILLS} worker kills, 1 dev server restart, Graph ${GRAPH_FAILURES * 100}% / OpenAI ${OPENAI_FAILURES * 100}% failures, seed ${SEED}`,
+    `chaos${CLUSTER ? ` on the cluster (${CLUSTER_WORKERS} workers, ${CLUSTER_APIS} API replicas, Temporal's server on PostgreSQL)` : ''}: ${MESSAGES} messages at ${round(RATE)}/s, ${WORKER_KILLS} worker kills, 1 Temporal server restart${CLUSTER ? ', 1 API replica restart' : ''}, Graph ${GRAPH_FAILURES * 100}% / OpenAI ${OPENAI_FAILURES * 100}% failures, seed ${SEED}`,
   );
   console.log(`logs: ${dir}`);
 
@@ -109,36 +131,15 @@ async function main(): Promise<void> {
     random,
   );
 
-  const cli = ensureTemporalCli();
-  const temporalPort = await freePort();
-  const startTemporal = () => startDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
-  let temporal: DevServer = await startTemporal();
-  /**
-   * The restart is the fault under test, not its start: a start that fails (a port the old
-   * process held not yet free, say) is retried like an operator would, its reason printed.
-   */
-  const restartTemporal = async (): Promise<DevServer> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await startTemporal();
-      } catch (err) {
-        if (attempt >= 3) throw err;
-        console.log(`dev server restart attempt ${attempt} failed, retrying: ${(err as Error).message}`);
-        await sleep(1000 * attempt);
-      }
-    }
-  };
   const scratch = await createScratchDatabase('agent_tasks_chaos');
   const database = await openDatabase({ url: scratch.url, maxConnections: 2 });
   await database.migrate();
   buildWorkflowBundle();
 
   const phoneNumberId = `5${Date.now()}`;
-  const apiPort = await freePort();
   const env = {
-    ...localSystemEnv({ address: temporal.address, graphUrl: graph.url, phoneNumberId, adminApiKey: 'chaos-admin', taskQueue: `chaos-${Date.now()}` }),
+    ...localSystemEnv({ address: '', graphUrl: graph.url, phoneNumberId, adminApiKey: 'chaos-admin', taskQueue: `chaos-${Date.now()}` }),
     DATABASE_URL: scratch.url,
-    PORT: String(apiPort),
     OPENAI_API_KEY: 'chaos-key',
     OPENAI_BASE_URL: openai.url,
     OPENAI_MODEL: 'chaos-model',
@@ -147,30 +148,13 @@ async function main(): Promise<void> {
     DELIVERY_RECEIPT_WAIT: '2m',
     TEMPORAL_METRICS_ADDRESS: 'off',
     LOG_LEVEL: 'warn',
+    API_RATE_LIMIT: String(RATE_LIMIT),
   };
-  const url = `http://127.0.0.1:${apiPort}`;
+  const target = CLUSTER ? await clusterTarget(env, scratch.url, dir) : await oneMachineTarget(env, dir);
+  const url = target.url;
   graph.sendReceiptsTo(url);
-  const api = spawnSystemProcess('api', env, path.join(dir, 'api.log'));
 
-  let worker: ChildProcess | undefined;
-  let workerStarts = 0;
-  let unexpectedWorkerExits = 0;
-  let stopping = false;
-  const startWorker = () => {
-    workerStarts += 1;
-    const child = spawnSystemProcess('worker', env, path.join(dir, 'worker.log'));
-    child.once('exit', (code, signal) => {
-      // A supervisor restarts a worker that died on its own, and counts it: it should not happen.
-      if (!stopping && signal !== 'SIGKILL' && child === worker) {
-        unexpectedWorkerExits += 1;
-        console.warn(`worker exited by itself (${code ?? signal}); starting another`);
-        worker = startWorker();
-      }
-    });
-    return child;
-  };
-
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: target.address() });
   const client = new Client({ connection, namespace: 'default' });
   const messages: Message[] = Array.from({ length: MESSAGES }, (_, i) => ({ id: wamid(), from: `3161${String(i).padStart(8, '0')}`, attempts: 0 }));
   let failed = false;
@@ -184,7 +168,7 @@ async function main(): Promise<void> {
       ));
       i += 1
     ) {
-      if (i > 600) throw new Error(`the API did not become ready (see ${dir}/api.log)`);
+      if (i > 600) throw new Error(`the API did not become ready (see ${dir}/api*.log)`);
       await sleep(100);
     }
     const admin = { authorization: 'Bearer chaos-admin', 'content-type': 'application/json' };
@@ -196,7 +180,8 @@ async function main(): Promise<void> {
     if (!put.ok) throw new Error(`PUT /api/v1/namespaces/default answered ${put.status}: ${await put.text()}`);
     const doc = await fetch(`${url}/api/v1/namespaces/default/documents`, { method: 'POST', headers: admin, body: JSON.stringify(DOCUMENT) });
     if (!doc.ok) throw new Error(`POST /api/v1/namespaces/default/documents answered ${doc.status}: ${await doc.text()}`);
-    worker = startWorker();
+    const feed = CLUSTER ? await subscribeOnEveryReplica(target.apiUrls) : undefined;
+    target.startWorkers();
 
     // The load: each message retried like Meta retries a webhook until it is answered 200.
     const loadStarted = Date.now();
@@ -229,24 +214,29 @@ async function main(): Promise<void> {
       await Promise.all(pending);
     })();
 
-    // The faults: kills at random moments, and one dev server restart half-way through them.
+    // The faults: kills at random moments, and one Temporal server restart half-way through them
+    // (and on the cluster, one API replica restarted a quarter of the way).
     const kills: number[] = [];
     let temporalRestart: { at: number; downMs: number } | undefined;
+    let apiRestart: { at: number; replica: number; downMs: number } | undefined;
     for (let k = 0; k < WORKER_KILLS; k += 1) {
       await sleep(KILL_GAP_MS[0] + random() * (KILL_GAP_MS[1] - KILL_GAP_MS[0]));
-      const victim = worker!;
-      victim.kill('SIGKILL');
-      await new Promise((r) => victim.once('exit', r));
+      const victim = await target.killWorker(random);
       kills.push(Date.now() - loadStarted);
       if (k === Math.floor(WORKER_KILLS / 2)) {
         const down = Date.now();
-        await temporal.stop();
-        temporal = await restartTemporal();
+        await target.restartTemporal();
         temporalRestart = { at: down - loadStarted, downMs: Date.now() - down };
-        console.log(`dev server restarted (${temporalRestart.downMs} ms down)`);
+        console.log(`Temporal server restarted (${temporalRestart.downMs} ms down)`);
+      }
+      if (target.restartApi && k === Math.floor(WORKER_KILLS / 4)) {
+        const down = Date.now();
+        const replica = await target.restartApi();
+        apiRestart = { at: down - loadStarted, replica, downMs: Date.now() - down };
+        console.log(`API replica ${replica} restarted (${apiRestart.downMs} ms down)`);
       }
       await sleep(random() * 1000);
-      worker = startWorker();
+      target.startWorker(victim);
     }
     await sending;
     const loadSeconds = (Date.now() - loadStarted) / 1000;
@@ -287,6 +277,20 @@ async function main(): Promise<void> {
     };
     for (let running = await waitingForReceipt(); running.length > 0 && Date.now() - drainStarted < DRAIN_TIMEOUT_MS; running = await waitingForReceipt())
       await sleep(1000);
+
+    // The live feed: every subscriber connected all along, on whichever replica, got every event.
+    const feedProblems: string[] = [];
+    let feedFigures: Record<string, unknown> = {};
+    if (feed) {
+      await sleep(1000);
+      const finals = await database.db.select({ id: agentTasks.id, status: agentTasks.status }).from(agentTasks);
+      const report = feed.report(finals.map((t) => `task.status:${t.id}:${t.status}`));
+      feed.close();
+      feedFigures = report;
+      feedProblems.push(...report.problems);
+    }
+    // The rate limit: one key's budget is shared by the replicas (a burst through the proxy).
+    const rateLimit = CLUSTER ? await burstThroughProxy(target, RATE_LIMIT + 15) : undefined;
 
     // The checks.
     const tasks = await database.db
@@ -341,8 +345,12 @@ async function main(): Promise<void> {
       settled,
       workerKills: kills.length,
       killMomentsSec: kills.map((ms) => round(ms / 1000)),
-      workerStarts,
-      unexpectedWorkerExits,
+      target: CLUSTER ? { kind: 'cluster', workers: CLUSTER_WORKERS, apis: CLUSTER_APIS } : { kind: 'one machine' },
+      workerStarts: target.workerStarts(),
+      unexpectedWorkerExits: target.unexpectedExits(),
+      apiRestart: apiRestart ? { atSec: round(apiRestart.at / 1000), replica: apiRestart.replica, downMs: apiRestart.downMs } : null,
+      ...(feed ? { liveFeed: feedFigures } : {}),
+      ...(rateLimit ? { rateLimit } : {}),
       temporalRestart: temporalRestart ? { atSec: round(temporalRestart.at / 1000), downMs: temporalRestart.downMs } : null,
       graphSends: graph.requests.filter(isSend).length,
       receiptsAccepted: graph.receiptsAccepted(),
@@ -374,18 +382,19 @@ async function main(): Promise<void> {
       ...withoutTask.map((m) => `${m.id}: ${tasksByMessage.get(m.id)?.length ?? 0} tasks`),
       ...stuckInDb.map((t) => `${t.workflowId}: stuck at ${t.status}`),
       ...stuckInTemporal,
-      ...(unexpectedWorkerExits > 0 ? [`the worker exited by itself ${unexpectedWorkerExits} time(s) (see ${dir}/worker.log)`] : []),
+      ...(target.unexpectedExits() > 0 ? [`a worker exited by itself ${target.unexpectedExits()} time(s) (see ${dir}/worker*.log)`] : []),
+      ...feedProblems,
+      ...(rateLimit && rateLimit.allowed !== RATE_LIMIT
+        ? [`rate limit ${RATE_LIMIT}/min across replicas let ${rateLimit.allowed} of ${rateLimit.sent} through`]
+        : []),
     ];
     figures.problems = problems.slice(0, 50);
     failed = problems.length > 0;
   } finally {
-    stopping = true;
-    if (worker) await stopProcess(worker);
-    await stopProcess(api);
     await connection.close();
+    await target.stop();
     await database.close();
     await scratch.drop();
-    await temporal.stop();
     await graph.close();
     await openai.close();
   }
@@ -396,12 +405,15 @@ async function main(): Promise<void> {
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: round(os.totalmem() / 2 ** 30), node: process.version },
     seed: SEED,
     method:
-      `Temporal dev server (file-backed, restarted once), npm run api and npm run worker as processes on PostgreSQL; fake Graph API failing ${GRAPH_FAILURES * 100}% of sends (500/503), ` +
+      (CLUSTER
+        ? `Temporal's server v1.29.1 on PostgreSQL (restarted once), ${CLUSTER_WORKERS} npm run worker and ${CLUSTER_APIS} npm run api processes behind a round-robin proxy (one API replica restarted once), on PostgreSQL; live-feed subscribers on every replica; a fresh key's burst of ${RATE_LIMIT + 15} through the proxy against API_RATE_LIMIT ${RATE_LIMIT}; `
+        : `Temporal dev server (file-backed, restarted once), npm run api and npm run worker as processes on PostgreSQL; `) +
+      `failing ${GRAPH_FAILURES * 100}% of sends (500/503) and posting a delivered receipt for each accepted one, ` +
       `fake OpenAI-compatible server failing ${OPENAI_FAILURES * 100}% of calls (429/500); the worker SIGKILLed ${WORKER_KILLS} times at random moments and restarted; ` +
       `${MESSAGES} signed webhooks from distinct customers, open loop, each retried until answered 200.`,
     ...figures,
   };
-  const file = path.resolve(REPO_ROOT, process.env.CHAOS_OUTPUT ?? 'bench/results/chaos.json');
+  const file = path.resolve(REPO_ROOT, process.env.CHAOS_OUTPUT ?? (CLUSTER ? 'bench/results/chaos-cluster.json' : 'bench/results/chaos.json'));
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   const f = figures as Record<string, number>;
@@ -410,7 +422,18 @@ async function main(): Promise<void> {
     'accepted (webhook answered 200)': { value: f.accepted },
     'webhook attempts (retries included)': { value: f.webhookAttempts },
     'worker SIGKILLs': { value: f.workerKills },
-    'dev server restarts': { value: figures.temporalRestart ? 1 : 0 },
+    'Temporal server restarts': { value: figures.temporalRestart ? 1 : 0 },
+    ...(CLUSTER
+      ? {
+          'API replica restarts': { value: figures.apiRestart ? 1 : 0 },
+          'live-feed subscribers missing events': { value: (figures.liveFeed as { missing: number } | undefined)?.missing ?? '-' },
+          'rate limit across replicas (allowed/sent)': {
+            value: figures.rateLimit
+              ? `${(figures.rateLimit as { allowed: number }).allowed}/${(figures.rateLimit as { sent: number }).sent} (limit ${RATE_LIMIT})`
+              : '-',
+          },
+        }
+      : {}),
     'Graph sends failed with 5xx (injected)': { value: f.graphFaultsInjected },
     'OpenAI calls failed with 429/500 (injected)': { value: `${f.openaiFaultsInjected} of ${f.openaiCalls}` },
     'exactly one reply': { value: f.exactlyOneReply },
@@ -431,6 +454,249 @@ async function main(): Promise<void> {
   }
   rmSync(dir, { recursive: true, force: true }); // the logs are kept only when something was found
   console.log(`every accepted message got exactly one reply; no task stuck. written: ${path.relative(REPO_ROOT, file)}`);
+}
+
+/** What the run drives: one machine (dev server, one API, one worker) or the cluster. */
+interface Target {
+  /** Where webhooks and API calls go: the API, or the proxy in front of the replicas. */
+  url: string;
+  apiUrls: string[];
+  address(): string;
+  /** Starts the worker(s) once the namespace is set up (the cluster's run from the start). */
+  startWorkers(): void;
+  /** SIGKILLs a worker (one at random on the cluster) and returns which. */
+  killWorker(random: () => number): Promise<number>;
+  startWorker(i: number): void;
+  restartTemporal(): Promise<void>;
+  /** Restarts one API replica and returns which (the cluster only). */
+  restartApi?(): Promise<number>;
+  workerStarts(): number;
+  unexpectedExits(): number;
+  proxyCounts?(): number[];
+  stop(): Promise<void>;
+}
+
+/** The dev server (file-backed), `npm run api` and `npm run worker`, restarted like a supervisor would. */
+async function oneMachineTarget(env: Record<string, string>, dir: string): Promise<Target> {
+  const cli = ensureTemporalCli();
+  const temporalPort = await freePort();
+  const startTemporal = () => startDevServer({ cli, port: temporalPort, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log') });
+  let temporal: DevServer = await startTemporal();
+  const apiPort = await freePort();
+  const processEnv = { ...env, TEMPORAL_ADDRESS: temporal.address, PORT: String(apiPort) };
+  const api = spawnSystemProcess('api', processEnv, path.join(dir, 'api.log'));
+  let worker: ChildProcess | undefined;
+  let starts = 0;
+  let unexpected = 0;
+  let stopping = false;
+  const startWorker = () => {
+    starts += 1;
+    const child = spawnSystemProcess('worker', processEnv, path.join(dir, 'worker.log'));
+    child.once('exit', (code, signal) => {
+      // A supervisor restarts a worker that died on its own, and counts it: it should not happen.
+      if (!stopping && signal !== 'SIGKILL' && child === worker) {
+        unexpected += 1;
+        console.warn(`worker exited by itself (${code ?? signal}); starting another`);
+        worker = startWorker();
+      }
+    });
+    return child;
+  };
+  const url = `http://127.0.0.1:${apiPort}`;
+  return {
+    url,
+    apiUrls: [url],
+    address: () => temporal.address,
+    startWorkers: () => void (worker = startWorker()),
+    async killWorker() {
+      const victim = worker!;
+      victim.kill('SIGKILL');
+      await new Promise((r) => victim.once('exit', r));
+      return 0;
+    },
+    startWorker: () => void (worker = startWorker()),
+    async restartTemporal() {
+      await temporal.stop();
+      // The restart is the fault under test, not its start: a start that fails (a port the old
+      // process held not yet free, say) is retried like an operator would, its reason printed.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          temporal = await startTemporal();
+          return;
+        } catch (err) {
+          if (attempt >= 3) throw err;
+          console.log(`dev server restart attempt ${attempt} failed, retrying: ${(err as Error).message}`);
+          await sleep(1000 * attempt);
+        }
+      }
+    },
+    workerStarts: () => starts,
+    unexpectedExits: () => unexpected,
+    async stop() {
+      stopping = true;
+      if (worker) await stopProcess(worker);
+      await stopProcess(api);
+      await temporal.stop();
+    },
+  };
+}
+
+/** `npm run cluster`'s parts: Temporal's server on PostgreSQL, CLUSTER_WORKERS workers, CLUSTER_APIS APIs behind the proxy. */
+async function clusterTarget(env: Record<string, string>, databaseUrl: string, dir: string): Promise<Target> {
+  const temporalDb = `agent_tasks_chaos_temporal_${process.pid}`;
+  const cluster = await startLocalCluster({
+    workers: CLUSTER_WORKERS,
+    apis: CLUSTER_APIS,
+    logDir: dir,
+    databaseUrl,
+    env,
+    temporalDb,
+    prebuilt: true,
+    deployment: { deploymentName: 'agent-tasks-chaos', buildId: `chaos-${process.pid}` },
+  });
+  let starts = CLUSTER_WORKERS;
+  let unexpected = 0;
+  let stopping = false;
+  const watch = (i: number) =>
+    cluster.workers[i]?.once('exit', (code, signal) => {
+      if (!stopping && signal !== 'SIGKILL') {
+        unexpected += 1;
+        console.warn(`worker ${i} exited by itself (${code ?? signal}); starting another`);
+        cluster.startWorker(i);
+        watch(i);
+      }
+    });
+  for (let i = 0; i < CLUSTER_WORKERS; i += 1) watch(i);
+  return {
+    url: cluster.url,
+    apiUrls: cluster.apiUrls,
+    address: () => cluster.address,
+    startWorkers: () => undefined,
+    async killWorker(random) {
+      const alive = cluster.workers.flatMap((w, i) => (w ? [i] : []));
+      const victim = alive[Math.floor(random() * alive.length)]!;
+      await cluster.killWorker(victim);
+      return victim;
+    },
+    startWorker(i) {
+      starts += 1;
+      cluster.startWorker(i);
+      watch(i);
+    },
+    restartTemporal: () => cluster.restartServer(),
+    async restartApi() {
+      const replica = CLUSTER_APIS - 1;
+      await cluster.restartApi(replica);
+      return replica;
+    },
+    workerStarts: () => starts,
+    unexpectedExits: () => unexpected,
+    proxyCounts: () => cluster.proxy.counts(),
+    async stop() {
+      stopping = true;
+      await cluster.stop();
+      await dropClusterDatabases(temporalDb);
+    },
+  };
+}
+
+interface FeedSubscriber {
+  replica: number;
+  /** Each event it got, and when. */
+  keys: Map<string, number>;
+  /** Its replica was restarted under it: it reconnected (then), and missed what came meanwhile. */
+  interrupted: boolean;
+  reconnectedAt?: number;
+  socket?: WebSocket;
+}
+
+/**
+ * One live-feed subscriber on each API replica, directly (not through the proxy). A subscriber
+ * whose replica restarts reconnects and is reported apart: the feed has no replay, so a client
+ * that reconnects reads the current state through the API (the console does).
+ */
+async function subscribeOnEveryReplica(apiUrls: string[]) {
+  let closing = false;
+  const subscribers: FeedSubscriber[] = apiUrls.map((_, replica) => ({ replica, keys: new Map(), interrupted: false }));
+  const connect = (sub: FeedSubscriber): Promise<void> =>
+    new Promise((resolve) => {
+      const ws = new WebSocket(`${apiUrls[sub.replica]!.replace(/^http/, 'ws')}/ws/agent-tasks?token=chaos-admin`);
+      sub.socket = ws;
+      ws.on('open', () => {
+        if (sub.interrupted) sub.reconnectedAt = Date.now();
+        resolve();
+      });
+      ws.on('message', (data) => {
+        const event = JSON.parse(String(data)) as { type: string; task: { id: string; status: string }; step?: { id: string; status: string } };
+        const key = event.type === 'task.step' ? `task.step:${event.step?.id}:${event.step?.status}` : `${event.type}:${event.task.id}:${event.task.status}`;
+        if (!sub.keys.has(key)) sub.keys.set(key, Date.now());
+      });
+      ws.on('error', () => undefined);
+      ws.on('close', () => {
+        if (closing) return;
+        sub.interrupted = true;
+        // Reconnect once the replica is back.
+        setTimeout(() => void connect(sub).catch(() => undefined), 250);
+        resolve();
+      });
+    });
+  await Promise.all(subscribers.map(connect));
+  return {
+    /**
+     * What each subscriber missed of all that any got, and whether every task's last status reached
+     * it. One whose replica restarted is held to the events that came a second after it reconnected.
+     */
+    report(finalStatuses: string[]) {
+      const firstSeen = new Map<string, number>();
+      for (const s of subscribers) for (const [k, at] of s.keys) firstSeen.set(k, Math.min(at, firstSeen.get(k) ?? Infinity));
+      const perSubscriber = subscribers.map((s) => {
+        const since = s.interrupted ? (s.reconnectedAt ?? Infinity) + 1000 : -Infinity;
+        const owed = [...firstSeen].filter(([, at]) => at >= since).map(([k]) => k);
+        return {
+          replica: s.replica,
+          interrupted: s.interrupted,
+          events: s.keys.size,
+          owed: owed.length,
+          missing: owed.filter((k) => !s.keys.has(k)).length,
+          missingFinalStatus: s.interrupted ? null : finalStatuses.filter((k) => !s.keys.has(k)).length,
+        };
+      });
+      const problems = perSubscriber
+        .filter((p) => p.missing > 0 || (p.missingFinalStatus ?? 0) > 0)
+        .map((p) => `live feed on replica ${p.replica}: missed ${p.missing} of ${p.owed} event(s), ${p.missingFinalStatus ?? 0} final status(es)`);
+      if (subscribers.every((s) => s.interrupted)) problems.push('no live-feed subscriber stayed connected');
+      return { subscribers: perSubscriber, union: firstSeen.size, missing: perSubscriber.reduce((a, p) => a + p.missing, 0), problems };
+    },
+    close() {
+      closing = true;
+      for (const s of subscribers) s.socket?.close();
+    },
+  };
+}
+
+/** A fresh key's burst of `count` requests through the proxy: the replicas share its budget. */
+async function burstThroughProxy(target: Target, count: number) {
+  const admin = { authorization: 'Bearer chaos-admin', 'content-type': 'application/json' };
+  const created = await fetch(`${target.url}/api/v1/api-keys`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ role: 'operator', namespace: 'default', name: 'burst' }),
+  });
+  if (!created.ok) throw new Error(`POST /api/v1/api-keys answered ${created.status}`);
+  const { key } = (await created.json()) as { key: string };
+  const before = target.proxyCounts?.() ?? [];
+  const statuses = await Promise.all(
+    Array.from({ length: count }, () =>
+      fetch(`${target.url}/api/v1/agent-tasks?limit=1`, { headers: { authorization: `Bearer ${key}` } }).then(async (r) => (await r.arrayBuffer(), r.status)),
+    ),
+  );
+  const after = target.proxyCounts?.() ?? [];
+  return {
+    sent: count,
+    allowed: statuses.filter((s) => s === 200).length,
+    refused429: statuses.filter((s) => s === 429).length,
+    perReplica: after.map((n, i) => n - (before[i] ?? 0)),
+  };
 }
 
 main().catch((err: unknown) => {

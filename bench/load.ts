@@ -40,7 +40,8 @@ import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentTasks } from '../src/db/schema';
 import { installRuntime, type RunningSystem } from '../src/system';
 import { SQLITE_PRAGMAS as DEFAULT_SQLITE_PRAGMAS, freePort, REPO_ROOT, stopProcess } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph, type FakeGraph, type RecordedRequest } from '../testkit/fake-graph';
+import { startFakeGraph, type FakeGraph } from '../testkit/fake-graph';
+import { lanes, replyWatcher } from '../testkit/load';
 import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import type { BaselineActivities } from './baseline-workflow';
 import {
@@ -73,50 +74,6 @@ const SQLITE_PRAGMAS =
 const round = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Runs `total` jobs, `concurrency` at a time. */
-async function lanes(total: number, concurrency: number, job: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < total) {
-      const i = next;
-      next += 1;
-      await job(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, lane));
-}
-
-/** Resolves when the fake Graph API receives a send to `to` (patched into its request log). */
-function replyWatcher(graph: FakeGraph) {
-  const waiters = new Map<string, (req: RecordedRequest) => void>();
-  const log = graph.requests;
-  log.push = (...items: RecordedRequest[]) => {
-    const n = Array.prototype.push.apply(log, items);
-    for (const req of items) {
-      const to = (req.body as { to?: string } | undefined)?.to;
-      if (req.method === 'POST' && to && req.body.status !== 'read') {
-        const waiter = waiters.get(to);
-        if (waiter) {
-          waiters.delete(to);
-          waiter(req);
-        }
-      }
-    }
-    return n;
-  };
-  return (to: string, timeoutMs = 60_000) =>
-    new Promise<RecordedRequest>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        waiters.delete(to);
-        reject(new Error(`no reply reached ${to} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.set(to, (req) => {
-        clearTimeout(timer);
-        resolve(req);
-      });
-    });
-}
-
 /** Tuning settings given to this run (WORKER_*, DATABASE_POOL_MAX), passed on to the system. */
 const TUNING_ENV = Object.fromEntries(
   Object.entries(process.env).filter((e): e is [string, string] => /^(WORKER_|DATABASE_POOL_MAX$)/.test(e[0]) && e[1] !== undefined),

@@ -11,6 +11,7 @@ import { temporal } from '@temporalio/proto';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../scripts/lib/round-robin-proxy';
 import {
   ensureTemporalServer,
+  freeClusterPort,
   setupClusterSchema,
   startClusterServer,
   type ClusterPostgres,
@@ -65,7 +66,7 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   const bin: ServerBinaries = ensureTemporalServer();
   await setupClusterSchema(bin, o.temporalDb, o.pg);
   if (!o.prebuilt) buildWorkflowBundle();
-  const temporalPort = o.temporalPort ?? (await freePort());
+  const temporalPort = o.temporalPort ?? (await freeClusterPort());
   const serverOptions = { bin, port: temporalPort, db: o.temporalDb, pg: o.pg, logFile: path.join(o.logDir, 'temporal-server.log') };
   let server = await startClusterServer(serverOptions);
   const apiPorts = await Promise.all(Array.from({ length: o.apis }, () => freePort()));

@@ -58,7 +58,11 @@ export async function startRoundRobinProxy(upstreams: Upstream[], port = 0, host
             answer.pipe(res);
           },
         );
-        forward.on('socket', (socket) => socket.once('connect', () => (connected = true)));
+        // A kept-alive socket is connected already; a new one says so when it is.
+        forward.on('socket', (socket) => {
+          if (socket.connecting) socket.once('connect', () => (connected = true));
+          else connected = true;
+        });
         forward.on('error', (err: NodeJS.ErrnoException) => {
           if (!connected && refused(err) && k + 1 < tries.length) return attempt(k + 1);
           if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });

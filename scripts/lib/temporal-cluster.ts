@@ -7,6 +7,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -96,6 +97,30 @@ export async function dropClusterDatabases(db: string, pg: ClusterPostgres = LOC
   } finally {
     await admin.end();
   }
+}
+
+/** The ports cluster.yaml takes after the frontend's: history, matching, worker, HTTP, membership, metrics. */
+export const CLUSTER_PORT_OFFSETS = [0, 1, 2, 6, 10, 100, 101, 102, 106, 767];
+
+const canListen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/**
+ * A frontend port whose whole block (CLUSTER_PORT_OFFSETS) is free. Below 32,000: the server keeps
+ * each service's membership port in a smallint column, so an ephemeral port (32768 and up) + 100
+ * stops it at start ("value out of range for type smallint").
+ */
+export async function freeClusterPort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 11_000);
+    const free = await Promise.all(CLUSTER_PORT_OFFSETS.map((offset) => canListen(base + offset)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error('no free block of ports for the Temporal server between 20000 and 31767');
 }
 
 export interface ClusterServerOptions {
