@@ -28,7 +28,9 @@
  * On the cluster (testkit/cluster.ts): Temporal's server v1.29.1 on PostgreSQL instead of the dev
  * server, CLUSTER_WORKERS (2) workers of which a random one is killed each time, CLUSTER_APIS (2)
  * API replicas behind the round-robin proxy, one of them restarted a quarter of the way; the
- * Temporal server process restarted half-way. Besides the checks above:
+ * Temporal server process restarted half-way; three quarters of the way, a rolling deploy: workers
+ * of another build id started, made the deployment's current version, the old ones stopped (every
+ * workflow then waiting for its receipt moves to the new build). Besides the checks above:
  * - a live-feed subscriber on each replica, directly: the ones connected all along got every event
  *   any got (and every task's last status); the one whose replica restarted, every event from a
  *   second after it reconnected (the feed keeps no history to replay);
@@ -219,6 +221,7 @@ async function main(): Promise<void> {
     const kills: number[] = [];
     let temporalRestart: { at: number; downMs: number } | undefined;
     let apiRestart: { at: number; replica: number; downMs: number } | undefined;
+    let rollout: { at: number; buildId: string; tookMs: number } | undefined;
     for (let k = 0; k < WORKER_KILLS; k += 1) {
       await sleep(KILL_GAP_MS[0] + random() * (KILL_GAP_MS[1] - KILL_GAP_MS[0]));
       const victim = await target.killWorker(random);
@@ -237,6 +240,12 @@ async function main(): Promise<void> {
       }
       await sleep(random() * 1000);
       target.startWorker(victim);
+      if (target.rollout && k === Math.floor((WORKER_KILLS * 3) / 4)) {
+        const began = Date.now();
+        const buildId = await target.rollout();
+        rollout = { at: began - loadStarted, buildId, tookMs: Date.now() - began };
+        console.log(`workers rolled out to build ${buildId} (${rollout.tookMs} ms)`);
+      }
     }
     await sending;
     const loadSeconds = (Date.now() - loadStarted) / 1000;
@@ -317,8 +326,12 @@ async function main(): Promise<void> {
     const withoutTask = accepted.filter((m) => (tasksByMessage.get(m.id)?.length ?? 0) !== 1);
     const stuckInDb = tasks.filter((t) => !TERMINAL.has(t.status) && !WAITING.has(t.status));
     const stuckInTemporal: string[] = [];
+    /** Each workflow's last build (worker versioning; the cluster only): after a rollout, the new one. */
+    const byBuild: Record<string, number> = {};
     for (const t of tasks) {
       const d = await client.workflow.getHandle(t.workflowId).describe();
+      const build = d.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId;
+      if (build) byBuild[build] = (byBuild[build] ?? 0) + 1;
       const running = d.status.name === 'RUNNING';
       if ((running && !WAITING.has(t.status)) || (!running && d.status.name !== 'COMPLETED'))
         stuckInTemporal.push(`${t.workflowId}: ${d.status.name}, task ${t.status}`);
@@ -349,6 +362,8 @@ async function main(): Promise<void> {
       workerStarts: target.workerStarts(),
       unexpectedWorkerExits: target.unexpectedExits(),
       apiRestart: apiRestart ? { atSec: round(apiRestart.at / 1000), replica: apiRestart.replica, downMs: apiRestart.downMs } : null,
+      rollout: rollout ? { atSec: round(rollout.at / 1000), buildId: rollout.buildId, tookMs: rollout.tookMs } : null,
+      workflowsByLastBuild: byBuild,
       ...(feed ? { liveFeed: feedFigures } : {}),
       ...(rateLimit ? { rateLimit } : {}),
       temporalRestart: temporalRestart ? { atSec: round(temporalRestart.at / 1000), downMs: temporalRestart.downMs } : null,
@@ -426,6 +441,7 @@ async function main(): Promise<void> {
     ...(CLUSTER
       ? {
           'API replica restarts': { value: figures.apiRestart ? 1 : 0 },
+          'rolling deploys of the workers (worker versioning)': { value: figures.rollout ? 1 : 0 },
           'live-feed subscribers missing events': { value: (figures.liveFeed as { missing: number } | undefined)?.missing ?? '-' },
           'rate limit across replicas (allowed/sent)': {
             value: figures.rateLimit
@@ -470,6 +486,8 @@ interface Target {
   restartTemporal(): Promise<void>;
   /** Restarts one API replica and returns which (the cluster only). */
   restartApi?(): Promise<number>;
+  /** A rolling deploy of the workers to another build (the cluster only). */
+  rollout?(): Promise<string>;
   workerStarts(): number;
   unexpectedExits(): number;
   proxyCounts?(): number[];
@@ -557,15 +575,18 @@ async function clusterTarget(env: Record<string, string>, databaseUrl: string, d
   let starts = CLUSTER_WORKERS;
   let unexpected = 0;
   let stopping = false;
-  const watch = (i: number) =>
-    cluster.workers[i]?.once('exit', (code, signal) => {
-      if (!stopping && signal !== 'SIGKILL') {
+  const watch = (i: number) => {
+    const child = cluster.workers[i];
+    child?.once('exit', (code, signal) => {
+      // Killed on purpose, or replaced by a rollout: not a worker dying on its own.
+      if (!stopping && signal !== 'SIGKILL' && cluster.workers[i] === child) {
         unexpected += 1;
         console.warn(`worker ${i} exited by itself (${code ?? signal}); starting another`);
         cluster.startWorker(i);
         watch(i);
       }
     });
+  };
   for (let i = 0; i < CLUSTER_WORKERS; i += 1) watch(i);
   return {
     url: cluster.url,
@@ -584,6 +605,13 @@ async function clusterTarget(env: Record<string, string>, databaseUrl: string, d
       watch(i);
     },
     restartTemporal: () => cluster.restartServer(),
+    async rollout() {
+      const buildId = `chaos-${process.pid}-next`;
+      await cluster.rollout(buildId);
+      for (let i = 0; i < CLUSTER_WORKERS; i += 1) watch(i);
+      starts += CLUSTER_WORKERS;
+      return buildId;
+    },
     async restartApi() {
       const replica = CLUSTER_APIS - 1;
       await cluster.restartApi(replica);

@@ -10,14 +10,16 @@
  * WhatsApp "hello" webhooks from distinct customers after CLUSTER_BENCH_WARMUP, CLUSTER_BENCH_CONCURRENCY
  * in flight (a lane sends the next when the fake Graph API has the reply to its customer), through
  * the proxy. Throughput = messages / (last reply − first send); e2e = sent → reply received; ack =
- * webhook POST → answer. The offline adapter drafts (no model server in the loop).
+ * webhook POST → answer. The offline adapter drafts (no model server in the loop). As in production,
+ * each reply's `delivered` receipt comes back from the fake Graph API (a webhook through the proxy, a
+ * signal) and ends its workflow (DELIVERY_RECEIPT_WAIT).
  *
  * Work per message, measured on the databases during the measured messages (pg_stat_database of the
  * Temporal persistence database, its visibility database and the app's database: rows inserted,
  * updated and deleted, transactions committed), and from Temporal itself: history events per
  * workflow (a sample's histories). Writes bench/results/cluster.json (CLUSTER_BENCH_OUTPUT: elsewhere).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -59,6 +61,33 @@ async function dbCounters(names: string[]): Promise<Record<string, DbWork>> {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** CPU seconds of every PostgreSQL process on this machine (the bench is the only load on it). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 async function runOne(workers: number, dir: string) {
   const graph = await startFakeGraph();
   const app = await createScratchDatabase('agent_tasks_cluster_bench');
@@ -68,6 +97,8 @@ async function runOne(workers: number, dir: string) {
   const env = {
     ...localSystemEnv({ address: '', graphUrl: graph.url, phoneNumberId, adminApiKey: 'bench-admin', taskQueue: 'agent-tasks' }),
     LOG_LEVEL: 'warn',
+    // As in production: each reply's `delivered` receipt comes back (a webhook, a signal) and ends its workflow.
+    DELIVERY_RECEIPT_WAIT: '10m',
   };
   const cluster = await startLocalCluster({
     workers,
@@ -79,6 +110,7 @@ async function runOne(workers: number, dir: string) {
     prebuilt: true,
     deployment: { deploymentName: 'agent-tasks-bench', buildId: `bench-${process.pid}` },
   });
+  graph.sendReceiptsTo(cluster.url);
   const connection = await Connection.connect({ address: cluster.address });
   const client = new Client({ connection, namespace: 'default' });
   try {
@@ -104,10 +136,22 @@ async function runOne(workers: number, dir: string) {
     };
     await lanes(WARMUP, CONCURRENCY, (i) => one(i, false));
     const databases = [temporalDb, `${temporalDb}_visibility`, appDb];
+    const cpu = () => ({
+      workers: cluster.workers.reduce((a, w) => a + cpuSeconds(w?.pid), 0),
+      apis: cluster.apis.reduce((a, p) => a + cpuSeconds(p?.pid), 0),
+      temporal: cpuSeconds(cluster.server.process.pid),
+      postgres: postgresCpuSeconds(),
+      loadGenerator: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    });
     const before = await dbCounters(databases);
+    const cpuBefore = cpu();
     const started = Date.now();
     await lanes(MESSAGES, CONCURRENCY, (i) => one(WARMUP + i, true));
     const seconds = (Date.now() - started) / 1000;
+    const cpuAfter = cpu();
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.entries(cpuAfter).map(([k, v]) => [k, round(((v - cpuBefore[k as keyof typeof cpuBefore]) * 1000) / MESSAGES)]),
+    );
     // Let the workflows finish their last records (status written after the reply) before counting.
     await new Promise((r) => setTimeout(r, 2000));
     const after = await dbCounters(databases);
@@ -128,6 +172,9 @@ async function runOne(workers: number, dir: string) {
       e2eP95Ms: percentile(e2e, 95),
       ackP50Ms: percentile(acks, 50),
       ackP99Ms: percentile(acks, 99),
+      cpuMsPerMessage,
+      /** Of the machine's cores, how busy during the measured messages. */
+      coresBusy: round2((Object.values(cpuMsPerMessage).reduce((a, b) => a + b, 0) * (MESSAGES / seconds)) / 1000),
       perMessage: {
         historyEvents: round(events.reduce((a, b) => a + b, 0) / events.length),
         temporalRowsWritten: perMessage(temporalDb, 'rowsWritten'),
@@ -155,7 +202,9 @@ async function main(): Promise<void> {
   for (const workers of WORKER_COUNTS) {
     console.log(`cluster bench: ${workers} worker(s), ${APIS} API replicas, ${MESSAGES} messages, ${CONCURRENCY} in flight...`);
     const run = await runOne(workers, dir);
-    console.log(`  ${run.throughputPerSec} msg/s, e2e p50 ${run.e2eP50Ms} ms p95 ${run.e2eP95Ms} ms; per message ${JSON.stringify(run.perMessage)}`);
+    console.log(
+      `  ${run.throughputPerSec} msg/s, e2e p50 ${run.e2eP50Ms} ms p95 ${run.e2eP95Ms} ms; CPU ms per message ${JSON.stringify(run.cpuMsPerMessage)} (${run.coresBusy} cores busy); per message ${JSON.stringify(run.perMessage)}`,
+    );
     runs.push(run);
   }
   const base = runs[0]!.throughputPerSec;
@@ -166,7 +215,7 @@ async function main(): Promise<void> {
     method:
       `Per worker count a cluster of its own: Temporal's server v1.29.1 (one process, 8 history shards) on the local PostgreSQL, N npm run worker processes, ` +
       `${APIS} npm run api processes behind the round-robin proxy, the app on PostgreSQL, offline adapter, fake Graph API over HTTP, all on this machine with the load generator. ` +
-      `Closed loop: ${MESSAGES} signed WhatsApp "hello" webhooks after ${WARMUP} warm-up, ${CONCURRENCY} in flight. Work per message: pg_stat_database deltas over the measured messages; history events: 20 workflows' histories.`,
+      `Closed loop: ${MESSAGES} signed WhatsApp "hello" webhooks after ${WARMUP} warm-up, ${CONCURRENCY} in flight; each reply's delivered receipt posted back. CPU per message: /proc utime+stime of each process over the measured messages (PostgreSQL: all its processes). Work per message: pg_stat_database deltas over the measured messages; history events: 20 workflows' histories.`,
     runs: runs.map((r) => ({ ...r, speedupOverOneWorker: round2(r.throughputPerSec / base) })),
   };
   const file = path.resolve(REPO_ROOT, process.env.CLUSTER_BENCH_OUTPUT ?? 'bench/results/cluster.json');

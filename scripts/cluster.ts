@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   });
   const uiPort = envNumber('CLUSTER_UI_PORT', 8080, { min: 1, max: 65_535 });
   const codec = process.env.PAYLOAD_ENCRYPTION_KEY ? `${cluster.url}/codec` : undefined;
-  const ui = await startClusterUi(ensureTemporalServer(), {
+  const ui = await startClusterUi(ensureTemporalServer({ ui: true }), {
     address: cluster.address,
     port: uiPort,
     codecEndpoint: codec,

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Finds or builds Temporal's own server (the version the CLI embeds), its SQL schema tool and the
-# Web UI server (the version the CLI embeds), for `npm run cluster`, and prints four lines on stdout:
-# the server, the schema tool, the UI server, and the directory of the PostgreSQL schemas (the
-# versioned .sql files of that server version).
+# Finds or builds Temporal's own server (the version the CLI embeds), its SQL schema tool and, with
+# --ui, the Web UI server (the version the CLI embeds), for `npm run cluster`, and prints four lines
+# on stdout: the server, the schema tool, the UI server (`-` without --ui), and the directory of the
+# PostgreSQL schemas (the versioned .sql files of that server version).
 # Order: <repo>/.tools/bin, a machine-wide copy, `go install` into .tools/bin (a few minutes).
 set -euo pipefail
 
@@ -16,8 +16,10 @@ if ! command -v go >/dev/null 2>&1; then
   echo "npm run cluster needs Go (1.22+) to build Temporal's server $version; or run a Temporal cluster yourself and point TEMPORAL_ADDRESS at it." >&2
   exit 1
 fi
+tools="server sql"
+[[ "${1:-}" == "--ui" ]] && tools="server sql ui"
 mkdir -p "$tools_bin"
-for tool in server sql ui; do
+for tool in $tools; do
   if [[ -x "$tools_bin/temporal-$tool" ]]; then continue; fi
   if [[ -x "$cache/temporal-$tool" ]]; then cp "$cache/temporal-$tool" "$tools_bin/temporal-$tool"; continue; fi
   pkg="go.temporal.io/server/cmd/server@$version"
@@ -40,5 +42,5 @@ if [[ ! -d "$schema" ]]; then
 fi
 echo "$tools_bin/temporal-server"
 echo "$tools_bin/temporal-sql"
-echo "$tools_bin/temporal-ui"
+if [[ "$tools" == *ui* ]]; then echo "$tools_bin/temporal-ui"; else echo "-"; fi
 echo "$schema"

@@ -59,6 +59,12 @@ export interface LocalCluster {
   restartApi(i: number): Promise<void>;
   /** Stops the Temporal server process and starts it again on the same database. */
   restartServer(): Promise<void>;
+  /**
+   * A rolling deploy (README "Rolling deploys"): as many workers of build `buildId` as there are,
+   * made the deployment's current version once they poll, then the old ones stopped (SIGTERM).
+   * Workers started after it are of the new build.
+   */
+  rollout(buildId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,13 +76,14 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
   const serverOptions = { bin, port: temporalPort, db: o.temporalDb, pg: o.pg, logFile: path.join(o.logDir, 'temporal-server.log') };
   let server = await startClusterServer(serverOptions);
   const apiPorts = await Promise.all(Array.from({ length: o.apis }, () => freePort()));
+  let deployment = o.deployment;
   const env = (extra: Record<string, string>) => ({
     ...o.env,
     DATABASE_URL: o.databaseUrl,
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_NAMESPACE: 'default',
     TEMPORAL_METRICS_ADDRESS: 'off',
-    ...(o.deployment ? { TEMPORAL_DEPLOYMENT_NAME: o.deployment.deploymentName, TEMPORAL_BUILD_ID: o.deployment.buildId } : {}),
+    ...(deployment ? { TEMPORAL_DEPLOYMENT_NAME: deployment.deploymentName, TEMPORAL_BUILD_ID: deployment.buildId } : {}),
     ...extra,
   });
   const workers: Array<ChildProcess | undefined> = [];
@@ -143,6 +150,16 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     async restartServer() {
       await server.stop();
       server = await startClusterServer(serverOptions);
+    },
+    async rollout(buildId) {
+      if (!deployment) throw new Error('a rollout needs worker versioning (the deployment option)');
+      const old = workers.map((w, i) => ({ w, i }));
+      deployment = { ...deployment, buildId };
+      const fresh = old.map(({ i }) => spawnSystemProcess('worker', env({ PORT: '0' }), path.join(o.logDir, `worker-${i}-${buildId}.log`)));
+      await untilPolled(server.address, o.env.TEMPORAL_TASK_QUEUE ?? 'agent-tasks', old.filter((x) => x.w).length + fresh.length, 120_000);
+      await makeCurrent(server.address, deployment);
+      fresh.forEach((child, k) => (workers[old[k]!.i] = child));
+      await Promise.all(old.map(({ w }) => (w ? stopProcess(w) : undefined)));
     },
     stop: stopAll,
   };

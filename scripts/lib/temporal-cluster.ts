@@ -18,17 +18,18 @@ import { logTail, REPO_ROOT, SEARCH_ATTRIBUTES, stopProcess } from './temporal-d
 export interface ServerBinaries {
   server: string;
   sqlTool: string;
-  /** The Web UI server (cluster/ui/config/cluster.yaml). */
-  ui: string;
+  /** The Web UI server (cluster/ui/config/cluster.yaml), when asked for. */
+  ui?: string;
   /** schema/postgresql/v12 of the server's source: temporal/versioned, visibility/versioned. */
   schemaDir: string;
 }
 
-/** The server and the schema tool: .tools/bin, a machine-wide copy, or built with `go install`. */
-export function ensureTemporalServer(): ServerBinaries {
-  const out = execFileSync('bash', [path.join(REPO_ROOT, 'scripts/ensure-temporal-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const [server, sqlTool, ui, schemaDir] = out.trim().split('\n').slice(-4);
-  return { server: server!, sqlTool: sqlTool!, ui: ui!, schemaDir: schemaDir! };
+/** The server and the schema tool (and the Web UI server, with `ui`): .tools/bin, a machine-wide copy, or built with `go install`. */
+export function ensureTemporalServer({ ui = false } = {}): ServerBinaries {
+  const script = path.join(REPO_ROOT, 'scripts/ensure-temporal-server.sh');
+  const out = execFileSync('bash', [script, ...(ui ? ['--ui'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const [server, sqlTool, uiServer, schemaDir] = out.trim().split('\n').slice(-4);
+  return { server: server!, sqlTool: sqlTool!, ...(uiServer && uiServer !== '-' ? { ui: uiServer } : {}), schemaDir: schemaDir! };
 }
 
 /** The PostgreSQL the cluster keeps its state in (the local one by default: trust auth, user postgres). */
@@ -218,6 +219,7 @@ export async function startClusterUi(
   options: { address: string; port: number; codecEndpoint?: string; logFile: string },
 ): Promise<ChildProcess> {
   const log = openSync(options.logFile, 'a');
+  if (!bin.ui) throw new Error('no Web UI server: ensureTemporalServer({ ui: true })');
   let child: ChildProcess;
   try {
     child = spawn(bin.ui, ['--root', REPO_ROOT, '--config', 'cluster/ui/config', '--env', 'cluster', 'start'], {
