@@ -4,6 +4,7 @@
  * as well as by the workflow; definitions only, no workflow logic.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { z } from 'zod/mini';
 import type { StepName } from '../activities/types';
 import type { Route, TaskStatus } from '../db/schema';
 import type { ApprovalDecision, EscalationResolution, HumanOutcome } from './human';
@@ -51,14 +52,15 @@ export const resolveEscalationUpdate = defineUpdate<HumanOutcome, [EscalationRes
 export const decideApprovalUpdate = defineUpdate<HumanOutcome, [ApprovalDecision]>('decideApproval');
 
 /** A platform's receipt for a message the task sent, handed on by the webhook (WhatsApp's statuses). */
-export interface DeliveryReceipt {
-  providerMessageId: string;
+export const DeliveryReceiptSchema = z.object({
+  providerMessageId: z.string(),
   /** The delivery's part: 0.. for the answer, higher for notices and a person's replies. */
-  part: number;
-  status: 'sent' | 'delivered' | 'read' | 'failed';
+  part: z.int(),
+  status: z.enum(['sent', 'delivered', 'read', 'failed']),
   /** Why a `failed` one failed, in words (the platform's code and title). */
-  reason?: string;
-}
+  reason: z.optional(z.string()),
+});
+export type DeliveryReceipt = z.output<typeof DeliveryReceiptSchema>;
 
 /** Signal `deliveryReceipt`: the webhook's only way to tell a task how its messages fared. */
 export const deliveryReceiptSignal = defineSignal<[DeliveryReceipt]>('deliveryReceipt');

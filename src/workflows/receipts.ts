@@ -6,9 +6,9 @@
  * workflow waits up to DELIVERY_RECEIPT_WAIT for receipts still to come, ending early once
  * every part it sent has arrived.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, log, setHandler } from '@temporalio/workflow';
 import type { DeliverResult } from '../activities/types';
-import { deliveryReceiptSignal } from './definitions';
+import { DeliveryReceiptSchema, deliveryReceiptSignal } from './definitions';
 
 /** Executions started before receipts reached the workflow replay without the wait. */
 export const RECEIPT_WAIT = 'delivery-receipt-wait';
@@ -30,7 +30,11 @@ export function deliveryReceipts(): Receipts {
   const arrived = new Set<string>();
   let failed: string | undefined;
   let waitMs = 0;
-  setHandler(deliveryReceiptSignal, (receipt) => {
+  setHandler(deliveryReceiptSignal, (input) => {
+    // A signal cannot be refused: one that is not a receipt (sent by hand, say) is logged and ignored.
+    const parsed = DeliveryReceiptSchema.safeParse(input);
+    if (!parsed.success) return log.warn('deliveryReceipt ignored: not a receipt', { problems: parsed.error.issues.map((i) => i.message) });
+    const receipt = parsed.data;
     if (receipt.status === 'failed') failed ??= `part ${receipt.part} was not delivered: ${receipt.reason ?? 'the platform gave no reason'}`;
     else if (receipt.status === 'delivered' || receipt.status === 'read') arrived.add(receipt.providerMessageId);
   });

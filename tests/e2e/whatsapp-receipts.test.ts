@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { outboundDeliveries } from '../../src/db/schema';
 import { AgentTaskStatus } from '../../src/temporal/search-attributes';
-import { progressQuery } from '../../src/workflows/agent-task';
+import { deliveryReceiptSignal, progressQuery, type DeliveryReceipt } from '../../src/workflows/agent-task';
 import { taskLookups } from '../helpers/tasks';
 import { useTestSystem, waitFor } from '../helpers/system';
 import { message, postWebhook, status, wamid, webhookWith } from '../../testkit/whatsapp';
@@ -80,10 +80,12 @@ describe('WhatsApp delivery receipts reach the workflow', () => {
     }
   });
 
-  it('when only a sent receipt comes, then the task stays delivered and its workflow waits on', async () => {
+  it('when only a sent receipt comes, or a signal that is not a receipt, then the task stays delivered and its workflow waits on', async () => {
     const { task, handle, delivery } = await delivered('hi there');
     const sent = status(delivery.providerMessageId!, 'sent', { biz_opaque_callback_data: delivery.id });
     expect((await postWebhook(stack.system.url!, webhookWith(stack.system.phoneNumberId, { statuses: [sent] }))).status).toBe(200);
+    // Sent by hand (the CLI, the Web UI): a "failed" with no message id or part is not a receipt.
+    await handle.signal(deliveryReceiptSignal, { status: 'failed', reason: 'made up' } as unknown as DeliveryReceipt);
     await new Promise((r) => setTimeout(r, 500));
     expect((await handle.describe()).status.name).toBe('RUNNING');
     expect((await handle.query(progressQuery)).status).toBe('delivered');
