@@ -39,4 +39,17 @@ describe('worker tuning settings', () => {
     expect(load).toThrow(/DATABASE_POOL_MAX: not a whole number >= 1: "ten"/);
     expect(load).toThrow(/WORKER_MAX_CONCURRENT_ACTIVITIES: not a whole number >= 1: "2.5"/);
   });
+
+  it('when TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID are set, then the worker polls as that version, AUTO_UPGRADE; one alone stops the start', () => {
+    expect(workerTuning(loadConfig({})).workerDeploymentOptions).toBeUndefined();
+    const versioned = workerTuning(loadConfig({ TEMPORAL_DEPLOYMENT_NAME: 'agent-tasks', TEMPORAL_BUILD_ID: 'abc123' }));
+    expect(versioned.workerDeploymentOptions).toEqual({
+      version: { deploymentName: 'agent-tasks', buildId: 'abc123' },
+      useWorkerVersioning: true,
+      defaultVersioningBehavior: 'AUTO_UPGRADE',
+    });
+    for (const half of [{ TEMPORAL_DEPLOYMENT_NAME: 'agent-tasks' }, { TEMPORAL_BUILD_ID: 'abc123' }]) {
+      expect(() => loadConfig(half)).toThrow(/TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_BUILD_ID: set both \(worker versioning\) or neither/);
+    }
+  });
 });
