@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { startLocalCluster } from '../testkit/cluster';
-import { ensureTemporalServer, startClusterUi } from './lib/temporal-cluster';
+import { ensureTemporalServer, quoted, startClusterUi } from './lib/temporal-cluster';
 import { envNumber } from '../testkit/local-system';
 import { REPO_ROOT, stopProcess } from './lib/temporal-dev-server';
 
@@ -29,7 +29,7 @@ async function ensureDatabase(url: string): Promise<void> {
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => undefined });
   try {
     const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
-    if (!exists) await sql.unsafe(`create database "${name.replace(/"/g, '""')}"`);
+    if (!exists) await sql.unsafe(`create database ${quoted(name)}`);
   } finally {
     await sql.end();
   }

@@ -47,6 +47,9 @@ export const LOCAL_POSTGRES: ClusterPostgres = {
   ...(process.env.PGPASSWORD ? { password: process.env.PGPASSWORD } : {}),
 };
 
+/** A database name as an SQL identifier. */
+export const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 const adminUrl = (pg: ClusterPostgres, database = 'postgres') =>
   `postgres://${encodeURIComponent(pg.user)}${pg.password ? `:${encodeURIComponent(pg.password)}` : ''}@${pg.host}:${pg.port}/${database}`;
 
@@ -65,7 +68,7 @@ export async function setupClusterSchema(bin: ServerBinaries, db: string, pg: Cl
     try {
       const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
       if (!exists) {
-        await admin.unsafe(`create database "${name}"`);
+        await admin.unsafe(`create database ${quoted(name)}`);
         fresh = true;
       }
     } finally {
@@ -94,7 +97,7 @@ export async function setupClusterSchema(bin: ServerBinaries, db: string, pg: Cl
 export async function dropClusterDatabases(db: string, pg: ClusterPostgres = LOCAL_POSTGRES): Promise<void> {
   const admin = postgres(adminUrl(pg), { max: 1, onnotice: () => undefined });
   try {
-    for (const name of [db, `${db}_visibility`]) await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    for (const name of [db, `${db}_visibility`]) await admin.unsafe(`drop database if exists ${quoted(name)} with (force)`);
   } finally {
     await admin.end();
   }
