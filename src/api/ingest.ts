@@ -232,7 +232,12 @@ export async function applyStatus(db: Database, update: DeliveryStatusUpdate): P
 
   const rank = RECEIPT_RANK[update.status];
   if (rank === undefined) return { outcome: 'stale' };
-  if (delivery.status === 'failed' || (RECEIPT_RANK[delivery.status] ?? 0) >= rank) return { outcome: 'stale' };
+  if (delivery.status === 'failed') return { outcome: 'stale' };
+  if ((RECEIPT_RANK[delivery.status] ?? 0) >= rank) {
+    // Already on the delivery. A redelivered `delivered`/`read` (the workflow could not be told the
+    // first time: Temporal was down, the webhook answered 5xx) is handed on again; telling twice is harmless.
+    return rank >= 2 ? { ...notify(update.status as DeliveryReceipt['status']), outcome: 'stale' } : { outcome: 'stale' };
+  }
   const at = update.at;
   await db
     .update(outboundDeliveries)

@@ -68,6 +68,19 @@ describe('WhatsApp delivery receipts reach the workflow', () => {
     expect(events).not.toContain(EventType.EVENT_TYPE_TIMER_FIRED);
   });
 
+  it('when a delivered receipt is redelivered after the workflow could not be told, then it is told then and ends', async () => {
+    const { id, task, delivery } = await delivered('good evening');
+    // The first webhook wrote the receipt, then could not signal (Temporal unreachable) and answered 5xx.
+    await stack.database.db.update(outboundDeliveries).set({ status: 'delivered', deliveredAt: new Date() }).where(eq(outboundDeliveries.id, delivery.id));
+    const receipt = status(delivery.providerMessageId!, 'delivered', { biz_opaque_callback_data: delivery.id });
+    expect((await postWebhook(stack.system.url!, webhookWith(stack.system.phoneNumberId, { statuses: [receipt] }))).status).toBe(200);
+
+    expect((await finished(id)).status).toBe('delivered');
+    const events = await eventTypes(task.workflowId);
+    expect(events).toContain(EventType.EVENT_TYPE_TIMER_CANCELED);
+    expect(events).not.toContain(EventType.EVENT_TYPE_TIMER_FIRED);
+  });
+
   it('when the platform sends its receipts like Meta does, then each task ends delivered once its receipt came', async () => {
     stack.graph.sendReceiptsTo(stack.system.url);
     try {
