@@ -3,8 +3,8 @@
  * parts (Temporal's server v1.29.1 on PostgreSQL, N workers, 2 API replicas behind the proxy), with
  * 1, 2 and 4 workers, and the work each message costs Temporal and PostgreSQL.
  *
- *   npx tsx bench/cluster.ts
- *   CLUSTER_BENCH_WORKERS=1,2,4 CLUSTER_BENCH_MESSAGES=200 CLUSTER_BENCH_CONCURRENCY=16 npx tsx bench/cluster.ts
+ *   npm run bench:cluster
+ *   CLUSTER_BENCH_WORKERS=1,2,4 CLUSTER_BENCH_MESSAGES=200 CLUSTER_BENCH_CONCURRENCY=16 npm run bench:cluster
  *
  * For each worker count, a cluster of its own (fresh databases): CLUSTER_BENCH_MESSAGES signed
  * WhatsApp "hello" webhooks from distinct customers after CLUSTER_BENCH_WARMUP, CLUSTER_BENCH_CONCURRENCY
