@@ -159,6 +159,7 @@ function renderInbox() {
             `waiting ${duration(waited)}`,
           ),
           el('span', { class: 'muted' }, entry.task.channel),
+          ...windowBadge(entry),
         ),
         el('span', { class: 'preview' }, lastInbound?.text ?? '(no text)'),
       );
@@ -173,6 +174,34 @@ function renderInbox() {
     performance.mark('inbox-rendered');
     document.body.dataset.firstRenderMs = String(Math.round(performance.now()));
   }
+}
+
+/** WhatsApp's 24-hour window: a countdown while it is open, a warning once it has closed. */
+function windowBadge(entry: InboxEntry): HTMLElement[] {
+  const { window: w } = entry;
+  if (!w.applies || !w.closesAt) return [];
+  const left = Date.parse(w.closesAt) - Date.now();
+  return [
+    el(
+      'span',
+      {
+        class: `badge window${left <= 0 ? ' closed' : ''}`,
+        title: `WhatsApp window ${left <= 0 ? 'closed' : 'closes'} ${new Date(w.closesAt).toLocaleString()}`,
+      },
+      left <= 0 ? 'window closed' : `window ${duration(left)} left`,
+    ),
+  ];
+}
+
+/** Before a person writes: free text sent after WhatsApp's window does not reach the customer. */
+function renderWindowWarning(entry: InboxEntry) {
+  const warning = $('window-warning');
+  const { window: w } = entry;
+  const closed = w.applies && (!w.closesAt || Date.parse(w.closesAt) <= Date.now());
+  warning.hidden = !closed;
+  warning.textContent = closed
+    ? `WhatsApp's 24-hour window closed${w.closesAt ? ` at ${new Date(w.closesAt).toLocaleString()}` : ''}: the customer has not written since, and a free-text reply will not reach them.`
+    : '';
 }
 
 // ---- task view ----------------------------------------------------------------------------
@@ -222,6 +251,7 @@ async function openTask(entry: InboxEntry) {
   );
   if (!entry.passages?.length) $('task-passages').append(el('li', { class: 'muted' }, 'No passages were retrieved.'));
   renderDecision(entry);
+  renderWindowWarning(entry);
   $('task-gate').replaceChildren(el('li', { class: 'muted' }, 'loading…'));
   $('task-steps').replaceChildren();
   $('task-heading').focus();

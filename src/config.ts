@@ -129,6 +129,8 @@ const EnvSchema = z.object({
   ADMIN_API_KEY: optional,
   API_RATE_LIMIT: count(600),
   ESCALATION_TIMEOUT: duration('24h'),
+  /** WhatsApp's customer-service window (24h); shorter only to try the closed-window paths. */
+  WHATSAPP_WINDOW: duration('24h').refine((ms) => ms > 0, 'must be more than 0'),
   /** How long a task waits after its last WhatsApp message for the platform's delivery receipts; 0s: not at all. */
   DELIVERY_RECEIPT_WAIT: duration('10m'),
   PAYLOAD_ENCRYPTION_KEY: optional,
@@ -182,6 +184,8 @@ export interface Config {
   escalationTimeoutMs: number;
   /** DELIVERY_RECEIPT_WAIT: how long a task's workflow waits for WhatsApp's receipts of what it sent. */
   receiptWaitMs: number;
+  /** WHATSAPP_WINDOW: how long after the customer last wrote free text still reaches them. */
+  whatsappWindowMs: number;
   /** The payload codec's keys (PAYLOAD_ENCRYPTION_KEY[S]); undefined: payloads in clear. */
   payloadEncryption: EncryptionKeys | undefined;
   /** Origins the codec server answers cross-origin (the Temporal Web UI's). */
@@ -267,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
     receiptWaitMs: e.DELIVERY_RECEIPT_WAIT,
+    whatsappWindowMs: e.WHATSAPP_WINDOW,
     payloadEncryption,
     codecCorsOrigins: (e.CODEC_CORS_ORIGINS ?? originOf(e.TEMPORAL_UI_URL) ?? '')
       .split(',')

@@ -75,9 +75,9 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   api.use(bearerAuth(database.db, adminApiKey), rateLimit(database.db, config.apiRateLimit));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }), refuseUnstorableText);
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
-  api.use(humanDecisionRoutes(database.db, tasks));
+  api.use(humanDecisionRoutes(database.db, tasks, config.whatsappWindowMs));
   api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id
-  api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log));
+  api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log, config.whatsappWindowMs));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));

@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import type { agentToolCalls, escalations } from '../db/schema';
 import type { FeedEvent as FeedEventRow } from './live-feed';
+import type { ConversationWindow as ConversationWindowRow } from '../channels/window';
 import type { PresentedTask } from './present-task';
 import type { AgentTask, ToolCall as ToolCallSchema } from './schemas/agent-tasks';
 import type { Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
@@ -30,6 +31,7 @@ export type InboxEntryRow = typeof escalations.$inferSelect & {
   task: Pick<PresentedTask, 'id' | 'channel' | 'status' | 'workflowId'>;
   waitingMs: number;
   transcript: TranscriptMessageRow[];
+  window: ConversationWindowRow;
 };
 
 export const routesSendWhatIsDocumented: [
@@ -45,6 +47,8 @@ export type ToolCall = z.output<typeof ToolCallSchema>;
 export interface TaskDetail {
   task: z.output<typeof AgentTask>;
   toolCalls: ToolCall[];
+  window: ConversationWindow;
 }
+export type ConversationWindow = Wire<ConversationWindowRow>;
 /** A live feed message (/ws/agent-tasks). */
 export type FeedEvent = Wire<FeedEventRow>;

@@ -52,9 +52,11 @@ describe('agent console', () => {
     await addDocument(stack.database.db, { namespace: ns, title: 'Delivery', contentType: 'text/markdown', content: SHIPPING });
     return () => {
       const from = `4479${Math.floor(Math.random() * 1e8)}`;
-      const say = async (text: string) => {
+      /** `sentAt` in seconds; now by default (WhatsApp's window counts from the customer's own time of writing). */
+      const say = async (text: string, sentAt = Math.floor(Date.now() / 1000)) => {
         const id = wamid();
-        expect((await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text }))).status).toBe(200);
+        const timestamp = sentAt;
+        expect((await postWebhook(stack.system.url!, textMessageWebhook({ phoneNumberId, id, from, text, timestamp }))).status).toBe(200);
         return id;
       };
       const received = () =>
@@ -111,12 +113,15 @@ describe('agent console', () => {
     await item(task.id).waitFor({ timeout: 10_000 });
     expect(await page.evaluate<boolean | undefined>('window.notReloaded')).toBe(true);
     expect(await item(task.id).textContent()).toMatch(/Escalation.*waiting \d+s.*I want to speak to a real person/);
+    // WhatsApp's 24-hour window, counting down from the customer's message.
+    expect(await item(task.id).locator('.badge.window').textContent()).toMatch(/^window 2[34]h \d+m left$/);
     expect(await page.locator('#feed-list li').count()).toBeGreaterThan(0);
 
     await item(task.id).focus(); // by keyboard
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate<string | undefined>('document.activeElement?.id')).toBe('task-heading');
     await expect.poll(() => page.locator('#task-transcript').textContent()).toContain(DEFAULT_HANDOFF_MESSAGE);
+    expect(await page.locator('#window-warning').isHidden()).toBe(true); // the window is open
     expect(await page.locator('#task-link').getAttribute('href')).toBe(
       `http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(task.workflowId)}`,
     );
@@ -128,6 +133,19 @@ describe('agent console', () => {
     await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('sent to the customer');
     expect(customer.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, reply]);
     await item(task.id).waitFor({ state: 'detached' });
+  });
+
+  it('when the customer last wrote more than 24 hours ago, then the item says the window closed and the task warns before anyone writes', async () => {
+    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    const id = await customer.say('I want to speak to a real person', Math.floor(Date.now() / 1000) - 25 * 3600);
+    const task = await waitForStatus(id, 'escalated');
+    await item(task.id).waitFor({ timeout: 10_000 });
+    expect(await item(task.id).locator('.badge.window').textContent()).toBe('window closed');
+    await item(task.id).click();
+    await expect.poll(() => page.locator('#window-warning').isVisible()).toBe(true);
+    expect(await page.locator('#window-warning').textContent()).toMatch(
+      /^WhatsApp's 24-hour window closed at .+: the customer has not written since, and a free-text reply will not reach them\.$/,
+    );
   });
 
   it('when the trust matrix holds a draft, then the agent edits it in the page and the customer receives the edited text', async () => {

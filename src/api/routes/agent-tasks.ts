@@ -7,7 +7,8 @@ import { Router } from 'express';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
-import { agentTasks, agentToolCalls, API_KEY_ROLES, outboundDeliveries } from '../../db/schema';
+import { conversationWindow, DEFAULT_WINDOW_MS } from '../../channels/window';
+import { agentTasks, agentToolCalls, API_KEY_ROLES, conversations, outboundDeliveries } from '../../db/schema';
 import type { Logger } from '../../logger';
 import type { Progress, StepProgress } from '../../workflows/agent-task';
 import { allowRoles, confinedTo, type Principal } from '../auth';
@@ -51,7 +52,7 @@ export async function visibleTask(db: Database, principal: Principal | undefined
   return task;
 }
 
-export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger): Router {
+export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logger, whatsappWindowMs = DEFAULT_WINDOW_MS): Router {
   const router = Router();
 
   const listQuery = validate({ query: ListQuery }, 'invalid_query');
@@ -84,9 +85,10 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
   router.get('/:id', allowRoles(...API_KEY_ROLES), async (req, res) => {
     const task = await visibleTask(db, req.principal, String(req.params.id));
     const id = task.id;
-    const [toolCalls, deliveries] = await Promise.all([
+    const [toolCalls, deliveries, [conversation]] = await Promise.all([
       db.select().from(agentToolCalls).where(eq(agentToolCalls.taskId, id)).orderBy(asc(agentToolCalls.startedAt)),
       db.select().from(outboundDeliveries).where(eq(outboundDeliveries.taskId, id)).orderBy(asc(outboundDeliveries.part)),
+      db.select({ lastMessageAt: conversations.lastMessageAt }).from(conversations).where(eq(conversations.id, task.conversationId)),
     ]);
     let progress: Progress | undefined;
     try {
@@ -100,6 +102,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
       deliveries,
       progress: progress ?? storedProgress(task, toolCalls),
       progressSource: progress ? 'workflow' : 'database',
+      window: conversationWindow(task.channel, conversation?.lastMessageAt ?? null, new Date(), whatsappWindowMs),
     });
   });
 

@@ -16,7 +16,8 @@
 import { Router, type Request, type Response } from 'express';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db';
-import { agentTasks, API_KEY_ROLES, escalations, humanDecisions, messages } from '../../db/schema';
+import { conversationWindow, DEFAULT_WINDOW_MS } from '../../channels/window';
+import { agentTasks, API_KEY_ROLES, conversations, escalations, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
 import { allowRoles } from '../auth';
 import { HttpError } from '../errors';
@@ -30,7 +31,7 @@ import { InboxQuery } from '../schemas/escalations';
 /** Messages of the conversation shown with an escalation, the latest ones. */
 export const TRANSCRIPT_MESSAGES = 50;
 
-export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Router {
+export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsappWindowMs = DEFAULT_WINDOW_MS): Router {
   const router = Router();
 
   const decide = (kind: HumanDecision['kind']) =>
@@ -66,20 +67,24 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient): Route
       .select({
         escalation: escalations,
         task: { id: agentTasks.id, channel: agentTasks.channel, status: agentTasks.status, workflowId: agentTasks.workflowId },
+        lastCustomerMessageAt: conversations.lastMessageAt,
         waitingMs: sql<number>`(extract(epoch from (coalesce(${escalations.resolvedAt}, now()) - ${escalations.createdAt})) * 1000)::float8`,
       })
       .from(escalations)
       .innerJoin(agentTasks, eq(agentTasks.id, escalations.taskId))
+      .innerJoin(conversations, eq(conversations.id, escalations.conversationId))
       .where(and(...where))
       .orderBy(asc(escalations.createdAt), asc(escalations.id))
       .limit(q.limit);
     const transcripts = await transcriptsOf(db, [...new Set(rows.map((r) => r.escalation.conversationId))]);
     // The console reads these through src/api/wire.ts: the type holds both sides to one shape.
-    const data: InboxEntryRow[] = rows.map(({ escalation, task, waitingMs }) => ({
+    const now = new Date();
+    const data: InboxEntryRow[] = rows.map(({ escalation, task, waitingMs, lastCustomerMessageAt }) => ({
       ...escalation,
       task,
       waitingMs: Math.round(Number(waitingMs)),
       transcript: transcripts.get(escalation.conversationId) ?? [],
+      window: conversationWindow(task.channel, lastCustomerMessageAt, now, whatsappWindowMs),
     }));
     res.json({ data });
   });

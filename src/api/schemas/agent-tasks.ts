@@ -4,7 +4,7 @@ import { STEP_NAMES } from '../../activities/types';
 import { CHANNELS } from '../../channels/types';
 import { DELIVERY_STATUSES, ROUTES, TASK_STATUSES, TOOL_CALL_STATUSES } from '../../db/schema';
 import { parseDuration } from '../../duration';
-import { count, id, keyed, named, namespaceName, pageLimit, Percentiles, summary, timestamp } from './common';
+import { ConversationWindow, count, id, keyed, named, namespaceName, pageLimit, Percentiles, summary, timestamp } from './common';
 
 /** GET /api/v1/agent-tasks */
 export const ListQuery = z.object({
@@ -139,6 +139,7 @@ export const AgentTaskDetail = named(
     deliveries: z.array(Delivery),
     progress: Progress,
     progressSource: z.enum(['workflow', 'database']).describe('workflow: the live progress query; database: rebuilt from the stored tool calls'),
+    window: ConversationWindow,
   }),
 );
 

@@ -53,3 +53,16 @@ export const listOf = <S extends z.ZodType>(item: S) => z.object({ data: z.array
 /** An object with one property per key, each of the same schema (counts per status, per channel). */
 export const keyed = <K extends string, S extends z.ZodType>(keys: readonly K[], value: S) =>
   z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, S>);
+
+/** WhatsApp's customer-service window of a conversation (src/channels/window.ts). */
+export const ConversationWindow = named(
+  'ConversationWindow',
+  z
+    .object({
+      applies: z.boolean().describe('false on Telegram and Slack: no window, free text always reaches the customer'),
+      lastCustomerMessageAt: timestamp().nullable(),
+      closesAt: timestamp().nullable().describe('when free text stops reaching the customer; after it only a message template does'),
+      open: z.boolean(),
+    })
+    .describe("the conversation's customer-service window, as of the answer"),
+);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../../channels/types';
 import { HANDOFF_KINDS, HANDOFF_STATUSES, TASK_STATUSES } from '../../db/schema';
 import { APPROVAL_DECISIONS, ESCALATION_ACTIONS } from '../../workflows/human';
-import { count, id, listOf, named, namespaceName, pageLimit, summary, timestamp } from './common';
+import { ConversationWindow, count, id, listOf, named, namespaceName, pageLimit, summary, timestamp } from './common';
 import { Passage } from './rag';
 
 /** GET /api/v1/escalations */
@@ -44,6 +44,7 @@ export const Escalation = named(
     task: z.object({ id: id(), channel: z.enum(CHANNELS), status: z.enum(TASK_STATUSES), workflowId: z.string() }),
     waitingMs: count(),
     transcript: z.array(TranscriptMessage),
+    window: ConversationWindow,
   }),
 );
 
