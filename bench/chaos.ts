@@ -152,7 +152,14 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     API_RATE_LIMIT: String(RATE_LIMIT),
   };
-  const target = CLUSTER ? await clusterTarget(env, scratch.url, dir) : await oneMachineTarget(env, dir);
+  // A start that fails (a server that will not come up) still drops what was set up for it.
+  const target = await (CLUSTER ? clusterTarget(env, scratch.url, dir) : oneMachineTarget(env, dir)).catch(async (err: unknown) => {
+    await database.close();
+    await scratch.drop();
+    await graph.close();
+    await openai.close();
+    throw err;
+  });
   const url = target.url;
   graph.sendReceiptsTo(url);
 
@@ -571,6 +578,9 @@ async function clusterTarget(env: Record<string, string>, databaseUrl: string, d
     temporalDb,
     prebuilt: true,
     deployment: { deploymentName: 'agent-tasks-chaos', buildId: `chaos-${process.pid}` },
+  }).catch(async (err: unknown) => {
+    await dropClusterDatabases(temporalDb).catch(() => undefined); // best effort: the start's error is the one to see
+    throw err;
   });
   let starts = CLUSTER_WORKERS;
   let unexpected = 0;

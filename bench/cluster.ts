@@ -109,6 +109,12 @@ async function runOne(workers: number, dir: string) {
     temporalDb,
     prebuilt: true,
     deployment: { deploymentName: 'agent-tasks-bench', buildId: `bench-${process.pid}` },
+  }).catch(async (err: unknown) => {
+    // A cluster that will not come up still drops what was set up for it (best effort: its error is the one to see).
+    await dropClusterDatabases(temporalDb).catch(() => undefined);
+    await app.drop();
+    await graph.close();
+    throw err;
   });
   graph.sendReceiptsTo(cluster.url);
   const connection = await Connection.connect({ address: cluster.address });
