@@ -46,7 +46,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { Client, Connection } from '@temporalio/client';
 import { openDatabase } from '../src/db';
 import { agentTasks, agentToolCalls, messages as messagesTable, type TaskStatus } from '../src/db/schema';
-import { buildWorkflowBundle, createScratchDatabase, envNumber, localSystemEnv, percentile, spawnSystemProcess } from '../testkit/local-system';
+import { buildWorkflowBundle, createScratchDatabase, envNumber, localSystemEnv, percentile, spawnSystemProcess, untilReady } from '../testkit/local-system';
 import { WebSocket } from 'ws';
 import { dropClusterDatabases } from '../scripts/lib/temporal-cluster';
 import { ensureTemporalCli, freePort, REPO_ROOT, startDevServer, stopProcess, type DevServer } from '../scripts/lib/temporal-dev-server';
@@ -169,17 +169,7 @@ async function main(): Promise<void> {
   let failed = false;
   const figures: Record<string, unknown> = {};
   try {
-    for (
-      let i = 0;
-      !(await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i += 1
-    ) {
-      if (i > 600) throw new Error(`the API did not become ready (see ${dir}/api*.log)`);
-      await sleep(100);
-    }
+    await untilReady(url);
     const admin = { authorization: 'Bearer chaos-admin', 'content-type': 'application/json' };
     const put = await fetch(`${url}/api/v1/namespaces/default`, {
       method: 'PUT',

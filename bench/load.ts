@@ -54,6 +54,7 @@ import {
   spawnSystemProcess,
   startLocalSystem,
   startScratchDevServer,
+  untilReady,
 } from '../testkit/local-system';
 
 const MESSAGES = envNumber('LOAD_MESSAGES', 300, { min: 1 });
@@ -350,17 +351,7 @@ async function measureWaiting(address: string, dir: string): Promise<Waiting> {
   const workflowIds: string[] = [];
   let terminated = 0;
   try {
-    for (
-      let i = 0;
-      !(await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i += 1
-    ) {
-      if (i > 600) throw new Error(`the API did not become ready (see ${path.join(dir, 'api.log')})`);
-      await sleep(100);
-    }
+    await untilReady(url);
     const send = async (i: number) => {
       const id = wamid();
       const from = `4479${String(i).padStart(8, '0')}`;

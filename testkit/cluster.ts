@@ -19,7 +19,7 @@ import {
   type ServerBinaries,
 } from '../scripts/lib/temporal-cluster';
 import { freePort, stopProcess } from '../scripts/lib/temporal-dev-server';
-import { buildWorkflowBundle, spawnSystemProcess } from './local-system';
+import { buildWorkflowBundle, spawnSystemProcess, untilReady } from './local-system';
 
 export interface LocalClusterOptions {
   workers: number;
@@ -163,19 +163,6 @@ export async function startLocalCluster(o: LocalClusterOptions): Promise<LocalCl
     },
     stop: stopAll,
   };
-}
-
-/** Until GET /readyz answers 200 (database and Temporal reachable); fails at once when the process exits. */
-async function untilReady(url: string, child: () => ChildProcess | undefined, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = child();
-    if (c && (c.exitCode !== null || c.signalCode !== null)) throw new Error(`API at ${url} exited (${c.exitCode ?? c.signalCode}) before it was ready`);
-    const res = await fetch(`${url}/readyz`).catch(() => undefined);
-    if (res?.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`API at ${url} not ready in ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const { TaskQueueType } = temporal.api.enums.v1;

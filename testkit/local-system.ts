@@ -161,3 +161,16 @@ export function envNumber(name: string, fallback: number, { min = 0, max = Infin
   }
   return value;
 }
+
+/** Until GET /readyz answers 200 (database and Temporal reachable); fails at once when the process exits. */
+export async function untilReady(url: string, child: () => ChildProcess | undefined = () => undefined, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = child();
+    if (c && (c.exitCode !== null || c.signalCode !== null)) throw new Error(`API at ${url} exited (${c.exitCode ?? c.signalCode}) before it was ready`);
+    const res = await fetch(`${url}/readyz`).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`API at ${url} not ready in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
