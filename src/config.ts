@@ -118,6 +118,8 @@ const EnvSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: optional,
   WHATSAPP_ACCESS_TOKEN: optional,
   WHATSAPP_PHONE_NUMBER_ID: optional,
+  /** The WhatsApp Business Account of the env phone number: where its message templates are listed (sync). */
+  WHATSAPP_BUSINESS_ACCOUNT_ID: optional,
   WHATSAPP_API_BASE_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
   TELEGRAM_BOT_TOKEN: optional,
   TELEGRAM_WEBHOOK_SECRET: optional,
@@ -129,6 +131,8 @@ const EnvSchema = z.object({
   ADMIN_API_KEY: optional,
   API_RATE_LIMIT: count(600),
   ESCALATION_TIMEOUT: duration('24h'),
+  /** How long an agent's claim on an escalation holds without their renewing it (the console renews while open). */
+  ESCALATION_CLAIM_HOLD: duration('10m').refine((ms) => ms > 0, 'must be more than 0'),
   /** WhatsApp's customer-service window (24h); shorter only to try the closed-window paths. */
   WHATSAPP_WINDOW: duration('24h').refine((ms) => ms > 0, 'must be more than 0'),
   /** How long a task waits after its last WhatsApp message for the platform's delivery receipts; 0s: not at all. */
@@ -173,6 +177,7 @@ export interface Config {
     verifyToken?: string;
     accessToken?: string;
     phoneNumberId?: string;
+    businessAccountId?: string;
     apiBaseUrl: string;
   };
   /** answerEdits: an edited message is answered as a new question (default: recorded only). */
@@ -182,6 +187,8 @@ export interface Config {
   /** Requests per minute per API key (a token bucket); 0: no limit. */
   apiRateLimit: number;
   escalationTimeoutMs: number;
+  /** ESCALATION_CLAIM_HOLD: how long a claim holds unless renewed. */
+  claimHoldMs: number;
   /** DELIVERY_RECEIPT_WAIT: how long a task's workflow waits for WhatsApp's receipts of what it sent. */
   receiptWaitMs: number;
   /** WHATSAPP_WINDOW: how long after the customer last wrote free text still reaches them. */
@@ -254,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       verifyToken: e.WHATSAPP_VERIFY_TOKEN,
       accessToken: e.WHATSAPP_ACCESS_TOKEN,
       phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+      businessAccountId: e.WHATSAPP_BUSINESS_ACCOUNT_ID,
       apiBaseUrl: e.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
     },
     telegram: {
@@ -270,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminApiKey: e.ADMIN_API_KEY,
     apiRateLimit: e.API_RATE_LIMIT,
     escalationTimeoutMs: e.ESCALATION_TIMEOUT,
+    claimHoldMs: e.ESCALATION_CLAIM_HOLD,
     receiptWaitMs: e.DELIVERY_RECEIPT_WAIT,
     whatsappWindowMs: e.WHATSAPP_WINDOW,
     payloadEncryption,

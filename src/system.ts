@@ -135,6 +135,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         embed,
         escalationTimeoutMs: config.escalationTimeoutMs,
         receiptWaitMs: config.receiptWaitMs,
+        windowMs: config.whatsappWindowMs,
+        claimHoldMs: config.claimHoldMs,
         channels: createChannels(config, options.senders ?? createSenders(config)),
       },
     });

@@ -30,6 +30,11 @@ export interface FakeGraph {
   sendReceiptsTo(appUrl: string | undefined): void;
   /** Receipts posted and answered 200 so far. */
   receiptsAccepted(): number;
+  /**
+   * What GET /{waba-id}/message_templates lists (Graph's shape: name, language, status, category,
+   * components), two per page with `paging.next` like Meta's cursor paging.
+   */
+  setTemplates(templates: Array<Record<string, unknown>>): void;
   waitForSent(count: number, timeoutMs?: number): Promise<RecordedRequest[]>;
   close(): Promise<void>;
 }
@@ -37,6 +42,7 @@ export interface FakeGraph {
 export async function startFakeGraph(): Promise<FakeGraph> {
   let counter = 0;
   let receiptsTo: string | undefined;
+  let templates: Array<Record<string, unknown>> = [];
   let accepted = 0;
   /** Posts the receipt until the app takes it (up to a minute), in the background. */
   const sendReceipt = (phoneNumberId: string, id: string, deliveryId: unknown) => {
@@ -56,6 +62,17 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         return { status: 401, body: { error: { message: 'no token', code: 190 } } };
       }
       return { status: 200, body: `fake-bytes-of-${req.path.split('/').pop()}`, headers: { 'content-type': 'image/jpeg' } };
+    }
+    const listing = /^\/v21\.0\/(\d+)\/message_templates(?:\?(.*))?$/.exec(req.path);
+    if (req.method === 'GET' && listing) {
+      if (!req.headers.authorization?.startsWith('Bearer ')) return { status: 401, body: { error: { message: 'no token', code: 190 } } };
+      const after = Number(new URLSearchParams(listing[2] ?? '').get('after') ?? 0);
+      const page = templates.slice(after, after + 2);
+      const more = after + 2 < templates.length;
+      return {
+        status: 200,
+        body: { data: page, paging: { cursors: {}, ...(more ? { next: `${base}/v21.0/${listing[1]}/message_templates?after=${after + 2}` } : {}) } },
+      };
     }
     if (req.method === 'GET') {
       // GET /{media-id}: the media's short-lived download URL.
@@ -103,6 +120,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       receiptsTo = appUrl;
     },
     receiptsAccepted: () => accepted,
+    setTemplates(list) {
+      templates = list;
+    },
     async waitForSent(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (sent().length < count) {

@@ -35,7 +35,7 @@ export function textMessageWebhook(m: TextMessage) {
                 {
                   from,
                   id: m.id ?? wamid(),
-                  timestamp: String(m.timestamp ?? 1_749_416_383),
+                  timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)),
                   type: 'text',
                   text: { body: m.text ?? 'Does it come in another color?' },
                 },

@@ -23,8 +23,11 @@ import {
   outboundDeliveries,
   PLACEHOLDER_PART,
   type DeliveryPurpose,
+  type SentTemplate,
 } from '../db/schema';
 import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError, RecipientBlockedError } from '../errors';
+import { planSend, type PlannedTemplate, type TemplateChoice } from '../channels/reengagement';
+import { DEFAULT_WINDOW_MS } from '../channels/window';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, type TaskContext } from './task-context';
 import type { DeliverResult } from './types';
@@ -34,15 +37,22 @@ export interface DeliverDeps {
   channels: Channels;
   /** DELIVERY_RECEIPT_WAIT in ms: how long a task waits for the receipts of what it sent (0: not at all). */
   receiptWaitMs?: number;
+  /** WHATSAPP_WINDOW in ms: past it only an approved template reaches the customer (src/channels/reengagement.ts). */
+  windowMs?: number;
 }
 
 export type Delivery = typeof outboundDeliveries.$inferSelect;
+
+export interface DeliverOptions {
+  /** The template a person chose for their reply, used once the window has closed (else the namespace's). */
+  template?: TemplateChoice;
+}
 const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
 
 /** The sending machinery, shared by deliver and the hand-off activities. */
-export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps) {
+export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEFAULT_WINDOW_MS }: DeliverDeps) {
   /** Claims a part for this attempt; returns the row, or undefined when it was already sent. */
-  async function claim(ctx: TaskContext, part: number, text: string, attempt: number): Promise<Delivery | undefined> {
+  async function claim(ctx: TaskContext, part: number, text: string, attempt: number, template?: SentTemplate): Promise<Delivery | undefined> {
     const [inserted] = await db
       .insert(outboundDeliveries)
       .values({
@@ -54,6 +64,7 @@ export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps)
         text,
         status: 'sending',
         attempt,
+        template: template ?? null,
       })
       .onConflictDoNothing()
       .returning();
@@ -115,9 +126,17 @@ export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps)
     });
   }
 
-  async function sendPart(ctx: TaskContext, sender: ChannelSender, token: string, delivery: Delivery, replaceProviderMessageId?: string): Promise<string> {
+  async function sendPart(
+    ctx: TaskContext,
+    sender: ChannelSender,
+    token: string,
+    delivery: Delivery,
+    replaceProviderMessageId?: string,
+    template?: PlannedTemplate,
+  ): Promise<string> {
     try {
       const { providerMessageId } = await sender.send({
+        ...(template ? { template } : {}),
         accountExternalId: ctx.account.externalId,
         token,
         to: delivery.recipient,
@@ -206,8 +225,12 @@ export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps)
     return newer?.id;
   }
 
-  /** Sends `text` as the task's message for `purpose`, each part claimed once (see the top of this file). */
-  async function sendText(ctx: TaskContext, text: string, purpose: DeliveryPurpose, attempt: number) {
+  /**
+   * Sends `text` as the task's message for `purpose`, each part claimed once (see the top of this file).
+   * Once WhatsApp's window has closed it goes out as the namespace's re-engagement template (or the one
+   * `choice` names), in one part; with no template that fits, nothing is sent (PermanentSendFailure).
+   */
+  async function sendText(ctx: TaskContext, text: string, purpose: DeliveryPurpose, attempt: number, choice?: TemplateChoice) {
     const sender = channels.senders[ctx.task.channel as ChannelKind];
     if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
     const { token } = channels.secrets(ctx.account);
@@ -217,21 +240,40 @@ export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps)
     if (ctx.conversation.blockedAt) {
       throw new RecipientBlockedError(`conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`);
     }
+    const plan = await planSend(db, {
+      channel: ctx.task.channel,
+      namespace: ctx.task.namespace,
+      config: ctx.config,
+      accountId: ctx.account.id,
+      lastCustomerMessageAt: ctx.conversation.lastMessageAt,
+      contactName: ctx.contact.displayName,
+      text,
+      choice,
+      windowMs,
+    });
+    if (plan.mode === 'refused') throw new PermanentSendFailureError(`not sent: ${plan.problems.join('; ')}`);
+    const template = plan.mode === 'template' ? plan.template : undefined;
     const base = DELIVERY_PURPOSES[purpose];
-    const parts = sender.formatText(text).slice(0, MAX_PARTS);
+    const parts = plan.mode === 'template' ? [plan.text] : sender.formatText(text).slice(0, MAX_PARTS);
     const replaces = sender.placeholderText ? await placeholderId(ctx, base) : undefined;
     const providerMessageIds: string[] = [];
     let skipped = 0;
     for (const [index, partText] of parts.entries()) {
-      const delivery = await claim(ctx, base + index, partText, attempt);
+      const delivery = await claim(
+        ctx,
+        base + index,
+        partText,
+        attempt,
+        template && { name: template.name, language: template.language, parameters: template.parameters },
+      );
       if (!delivery) {
         skipped += 1;
         continue;
       }
-      providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined));
+      providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined, template));
     }
     const receipts = sender.reportsDelivery && receiptWaitMs > 0 && providerMessageIds.length > 0 ? { receiptWaitMs } : {};
-    return { parts: parts.length, providerMessageIds, skipped, ...receipts };
+    return { parts: parts.length, providerMessageIds, skipped, ...(template ? { template: template.name } : {}), ...receipts };
   }
 
   return {
@@ -241,44 +283,50 @@ export function createOutbound({ db, channels, receiptWaitMs = 0 }: DeliverDeps)
      * Sends the task's answer (or, with `purpose`, a human's reply, a notice). Only an answer
      * gives way: to a newer message's task, or to a human who holds the conversation.
      */
-    async deliver(taskId: string, text: string, purpose: DeliveryPurpose = 'answer'): Promise<DeliverResult> {
-      return recordStep(db, taskId, 'deliver', { chars: text.length, purpose }, async (attempt) => {
-        const ctx = await loadTaskContext(db, taskId);
-        if (purpose === 'answer') {
-          const newer = await supersededBy(ctx);
-          if (newer) {
-            const value: DeliverResult = {
-              attempt,
-              detail: `not sent: a newer message in the conversation (task ${newer}) answers with this one in context`,
-              parts: 0,
-              providerMessageIds: [],
-              supersededBy: newer,
-            };
-            return { value, summary: { supersededBy: newer } };
+    async deliver(taskId: string, text: string, purpose: DeliveryPurpose = 'answer', options: DeliverOptions = {}): Promise<DeliverResult> {
+      return recordStep(
+        db,
+        taskId,
+        'deliver',
+        { chars: text.length, purpose, ...(options.template ? { template: options.template.name } : {}) },
+        async (attempt) => {
+          const ctx = await loadTaskContext(db, taskId);
+          if (purpose === 'answer') {
+            const newer = await supersededBy(ctx);
+            if (newer) {
+              const value: DeliverResult = {
+                attempt,
+                detail: `not sent: a newer message in the conversation (task ${newer}) answers with this one in context`,
+                parts: 0,
+                providerMessageIds: [],
+                supersededBy: newer,
+              };
+              return { value, summary: { supersededBy: newer } };
+            }
+            const escalation = await openEscalationIn(db, ctx.task.conversationId, ctx.task.id);
+            if (escalation) {
+              await joinEscalation(db, taskId, escalation.id);
+              const value: DeliverResult = {
+                attempt,
+                detail: `not sent: a person holds this conversation (escalation of task ${escalation.taskId}); joined it`,
+                parts: 0,
+                providerMessageIds: [],
+                joinedEscalation: escalation.id,
+              };
+              return { value, summary: { joinedEscalation: escalation.id, escalatedTask: escalation.taskId } };
+            }
           }
-          const escalation = await openEscalationIn(db, ctx.task.conversationId, ctx.task.id);
-          if (escalation) {
-            await joinEscalation(db, taskId, escalation.id);
-            const value: DeliverResult = {
-              attempt,
-              detail: `not sent: a person holds this conversation (escalation of task ${escalation.taskId}); joined it`,
-              parts: 0,
-              providerMessageIds: [],
-              joinedEscalation: escalation.id,
-            };
-            return { value, summary: { joinedEscalation: escalation.id, escalatedTask: escalation.taskId } };
-          }
-        }
-        const { parts, providerMessageIds, skipped, receiptWaitMs } = await sendText(ctx, text, purpose, attempt);
-        const value: DeliverResult = {
-          attempt,
-          detail: `${purpose === 'answer' ? '' : `${purpose}: `}${parts} part(s) to ${ctx.task.channel}${skipped ? `, ${skipped} already sent` : ''}`,
-          parts,
-          providerMessageIds,
-          ...(receiptWaitMs ? { receiptWaitMs } : {}),
-        };
-        return { value, summary: { purpose, parts, sent: providerMessageIds.length, skipped } };
-      });
+          const { parts, providerMessageIds, skipped, receiptWaitMs, template } = await sendText(ctx, text, purpose, attempt, options.template);
+          const value: DeliverResult = {
+            attempt,
+            detail: `${purpose === 'answer' ? '' : `${purpose}: `}${parts} part(s) to ${ctx.task.channel}${template ? ` as template ${template} (the window had closed)` : ''}${skipped ? `, ${skipped} already sent` : ''}`,
+            parts,
+            providerMessageIds,
+            ...(receiptWaitMs ? { receiptWaitMs } : {}),
+          };
+          return { value, summary: { purpose, parts, sent: providerMessageIds.length, skipped, ...(template ? { template } : {}) } };
+        },
+      );
     },
   };
 }

@@ -20,6 +20,10 @@ export interface ActivityDeps {
   escalationTimeoutMs?: number;
   /** DELIVERY_RECEIPT_WAIT in ms: how long a task waits for WhatsApp's receipts of what it sent. */
   receiptWaitMs?: number;
+  /** WHATSAPP_WINDOW in ms: past it, only a template reaches the customer. */
+  windowMs?: number;
+  /** ESCALATION_CLAIM_HOLD in ms: how long an agent's claim holds unless renewed. */
+  claimHoldMs?: number;
 }
 
 export const DEFAULT_ESCALATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;

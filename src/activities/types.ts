@@ -2,7 +2,19 @@
 import type { Route, TaskStatus } from '../db/schema';
 import type { AdapterKind, ConversationTurn, GenerateResult, InboundContent, Passage } from '../llm/types';
 
-export const STEP_NAMES = ['inject_profile', 'rag_search', 'generate', 'confidence_check', 'deliver', 'await_approval', 'await_human'] as const;
+export const STEP_NAMES = [
+  'inject_profile',
+  'rag_search',
+  'generate',
+  'confidence_check',
+  'deliver',
+  'await_approval',
+  'await_human',
+  // The SLA ladder of an unclaimed hand-off (src/activities/handoff.ts): the wait message, the backup told, the next agent offered.
+  'sla_wait',
+  'sla_backup',
+  'sla_offer',
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** Every step result says which attempt produced it and a one-line detail for `progress`. */

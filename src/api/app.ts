@@ -17,6 +17,7 @@ import { namespaceRoutes } from './routes/namespaces';
 import { ragRoutes } from './routes/rag';
 import { retentionRoutes } from './routes/retention';
 import { healthRoutes } from './routes/health';
+import { templateRoutes } from './routes/templates';
 import { humanDecisionRoutes } from './routes/human';
 import { httpMetrics, metricsRoutes, webhookMetrics } from './routes/metrics';
 import { statsRoutes } from './routes/stats';
@@ -75,13 +76,14 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   api.use(bearerAuth(database.db, adminApiKey), rateLimit(database.db, config.apiRateLimit));
   api.use(express.json({ limit: WEBHOOK_BODY_LIMIT }), refuseUnstorableText);
   api.use('/agent-tasks', attachmentRoutes(database.db, channels, senders.whatsapp, config.channelHttpTimeoutMs));
-  api.use(humanDecisionRoutes(database.db, tasks, config.whatsappWindowMs));
+  api.use(humanDecisionRoutes(database.db, tasks, config.whatsappWindowMs, config.claimHoldMs));
   api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log, config.whatsappWindowMs));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces/:ns/contacts', contactRoutes(database.db, tasks));
+  api.use('/namespaces/:ns/templates', templateRoutes(database.db, { channels, whatsapp: senders.whatsapp, envBusinessAccountId: config.whatsapp.businessAccountId }));
   api.use('/namespaces', namespaceRoutes(database.db));
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
   api.use('/api-keys', apiKeyRoutes(database.db));

@@ -5,19 +5,19 @@
  * database announces it; Temporal is never asked.
  *
  * Per notification the task row (and, for `task.step`, the tool-call row) is read once, turned
- * into one JSON text `{ type, task, step? }`, and handed to each matching subscriber. The
+ * into one JSON text `{ type, task, step?, escalation? }`, and handed to each matching subscriber. The
  * notifications of one task are handled one after the other, so its events reach a subscriber
  * in the order they were committed; different tasks proceed side by side.
  */
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseHandle } from '../db';
-import { agentTasks, agentToolCalls } from '../db/schema';
+import { agentTasks, agentToolCalls, escalations } from '../db/schema';
 import type { Logger } from '../logger';
 import { presentTask, type PresentedTask } from './present-task';
 
 export const FEED_CHANNEL = 'agent_task_events';
-export const FEED_EVENT_TYPES = ['task.created', 'task.status', 'task.step'] as const;
+export const FEED_EVENT_TYPES = ['task.created', 'task.status', 'task.step', 'task.escalation'] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
 /** The trigger's payload: ids only (NOTIFY payloads are limited to 8000 bytes). */
@@ -27,6 +27,7 @@ const Notification = z.object({
   namespace: z.string().nullable(),
   status: z.string(),
   toolCallId: z.string().optional(),
+  escalationId: z.string().optional(),
 });
 type Notification = z.infer<typeof Notification>;
 
@@ -34,6 +35,8 @@ export interface FeedEvent {
   type: FeedEventType;
   task: PresentedTask;
   step?: typeof agentToolCalls.$inferSelect;
+  /** task.escalation: the hand-off as it is now (claimed, offered, its SLA steps). */
+  escalation?: typeof escalations.$inferSelect;
 }
 
 /** What a subscriber wants; an absent set means "any". */
@@ -87,6 +90,15 @@ export function createLiveFeed({ database, log }: { database: DatabaseHandle; lo
       const step = { ...row.step, status: n.status as typeof row.step.status };
       if (n.status === 'running') Object.assign(step, { finishedAt: null, outputSummary: null, error: null });
       return { type: n.type, task: presentTask(row.task), step };
+    }
+    if (n.type === 'task.escalation') {
+      if (!n.escalationId) return undefined;
+      const [row] = await database.db
+        .select({ task: agentTasks, escalation: escalations })
+        .from(escalations)
+        .innerJoin(agentTasks, eq(agentTasks.id, escalations.taskId))
+        .where(eq(escalations.id, n.escalationId));
+      return row ? { type: n.type, task: presentTask(row.task), escalation: row.escalation } : undefined;
     }
     const [task] = await database.db.select().from(agentTasks).where(eq(agentTasks.id, n.taskId));
     return task ? { type: n.type, task: { ...presentTask(task), status: n.status as typeof task.status } } : undefined;

@@ -15,7 +15,8 @@ import { CreateKey } from './schemas/api-keys';
 import { components } from './schemas/common';
 import { FindQuery } from './schemas/contacts';
 import { DocumentBody } from './schemas/documents';
-import { InboxQuery } from './schemas/escalations';
+import { ClaimBody, InboxQuery } from './schemas/escalations';
+import { SyncBody, TemplateBody } from './schemas/templates';
 import './schemas/health';
 import './schemas/namespaces';
 import { DraftRequest } from './schemas/rag';
@@ -111,6 +112,9 @@ const schemas: Record<string, Schema> = {
   DocumentInput: fromZod(DocumentBody.partial({ title: true })),
   DraftRequest: fromZod(DraftRequest),
   ApiKeyInput: fromZod(CreateKey),
+  ClaimInput: fromZod(ClaimBody),
+  TemplateInput: fromZod(TemplateBody),
+  TemplateSyncInput: fromZod(SyncBody),
 };
 
 const errorResponse = (description: string) => response(description, ref('Error'));
@@ -361,6 +365,71 @@ const paths = {
         'Erases the contact on request: their messages, conversations, tasks, tool calls, deliveries, escalations and decisions; running tasks end; their workflows are deleted from Temporal; an audit row records who and when (README, "Privacy")',
       parameters: [namespaceParam, contactId],
       responses: { '200': response('what was erased', ref('Erasure')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/namespaces/{ns}/templates': {
+    get: {
+      operationId: 'listTemplates',
+      tags: ['humans'],
+      summary: "The WhatsApp message templates of the namespace's accounts, and its re-engagement template",
+      parameters: [namespaceParam],
+      responses: { '200': response('the templates', ref('TemplateList')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+    put: {
+      operationId: 'putTemplate',
+      tags: ['humans'],
+      summary: 'Creates or replaces a template of a WhatsApp account (by name and language)',
+      parameters: [namespaceParam],
+      requestBody: { required: true, content: json(ref('TemplateInput')) },
+      responses: {
+        '200': response('replaced', ref('Template')),
+        '201': response('created', ref('Template')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/namespaces/{ns}/templates/sync': {
+    post: {
+      operationId: 'syncTemplates',
+      tags: ['humans'],
+      summary: "Copies a WhatsApp Business Account's templates from the Graph API (GET /{waba-id}/message_templates)",
+      parameters: [namespaceParam],
+      requestBody: { required: false, content: json(ref('TemplateSyncInput')) },
+      responses: {
+        '200': response('what the sync changed', ref('TemplateSync')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '502': problem('BadGateway'),
+        '503': problem('Unavailable'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/namespaces/{ns}/templates/{id}': {
+    delete: {
+      operationId: 'deleteTemplate',
+      tags: ['humans'],
+      summary: 'Removes a template',
+      parameters: [namespaceParam, param('id', 'path', str, 'the template id')],
+      responses: { '204': { description: 'removed' }, '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/escalations/{id}/claim': {
+    post: {
+      operationId: 'claimEscalation',
+      tags: ['humans'],
+      summary: 'An agent takes a hand-off: others see it claimed; it does not time out while the claim holds (renew it while active)',
+      parameters: [param('id', 'path', str, 'the escalation id (an inbox item)')],
+      requestBody: { required: true, content: json(ref('ClaimInput')) },
+      responses: {
+        '200': response('claimed, or renewed', ref('Claim')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        ...authErrors,
+      },
     },
   },
   '/api/v1/rag/draft': {

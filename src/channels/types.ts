@@ -116,6 +116,11 @@ export interface OutboundText {
   deliveryId: string;
   /** Replace this message of ours (a placeholder) instead of posting a new one. */
   replaceProviderMessageId?: string;
+  /**
+   * Send this approved template instead of free text (WhatsApp, outside the customer-service
+   * window); `text` is then what the filled template reads as, for the record.
+   */
+  template?: { name: string; language: string; body: string; parameters: string[] };
 }
 
 export interface SendResult {

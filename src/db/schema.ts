@@ -215,9 +215,9 @@ export const PLACEHOLDER_PART = -1;
 /**
  * What a task sends, each in its own range of part numbers, so that every message is claimed
  * once per task: the answer (0…), the hand-off notice, a human's reply, the fallback after an
- * expired escalation, a rejection notice.
+ * expired escalation, a rejection notice, the SLA's wait message, the bot's summary when it resumes.
  */
-export const DELIVERY_PURPOSES = { answer: 0, handoff: 100, human: 200, fallback: 300, notice: 400 } as const;
+export const DELIVERY_PURPOSES = { answer: 0, handoff: 100, human: 200, fallback: 300, notice: 400, wait: 500, summary: 600 } as const;
 export type DeliveryPurpose = keyof typeof DELIVERY_PURPOSES;
 /** Parts one message may have at most (the channel's length limit × 100 is far beyond any reply). */
 export const MAX_PARTS = 100;
@@ -247,6 +247,8 @@ export const outboundDeliveries = pgTable(
     error: text('error'),
     /** The platform's failure code from a status callback (WhatsApp 131047, ...). */
     errorCode: text('error_code'),
+    /** Sent as this approved template (outside WhatsApp's window), not as free text; `text` is what it reads as. */
+    template: jsonb('template').$type<SentTemplate>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -258,6 +260,49 @@ export const outboundDeliveries = pgTable(
     index('outbound_deliveries_provider_message_id_idx')
       .on(t.providerMessageId)
       .where(sql`${t.providerMessageId} is not null`),
+  ],
+);
+
+/** The template a delivery was sent as: which one, and the values of its parameters in order. */
+export interface SentTemplate {
+  name: string;
+  language: string;
+  parameters: string[];
+}
+
+export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+
+/**
+ * A WhatsApp message template of one account: what may be sent once the customer-service window
+ * has closed. Managed through the API (`source: api`) or copied from the Graph API's list by a sync
+ * (`source: graph`). `body` keeps the placeholders {{1}}…{{n}}; only APPROVED ones are sent.
+ */
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    channelAccountId: uuid('channel_account_id')
+      .notNull()
+      .references(() => channelAccounts.id),
+    name: text('name').notNull(),
+    language: text('language').notNull(),
+    category: text('category').notNull().default('UTILITY'),
+    status: text('status').$type<TemplateStatus>().notNull().default('APPROVED'),
+    body: text('body').notNull(),
+    parameterCount: integer('parameter_count').notNull(),
+    source: text('source').$type<'api' | 'graph'>().notNull().default('api'),
+    /** The Graph API's id of the template, for synced ones. */
+    externalId: text('external_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('message_templates_account_name_language_key').on(t.channelAccountId, t.name, t.language),
+    index('message_templates_namespace_idx').on(t.namespace),
   ],
 );
 
@@ -371,6 +416,21 @@ export type HandoffKind = (typeof HANDOFF_KINDS)[number];
 export const HANDOFF_STATUSES = ['open', 'resolved', 'expired'] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
+export const SLA_RUNGS = ['wait_message', 'notify_backup', 'offer_next'] as const;
+export type SlaRung = (typeof SLA_RUNGS)[number];
+/** One step of a hand-off's SLA ladder, as the workflow planned it and as it happened. */
+export interface SlaStep {
+  kind: SlaRung | 'timeout';
+  dueAt: string;
+  doneAt?: string;
+  detail?: string;
+}
+export interface SlaRecord {
+  steps: SlaStep[];
+  /** When business hours apply: the hand-off came outside them, and when a person is back. */
+  opensAt?: string;
+}
+
 /**
  * A task handed to a person: an escalation (a human answers instead of the bot) or an
  * approval (a human checks the bot's draft). At most one of each kind per task; while an
@@ -403,6 +463,15 @@ export const escalations = pgTable(
     resolvedBy: text('resolved_by'),
     /** `{ action | decision, text? }` as the human sent it; for an expiry, what was sent instead. */
     resolution: jsonb('resolution').$type<Record<string, unknown>>(),
+    /** The agent who took it (POST /escalations/:id/claim); while their claim is active it does not time out. */
+    claimedBy: text('claimed_by'),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    /** Renewed while the claiming agent is active (the console re-claims); past it, the claim has lapsed. */
+    claimActiveUntil: timestamp('claim_active_until', { withTimezone: true }),
+    /** Who it is offered to now: the assignee first, then the next agent of the namespace's roster. */
+    offeredTo: text('offered_to'),
+    /** The SLA ladder: each rung with when it is due (in business time) and when it was done. */
+    sla: jsonb('sla').$type<SlaRecord>(),
     createdAt: createdAt(),
   },
   (t) => [

@@ -9,6 +9,7 @@ import { CHANNELS } from '../channels/types';
 import { parseDuration } from '../duration';
 import { ESCALATION_SIGNALS, type EscalationSignal } from '../gate/escalation';
 import { ADAPTER_KINDS, type AdapterKind } from '../llm/types';
+import { isTimeZone, parseInterval, WEEKDAYS } from './business-hours';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are a helpful customer support assistant. Answer briefly and only from the provided knowledge; ' + 'say so plainly when you do not know.';
@@ -24,12 +25,23 @@ export const DEFAULT_FALLBACK_MESSAGE = "Sorry, we couldn't get back to you in t
 /** The one short notice a customer gets when their conversation goes to a person. */
 export const DEFAULT_HANDOFF_MESSAGE = "Thanks, I've passed this on to a colleague, who will reply here.";
 
+/** Sent once when nobody has taken a hand-off after `sla.waitAfter`; {position} is the place in the queue. */
+export const DEFAULT_WAIT_MESSAGE = 'Thanks for waiting. You are number {position} in the queue; a colleague will be with you as soon as possible.';
+
+/** Added to the hand-off notice outside business hours; {opensAt} is when a person is back. */
+export const DEFAULT_CLOSED_NOTICE = 'Our team is away right now; a colleague will reply from {opensAt}.';
+
+/** A template parameter: the reply's text, the contact's name, or fixed text. */
+export const TEMPLATE_SOURCES = ['{{reply}}', '{{contact.name}}'] as const;
+
 const label = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'use lowercase letters, digits and _ (at most 40), starting with a letter');
 
 const durationText = z.string().refine((v) => {
   const ms = parseDuration(v);
   return ms !== undefined && ms >= 100;
 }, 'a duration of at least 100ms, like 30s, 15m, 24h');
+
+const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 /**
  * How long a kind of record is kept (src/retention): a duration with a unit, at least an hour (a bare
@@ -60,7 +72,65 @@ export const RetentionConfigSchema = z
   .describe('how long finished records are kept before the scheduled cleanup deletes them (docs/retention.md); "forever" or null keeps them');
 export type RetentionConfig = z.infer<typeof RetentionConfigSchema>;
 
-const nonBlank = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/**
+ * Business hours (src/namespaces/business-hours.ts): when people answer. Outside them the hand-off
+ * notice says when a person will reply, and the SLA's intervals and the escalation timeout count
+ * business time only.
+ */
+const BusinessHoursSchema = z
+  .strictObject({
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone, like Europe/Berlin or America/New_York'),
+    weekly: z
+      .partialRecord(
+        z.enum(WEEKDAYS),
+        z
+          .array(
+            z.string().superRefine((v, ctx) => {
+              const parsed = parseInterval(v);
+              if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+            }),
+          )
+          .max(10),
+      )
+      .refine((w) => Object.values(w).some((list) => list && list.length > 0), 'at least one day with opening hours')
+      .describe('opening intervals per weekday (sun, mon, …), "HH:MM-HH:MM" in the time zone; a day not listed is closed'),
+    holidays: z.array(z.iso.date()).max(400).default([]).describe('closed all day: local dates YYYY-MM-DD'),
+    closedNotice: nonBlank(1000)
+      .default(DEFAULT_CLOSED_NOTICE)
+      .describe('added to the hand-off notice outside business hours; {opensAt} is when a person is back'),
+  })
+  .describe('when people answer: outside these hours the hand-off notice says when, and SLA timers count business time only');
+export type BusinessHoursConfig = z.infer<typeof BusinessHoursSchema>;
+
+/** The SLA ladder of a hand-off nobody has claimed (src/activities/handoff.ts plans it, the workflow runs it). */
+const SlaSchema = z
+  .strictObject({
+    waitAfter: durationText.optional().describe('unclaimed this long: the customer gets the wait message, once'),
+    waitMessage: nonBlank(1000).default(DEFAULT_WAIT_MESSAGE).describe('the wait message; {position} is the place in the queue'),
+    backupAfter: durationText.optional().describe('unclaimed this long: the backup is notified'),
+    offerEvery: durationText.optional().describe('unclaimed: offered to the next agent of `agents` this often'),
+    resumeBot: z.boolean().default(false).describe('at the timeout, after the fallback, the assistant resumes with a short summary'),
+  })
+  .describe("what happens while nobody has claimed a hand-off; intervals count business time when businessHours are set");
+
+/** `whatsapp`: what is sent once the customer-service window has closed. */
+const WhatsAppConfigSchema = z
+  .strictObject({
+    reengagementTemplate: z
+      .strictObject({
+        name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name: lowercase letters, digits and _'),
+        language: z.string().regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,8})?$/, 'a template language code, like en or en_US'),
+        parameters: z
+          .array(z.string().max(1024))
+          .max(20)
+          .default(['{{reply}}'])
+          .describe(`one per placeholder: ${TEMPLATE_SOURCES.join(' or ')}, or fixed text`),
+      })
+      .optional()
+      .describe('the approved template a reply is sent as once the 24-hour window has closed (never free text)'),
+  })
+  .default({});
+
 
 export const NamespaceConfigSchema = z
   .strictObject({
@@ -111,6 +181,11 @@ export const NamespaceConfigSchema = z
         assignee: nonBlank(200).optional(),
         /** Sent to the customer once when the conversation goes to a person. */
         handoffMessage: nonBlank(1000).default(DEFAULT_HANDOFF_MESSAGE),
+        /** The agents an unclaimed hand-off is offered to in turn (after the assignee), every `sla.offerEvery`. */
+        agents: z.array(nonBlank(200)).max(100).default([]).describe('offered an unclaimed hand-off in turn, after the assignee'),
+        /** The assignee's backup: told (Slack DM, or the live feed) after `sla.backupAfter`. */
+        backup: nonBlank(200).optional().describe("the assignee's backup: a Slack user id gets a DM, anything else the live feed"),
+        sla: SlaSchema.optional(),
       })
       .default({
         keywords: DEFAULT_ESCALATION_KEYWORDS,
@@ -118,7 +193,10 @@ export const NamespaceConfigSchema = z
         minConfidence: 0.35,
         detect: [...ESCALATION_SIGNALS],
         handoffMessage: DEFAULT_HANDOFF_MESSAGE,
+        agents: [],
       }),
+    businessHours: BusinessHoursSchema.optional(),
+    whatsapp: WhatsAppConfigSchema,
     approval: z
       .strictObject({
         /** How long a draft waits for approval before it escalates; unset → the escalation timeout. */

@@ -2,17 +2,19 @@
  * The human gate of AgentTaskWorkflow: what a person may decide and when (the signal and update
  * handlers, their validation and refusals), the wait for them, and what their decision sends.
  *
- *   escalate:     hand-off notice → wait for resolveEscalation → reply | handback | close | (timeout) fallback
+ *   escalate:     hand-off notice → wait for resolveEscalation → reply | handback | close | (timeout) fallback [+ summary]
+ *                 while unclaimed, the SLA ladder: wait message → backup told → next agent offered (durable timers)
  *   askApproval:  wait for decideApproval → approve | edit | reject | (timeout) escalate
+ *   at the deadline: an agent's claim that still holds keeps it open (the row decides; ask again when it lapses)
  *
  * Only the first decision counts; later ones, and those that arrive when nothing waits for them,
  * are refused (an update's caller sees why) and kept in the audit table when the task ends.
  * Deterministic workflow code, like the pipeline that calls it (./agent-task).
  */
-import { ApplicationFailure, condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
-import type { HandoffEnd, OpenedHandoff, RefusedDecision } from '../activities/handoff';
+import { ApplicationFailure, condition, patched, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import type { HandoffClosed, HandoffEnd, OpenedHandoff, RefusedDecision } from '../activities/handoff';
 import type { DraftResult, GateResult, RagResult, StepName, StepResult } from '../activities/types';
-import type { TaskStatus } from '../db/schema';
+import type { DeliveryPurpose, SlaStep, TaskStatus } from '../db/schema';
 import {
   decideApprovalSignal,
   decideApprovalUpdate,
@@ -26,6 +28,12 @@ import { approvalProblems, escalationProblems, type ApprovalDecision, type Escal
 import { local, steps } from './proxies';
 
 type HandoffKind = 'escalation' | 'approval';
+
+/** Hand-offs opened since: a deadline and SLA ladder from open_handoff, and an expiry that gives way to a claim. */
+export const HANDOFF_SLA = 'handoff-sla';
+const RUNG_STEP = { wait_message: 'sla_wait', notify_backup: 'sla_backup', offer_next: 'sla_offer' } as const;
+/** After an agent's claim lapses, the workflow asks again no sooner than this. */
+const RECHECK_MS = 1000;
 
 /** What the gate needs of the workflow around it. */
 export interface GateContext {
@@ -111,35 +119,77 @@ export function humanGate(ctx: GateContext): HumanGate {
   );
 
   /** Sends `text` and ends the task: delivered, or closed when nothing went out (superseded, joined). */
-  async function send(text: string, purpose: 'answer' | 'human' | 'fallback' | 'notice', closed: TaskStatus = 'delivered'): Promise<TaskStatus> {
-    const delivered = await ctx.step('deliver', () => steps.deliver(ctx.taskId, text, purpose));
+  async function send(text: string, purpose: DeliveryPurpose, closed: TaskStatus = 'delivered', template?: EscalationResolution['template']): Promise<TaskStatus> {
+    const delivered = await ctx.step('deliver', () => (template ? steps.deliver(ctx.taskId, text, purpose, { template }) : steps.deliver(ctx.taskId, text, purpose)));
     if (delivered.supersededBy || delivered.joinedEscalation) return 'closed';
     if (resolution ?? approval) sentOnDecision = true;
     return closed;
   }
 
-  /** Opens a hand-off of `kind`, waits for a person until the timeout; undefined when it expired. */
+  /** Sleeps until `at` (ISO) or until `decided`; true when decided. */
+  async function until(at: string, decided: () => unknown, atLeastMs = 0): Promise<boolean> {
+    const ms = Math.max(Date.parse(at) - Date.now(), atLeastMs);
+    return ms > 0 ? condition(() => decided() !== undefined, ms) : decided() !== undefined;
+  }
+
+  /**
+   * The wait of a hand-off opened with a deadline: the SLA ladder's rungs in order (each a durable timer,
+   * then its step), then the deadline. At the deadline the expiry gives way to an agent's claim that
+   * still holds: the wait goes on until the claim lapses. Returns the expiry when it expired.
+   */
+  async function waitWithLadder(kind: HandoffKind, opened: OpenedHandoff, reason: string, decided: () => unknown): Promise<HandoffClosed | undefined> {
+    const ladder: SlaStep[] = opened.sla ?? [];
+    for (const [index, rung] of ladder.entries()) {
+      if (rung.kind === 'timeout') continue;
+      if (await until(rung.dueAt, decided)) return undefined;
+      const done = await ctx.step(RUNG_STEP[rung.kind], () => steps.sla_step(ctx.taskId, opened.escalationId, index));
+      ladder[index] = { ...rung, doneAt: new Date().toISOString(), detail: done.detail };
+      setCurrentDetails(waitingDetails(ctx.taskId, kind, reason, opened.deadlineAt!, ladder));
+    }
+    let deadline = opened.deadlineAt!;
+    for (let atLeastMs = 0; ; atLeastMs = RECHECK_MS) {
+      if (await until(deadline, decided, atLeastMs)) return undefined;
+      const note = kind === 'approval' ? 'escalated' : 'fallback message sent';
+      const closed = await steps.close_handoff(ctx.taskId, opened.escalationId, { kind, status: 'expired', note, unlessClaimed: true });
+      if (closed.closed) return closed;
+      deadline = closed.claimActiveUntil!;
+      setCurrentDetails(
+        `${waitingDetails(ctx.taskId, kind, reason, opened.deadlineAt!, ladder)}\n\n**Past the deadline, claimed by ${closed.claimedBy}**: waits while the claim holds (until ${deadline}, renewed while they are active).`,
+      );
+    }
+  }
+
+  /** Opens a hand-off of `kind`, waits for a person until the timeout; no decision when it expired. */
   async function handOff<D>(kind: HandoffKind, reason: string, rag: RagResult, hasDraft: boolean, decided: () => D | undefined) {
     let opened: OpenedHandoff | undefined;
     let decision: D | undefined;
+    let expiry: HandoffClosed | undefined;
     // Waiting before the hold is recorded and long before the status says so: whoever sees
     // `escalated` can decide at once.
     waiting = { kind, hasDraft };
     await ctx.step(kind === 'approval' ? 'await_approval' : 'await_human', async () => {
       opened = await steps.open_handoff(ctx.taskId, { kind, reason, passages: rag.passages });
       escalationId = opened.escalationId;
-      setCurrentDetails(waitingDetails(ctx.taskId, kind, reason, new Date(Date.now() + opened.timeoutMs)));
+      const withLadder = opened.deadlineAt !== undefined && patched(HANDOFF_SLA);
+      const deadline = withLadder ? opened.deadlineAt! : new Date(Date.now() + opened.timeoutMs).toISOString();
+      setCurrentDetails(waitingDetails(ctx.taskId, kind, reason, deadline, opened.sla ?? []));
       await ctx.setStatus(kind === 'approval' ? 'awaiting_approval' : 'escalated');
-      const inTime = await condition(() => decided() !== undefined, opened.timeoutMs);
+      let inTime: boolean;
+      if (withLadder) {
+        expiry = await waitWithLadder(kind, opened, reason, decided);
+        inTime = expiry === undefined;
+      } else {
+        inTime = await condition(() => decided() !== undefined, opened.timeoutMs);
+      }
       decision = decided();
       waiting = undefined;
       const who = decision as { agent?: string; action?: string; decision?: string } | undefined;
       return {
         attempt: opened.attempt,
-        detail: inTime && who ? `${who.action ?? who.decision} by ${who.agent}` : `no decision within ${Math.round(opened.timeoutMs / 1000)} s`,
+        detail: inTime && who ? `${who.action ?? who.decision} by ${who.agent}` : `no decision by ${deadline}`,
       };
     });
-    return { opened: opened!, decision };
+    return { opened: opened!, decision, expiry };
   }
 
   async function close(kind: HandoffKind, end: Omit<HandoffEnd, 'kind'>): Promise<void> {
@@ -148,14 +198,16 @@ export function humanGate(ctx: GateContext): HumanGate {
 
   async function escalate(reason: string, rag: RagResult, draft: DraftResult, hasDraft: boolean): Promise<TaskStatus> {
     ctx.progress.route = 'await_human';
-    const { opened, decision } = await handOff('escalation', reason, rag, hasDraft, () => resolution);
+    const { opened, decision, expiry } = await handOff('escalation', reason, rag, hasDraft, () => resolution);
     if (!decision) {
-      await close('escalation', { status: 'expired', note: 'fallback message sent' });
+      if (!expiry) await close('escalation', { status: 'expired', note: 'fallback message sent' });
       await send(opened.fallbackMessage, 'fallback');
+      // The assistant takes the conversation back (escalation.sla.resumeBot).
+      if (expiry?.summary) await send(expiry.summary, 'summary');
       return 'closed';
     }
     await close('escalation', { status: 'resolved', decision });
-    if (decision.action === 'reply') return send(decision.text!, 'human');
+    if (decision.action === 'reply') return send(decision.text!, 'human', 'delivered', decision.template);
     if (decision.action === 'handback') return send(draft.draft, 'answer');
     return 'closed';
   }
@@ -163,9 +215,9 @@ export function humanGate(ctx: GateContext): HumanGate {
   async function askApproval(gate: GateResult, rag: RagResult, draft: DraftResult): Promise<TaskStatus> {
     // Nothing found for a billing action: the approver's draft is the gate's holding reply.
     const proposed: DraftResult = gate.approvalDraft === undefined ? draft : { ...draft, draft: gate.approvalDraft };
-    const { opened, decision } = await handOff('approval', gate.reasons.join('; '), rag, true, () => approval);
+    const { opened, decision, expiry } = await handOff('approval', gate.reasons.join('; '), rag, true, () => approval);
     if (!decision) {
-      await close('approval', { status: 'expired', note: 'escalated' });
+      if (!expiry) await close('approval', { status: 'expired', note: 'escalated' });
       escalationId = null;
       return escalate(`no approval within ${Math.round(opened.timeoutMs / 1000)} s; ${gate.reasons.join('; ')}`, rag, proposed, true);
     }
@@ -183,16 +235,20 @@ export function humanGate(ctx: GateContext): HumanGate {
   return { escalate, askApproval, finish };
 }
 
-/** What the Web UI's "Current details" say while the task waits for a person, and how to answer. */
-function waitingDetails(taskId: string, kind: HandoffKind, reason: string, until: Date): string {
+/** What the Web UI's "Current details" say while the task waits for a person, the SLA ladder, and how to answer. */
+function waitingDetails(taskId: string, kind: HandoffKind, reason: string, until: string, ladder: SlaStep[]): string {
   const signal =
     kind === 'approval'
       ? '`decideApproval` `{"decision":"approve"|"edit"|"reject","text":"...","agent":"you"}`'
       : '`resolveEscalation` `{"action":"reply"|"handback"|"close","text":"...","agent":"you"}`';
+  const rungs = ladder.filter((r) => r.kind !== 'timeout');
   return [
-    `**Waiting for ${kind === 'approval' ? 'approval of the draft' : 'a person'}** until ${until.toISOString()}.`,
+    `**Waiting for ${kind === 'approval' ? 'approval of the draft' : 'a person'}** until ${until}.`,
     `Why: ${reason}`,
-    `Answer with the signal ${signal}, or \`POST /api/v1/agent-tasks/${taskId}/${kind}\`.`,
+    ...(rungs.length > 0
+      ? [`SLA while unclaimed:\n${rungs.map((r) => `- ${r.kind} at ${r.dueAt}: ${r.doneAt ? (r.detail ?? 'done') : 'pending'}`).join('\n')}`]
+      : []),
+    `Answer with the signal ${signal}, or \`POST /api/v1/agent-tasks/${taskId}/${kind}\`; claim it with \`POST /api/v1/escalations/<id>/claim\`.`,
   ].join('\n\n');
 }
 

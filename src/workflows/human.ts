@@ -62,6 +62,17 @@ function needsText<S extends z.ZodMiniType<object>>(schema: S, key: string, choi
   );
 }
 
+/** A template for a reply once WhatsApp's window has closed; without it, the namespace's re-engagement template. */
+export const TemplateChoiceSchema = z.strictObject({
+  name: z.string().check(z.regex(/^[a-z0-9_]{1,512}$/, 'a template name: lowercase letters, digits and _'), z.describe('the template, as listed by GET /api/v1/templates')),
+  language: z.optional(z.string().check(z.maxLength(20), z.describe('its language code, e.g. en_US; omitted: the approved one'))),
+  parameters: z.optional(
+    z
+      .array(z.string().check(z.maxLength(1024, 'at most 1024 characters')))
+      .check(z.maxLength(20), z.describe("one value per placeholder, in order; omitted: the namespace's sources, or the text for one placeholder")),
+  ),
+});
+
 /** The body of resolveEscalation, signal and update alike (and of POST /agent-tasks/:id/escalation). */
 export const EscalationResolutionSchema = needsText(
   z.strictObject(
@@ -69,8 +80,9 @@ export const EscalationResolutionSchema = needsText(
       action: z.enum(ESCALATION_ACTIONS, { error: `one of ${ESCALATION_ACTIONS.join(', ')}` }),
       text: text('what the customer gets: required for reply; for close, kept as the reason'),
       agent,
+      template: z.optional(TemplateChoiceSchema),
     },
-    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object { action, text?, agent }' : undefined) },
+    { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object { action, text?, agent, template? }' : undefined) },
   ),
   'action',
   'reply',

@@ -257,6 +257,14 @@ describe('OpenAPI document', () => {
     expect(inbox.body.data.map((e: { taskId: string }) => e.taskId)).toContain(escalated.id);
     expect((await call('GET', '/api/v1/escalations?status=later')).status).toBe(400);
 
+    const entry = inbox.body.data.find((e: { taskId: string }) => e.taskId === escalated.id);
+    const claim = `/api/v1/escalations/${entry.id}/claim`;
+    expect((await call('POST', claim, { json: {} })).status).toBe(400);
+    expect((await call('POST', claim, { json: { agent: 'sam' } })).body.claim).toMatchObject({ escalationId: entry.id, claimedBy: 'sam' });
+    expect((await call('POST', claim, { json: { agent: 'kim' } })).status).toBe(409);
+    expect((await call('POST', claim, { json: { agent: 'sam', renew: true } })).status).toBe(200);
+    expect((await call('POST', `/api/v1/escalations/${randomUUID()}/claim`, { json: { agent: 'sam' } })).status).toBe(404);
+
     const path = `/api/v1/agent-tasks/${escalated.id}/escalation`;
     expect((await call('POST', path, { json: { action: 'reply', agent: 'sam' } })).status).toBe(400);
     const replied = await call('POST', path, { json: { action: 'reply', text: 'Hi, this is Sam.', agent: 'sam' } });
@@ -274,6 +282,33 @@ describe('OpenAPI document', () => {
     expect(approved.body.outcome).toMatchObject({ status: 'delivered', action: 'approve' });
     expect((await call('POST', approval, { json: { decision: 'approve', agent: 'lee' } })).status).toBe(409);
     expect((await call('GET', `/api/v1/escalations?status=resolved&namespace=${ns}`)).body.data.length).toBe(2);
+  });
+
+  it('when templates are written, listed, synced and removed, then they answer as documented', async () => {
+    const base = `/api/v1/namespaces/${ns}/templates`;
+    const put = { name: 'follow_up', language: 'en', body: 'Hello again: {{1}}' };
+    expect((await call('PUT', base, { json: put })).status).toBe(201);
+    const replaced = await call('PUT', base, { json: { ...put, account: phoneNumberId, category: 'UTILITY' } });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ name: 'follow_up', parameterCount: 1, source: 'api', account: phoneNumberId });
+    expect((await call('PUT', base, { json: { name: 'Bad Name', language: 'english', body: '' } })).status).toBe(400);
+    expect((await call('PUT', base, { json: { ...put, account: '999' } })).status).toBe(400);
+    expect((await call('GET', '/api/v1/namespaces/nobody-here/templates')).status).toBe(404);
+
+    stack.graph.setTemplates([
+      { id: '11', name: 'order_update', language: 'en_US', status: 'APPROVED', category: 'UTILITY', components: [{ type: 'BODY', text: 'Your order {{1}}' }] },
+      { id: '12', name: 'promo', language: 'en_US', status: 'REJECTED', category: 'MARKETING', components: [{ type: 'BODY', text: 'Sale!' }] },
+      { id: '13', name: 'image_only', language: 'en_US', status: 'APPROVED', category: 'MARKETING', components: [{ type: 'HEADER', format: 'IMAGE' }] },
+    ]);
+    expect((await call('POST', `${base}/sync`, { json: {} })).status).toBe(400);
+    const synced = await call('POST', `${base}/sync`, { json: { businessAccountId: '102290129340398' } });
+    expect(synced.body).toMatchObject({ added: 2, updated: 0, removed: 0, skipped: ['image_only'] });
+    const list = await call('GET', base);
+    expect(list.body.data.map((t: { name: string }) => t.name)).toEqual(['follow_up', 'order_update', 'promo']);
+    expect(list.body.reengagement).toBeNull();
+    const id = list.body.data[0].id;
+    expect((await call('DELETE', `${base}/${id}`)).status).toBe(204);
+    expect((await call('DELETE', `${base}/${id}`)).status).toBe(404);
   });
 
   it('when API keys are managed, then they answer as documented, and a role that may not is 403', async () => {

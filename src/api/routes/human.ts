@@ -4,6 +4,15 @@
  *   POST /api/v1/agent-tasks/:id/escalation   { action: reply | handback | close, text?, agent }
  *   POST /api/v1/agent-tasks/:id/approval     { decision: approve | edit | reject, text?, agent }
  *   GET  /api/v1/escalations?status=open|resolved|expired&kind=&namespace=&limit=
+ *   POST /api/v1/escalations/:id/claim        { agent, renew? }
+ *
+ * Once WhatsApp's window has closed, a reply goes out as a template (src/channels/reengagement.ts):
+ * one that does not exist or whose parameters do not fit is a 400 naming it (`template_invalid`),
+ * and nothing is sent. While an agent's claim holds, only they decide (409 `claimed` for others).
+ *
+ * A claim: 409 when someone's claim holds already (claiming twice included) or the hand-off is
+ * closed; `renew: true` from its holder keeps it (the console renews while the task is open).
+ * A claim that lapsed is anyone's to take.
  *
  * A decision goes to the workflow as an Update, so the caller learns the outcome (200, once
  * carried out) or why it was refused: 400 for a bad body, 404 for an unknown task, 409 when
@@ -14,25 +23,72 @@
  * a 404, the inbox shows the key's namespace only, and a `namespace` filter naming another is a 404.
  */
 import { Router, type Request, type Response } from 'express';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { loadTaskContext } from '../../activities/task-context';
+import { planSend, type TemplateChoice } from '../../channels/reengagement';
 import type { Database } from '../../db';
 import { conversationWindow, DEFAULT_WINDOW_MS } from '../../channels/window';
 import { agentTasks, API_KEY_ROLES, conversations, escalations, humanDecisions, messages } from '../../db/schema';
 import { approvalProblems, escalationProblems, type ApprovalDecision, type EscalationResolution } from '../../workflows/human';
 import { allowRoles } from '../auth';
-import { HttpError } from '../errors';
+import { HttpError, notFound } from '../errors';
 import { taskScope, visibleTask } from './agent-tasks';
 import { requireVisible } from './namespaces';
 import { DecisionRefusedError, type AgentTaskClient, type HumanDecision } from '../temporal-client';
-import { invalid, problemsFromText, validate } from '../validate';
+import { invalid, parseOr400, problemsFromText, validate } from '../validate';
 import type { InboxEntryRow, TranscriptMessageRow } from '../wire';
-import { InboxQuery } from '../schemas/escalations';
+import { ClaimBody, InboxQuery } from '../schemas/escalations';
 
 /** Messages of the conversation shown with an escalation, the latest ones. */
 export const TRANSCRIPT_MESSAGES = 50;
 
-export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsappWindowMs = DEFAULT_WINDOW_MS): Router {
+/** ESCALATION_CLAIM_HOLD's default: a claim holds 10 minutes unless renewed. */
+export const DEFAULT_CLAIM_HOLD_MS = 10 * 60 * 1000;
+
+export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsappWindowMs = DEFAULT_WINDOW_MS, claimHoldMs = DEFAULT_CLAIM_HOLD_MS): Router {
   const router = Router();
+
+  /** What the decision sends, if anything, and the template the person picked for it. */
+  function outgoing(kind: HumanDecision['kind'], decision: EscalationResolution | ApprovalDecision, draft: string | null) {
+    if ('action' in decision) return decision.action === 'reply' ? { text: decision.text!, choice: decision.template } : undefined;
+    if (decision.decision === 'edit') return { text: decision.text! };
+    return decision.decision === 'approve' && kind === 'approval' && draft ? { text: draft } : undefined;
+  }
+
+  /** 400 naming the template when the reply would go into a closed window and no template fits; nothing is sent then. */
+  async function checkTemplate(taskId: string, out: { text: string; choice?: TemplateChoice } | undefined): Promise<void> {
+    if (!out) return;
+    const ctx = await loadTaskContext(db, taskId);
+    const plan = await planSend(db, {
+      channel: ctx.task.channel,
+      namespace: ctx.task.namespace,
+      config: ctx.config,
+      accountId: ctx.account.id,
+      lastCustomerMessageAt: ctx.conversation.lastMessageAt,
+      contactName: ctx.contact.displayName,
+      text: out.text,
+      choice: out.choice,
+      windowMs: whatsappWindowMs,
+    });
+    if (plan.mode !== 'refused') return;
+    throw invalid(
+      'template_invalid',
+      plan.problems.map((message) => ({ path: plan.template ? 'template' : '(body)', message })),
+    );
+  }
+
+  /** While an agent's claim holds, only they decide. */
+  async function checkClaim(taskId: string, kind: HumanDecision['kind'], agent: string): Promise<{ draft: string | null } | undefined> {
+    const [open] = await db
+      .select()
+      .from(escalations)
+      .where(and(eq(escalations.taskId, taskId), eq(escalations.kind, kind), eq(escalations.status, 'open')));
+    if (open?.claimedBy && open.claimActiveUntil && open.claimActiveUntil > new Date() && open.claimedBy !== agent) {
+      throw new HttpError(409, 'claimed', `claimed by ${open.claimedBy} until ${open.claimActiveUntil.toISOString()}: only they decide while their claim holds`);
+    }
+    return open ? { draft: open.draft } : undefined;
+  }
 
   const decide = (kind: HumanDecision['kind']) =>
     async function handler(req: Request, res: Response) {
@@ -41,6 +97,8 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsa
       const problems = kind === 'escalation' ? escalationProblems(req.body) : approvalProblems(req.body);
       if (problems.length > 0) throw invalid('invalid_decision', problemsFromText(problems));
       const human = { kind, decision: req.body } as HumanDecision;
+      const open = await checkClaim(task.id, kind, human.decision.agent);
+      if (open) await checkTemplate(task.id, outgoing(kind, human.decision, open.draft));
       try {
         const outcome = await tasks.decide(task.workflowId, human);
         res.json({ outcome });
@@ -55,6 +113,42 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsa
   const everyRole = allowRoles(...API_KEY_ROLES);
   router.post('/agent-tasks/:id/escalation', everyRole, decide('escalation'));
   router.post('/agent-tasks/:id/approval', everyRole, decide('approval'));
+
+  router.post('/escalations/:id/claim', everyRole, async (req, res) => {
+    const id = String(req.params.id);
+    const body = parseOr400(ClaimBody, req.body ?? {}, 'invalid_request');
+    const [row] = z.uuid().safeParse(id).success
+      ? await db
+          .select({ escalation: escalations })
+          .from(escalations)
+          .innerJoin(agentTasks, eq(agentTasks.id, escalations.taskId))
+          .where(and(eq(escalations.id, id), taskScope(req.principal)))
+      : [];
+    if (!row) throw notFound(`no escalation ${id}`);
+    const until = sql`now() + ${claimHoldMs} * interval '1 millisecond'`;
+    const open = and(eq(escalations.id, id), eq(escalations.status, 'open'));
+    const [claimed] = body.renew
+      ? await db
+          .update(escalations)
+          .set({ claimActiveUntil: until })
+          .where(and(open, eq(escalations.claimedBy, body.agent)))
+          .returning()
+      : await db
+          .update(escalations)
+          // Anyone's when nobody holds it, or the holder's claim lapsed. The row decides: a claim racing the timeout has one winner.
+          .set({ claimedBy: body.agent, claimedAt: sql`now()`, claimActiveUntil: until, offeredTo: body.agent })
+          .where(and(open, or(isNull(escalations.claimedBy), lte(escalations.claimActiveUntil, sql`now()`))))
+          .returning();
+    if (!claimed) {
+      const [now] = await db.select().from(escalations).where(eq(escalations.id, id));
+      if (now?.status !== 'open') throw new HttpError(409, 'not_open', `escalation ${id} is ${now?.status ?? 'gone'}: nothing to claim`);
+      if (body.renew) throw new HttpError(409, 'not_claimed', `escalation ${id} is not claimed by ${body.agent}${now.claimedBy ? ` (claimed by ${now.claimedBy})` : ''}`);
+      throw new HttpError(409, 'already_claimed', `escalation ${id} is claimed by ${now.claimedBy} until ${now.claimActiveUntil?.toISOString()}`);
+    }
+    res.json({
+      claim: { escalationId: claimed.id, claimedBy: claimed.claimedBy!, claimedAt: claimed.claimedAt!, claimActiveUntil: claimed.claimActiveUntil! },
+    });
+  });
 
   const inboxQuery = validate({ query: InboxQuery }, 'invalid_query');
   router.get('/escalations', everyRole, inboxQuery, async (req, res) => {

@@ -99,6 +99,10 @@ export const Delivery = named(
     providerMessageId: z.string().nullable(),
     error: z.string().nullable(),
     errorCode: z.string().nullable(),
+    template: z
+      .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
+      .nullable()
+      .describe('sent as this approved template (the WhatsApp window had closed); `text` is the filled template'),
     createdAt: timestamp(),
     updatedAt: timestamp(),
     sentAt: timestamp().nullable(),

@@ -22,6 +22,7 @@ import {
 } from '../types';
 import { safeEqual } from '../verify';
 import { reasonFor, RETRYABLE_CODES } from './errors';
+import { graphTemplate, readTemplatePage, type GraphTemplate } from './templates';
 
 /** WhatsApp's limit on a text message body. */
 export const WHATSAPP_TEXT_LIMIT = 4096;
@@ -258,6 +259,8 @@ export interface WhatsAppSenderOptions {
 export interface WhatsAppSender extends ChannelSender {
   /** The short-lived download URL of a media id (GET /{media-id}); fetched only when someone needs the file. */
   mediaUrl(token: string, mediaId: string): Promise<{ url: string; mimeType?: string; fileSize?: number }>;
+  /** Every template of a WhatsApp Business Account (GET /{waba-id}/message_templates, all pages). */
+  listTemplates(token: string, businessAccountId: string): Promise<{ templates: GraphTemplate[]; skipped: string[] }>;
 }
 
 const noCredentials = () =>
@@ -277,14 +280,17 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): WhatsAppSe
     formatText: (text) => splitText(text, WHATSAPP_TEXT_LIMIT).map(toWhatsAppMarkup),
     async send(message: OutboundText): Promise<SendResult> {
       if (!message.token) throw noCredentials();
+      // Outside the customer-service window only a template reaches the customer: never free text then.
+      const content = message.template
+        ? { type: 'template', template: graphTemplate(message.template, message.template.parameters) }
+        : { type: 'text', text: { body: message.text, preview_url: false } };
       const body = {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
         to: message.to,
-        type: 'text',
-        text: { body: message.text, preview_url: false },
+        ...content,
         biz_opaque_callback_data: message.deliveryId,
-        ...(message.replyToExternalId ? { context: { message_id: message.replyToExternalId } } : {}),
+        ...(message.replyToExternalId && !message.template ? { context: { message_id: message.replyToExternalId } } : {}),
       };
       const response = await postJson(
         'whatsapp',
@@ -322,6 +328,25 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): WhatsAppSe
       );
       if (response.status >= 200 && response.status < 300) return 'marked read';
       throw classifyGraphError(response.status, isObject(response.body) ? response.body : {}, response.headers);
+    },
+
+    async listTemplates(token: string, businessAccountId: string) {
+      if (!token) throw noCredentials();
+      const templates: GraphTemplate[] = [];
+      const skipped: string[] = [];
+      let url: string | undefined =
+        `${options.apiBaseUrl}/${encodeURIComponent(businessAccountId)}/message_templates?fields=id,name,language,status,category,components&limit=100`;
+      for (let pages = 0; url && pages < 50; pages += 1) {
+        const response = await getJson('whatsapp', url, { authorization: `Bearer ${token}` }, options.timeoutMs);
+        if (response.status < 200 || response.status >= 300) {
+          throw classifyGraphError(response.status, isObject(response.body) ? response.body : {}, response.headers);
+        }
+        const page = readTemplatePage(response.body);
+        templates.push(...page.templates);
+        skipped.push(...page.skipped);
+        url = page.next;
+      }
+      return { templates, skipped };
     },
 
     async mediaUrl(token: string, mediaId: string) {
