@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { json } from '../helpers/http';
 import { taskLookups } from '../helpers/tasks';
 import { ADMIN_KEY, useTestSystem } from '../helpers/system';
+import { callApi, whatsappNamespace } from '../helpers/namespaces';
+import { DEFAULT_HANDOFF_MESSAGE } from '../../src/namespaces/config';
 import { message, postWebhook, wamid, webhookWith } from '../../testkit/whatsapp';
 
 const WINDOW_MS = 4_000;
@@ -35,5 +37,23 @@ describe('the WhatsApp window on tasks and in the inbox', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(open.closesAt) - Date.now()) + 250));
     expect((await entry()).window).toEqual({ ...open, open: false });
     expect((await get(`/agent-tasks/${task.id}`)).window).toMatchObject({ applies: true, open: false, closesAt: open.closesAt });
+  });
+
+  it('when the window closes while a person works on the escalation, then the notice went as text and their reply goes as the template', async () => {
+    const shop = await whatsappNamespace(stack, 'win', {
+      escalation: { timeout: '60s' },
+      whatsapp: { reengagementTemplate: { name: 'we_replied', language: 'en_US', parameters: ['{{reply}}'] } },
+    });
+    expect((await callApi(stack, 'PUT', `/namespaces/${shop.ns}/templates`, { name: 'we_replied', language: 'en_US', body: 'We replied: {{1}}' })).status).toBe(201);
+    const customer = shop.customer();
+    const task = await waitForStatus(await customer.say('I want to talk to a human'), 'escalated');
+    const { window } = await get(`/agent-tasks/${task.id}`);
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse((window as { closesAt: string }).closesAt) - Date.now()) + 250));
+    const replied = await callApi(stack, 'POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Found it!', agent: 'sam' });
+    expect(replied.body.outcome).toMatchObject({ status: 'delivered', sent: true });
+    expect(customer.received()).toEqual([
+      { type: 'text', text: DEFAULT_HANDOFF_MESSAGE },
+      { type: 'template', template: { name: 'we_replied', language: 'en_US', parameters: ['Found it!'] } },
+    ]);
   });
 });
