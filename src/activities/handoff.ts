@@ -216,7 +216,12 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs, win
     if (!claimed) return `Slack DM to ${assignee} already sent`;
     try {
       const what = escalation.kind === 'approval' ? 'A draft waits for your approval' : 'A conversation was escalated to you';
-      await dm(ctx, assignee, `${what} (${ctx.task.channel}, task ${ctx.task.id}): "${(ctx.message.text ?? '').slice(0, 300)}"\nWhy: ${escalation.reason}`, escalation.id);
+      await dm(
+        ctx,
+        assignee,
+        `${what} (${ctx.task.channel}, task ${ctx.task.id}): "${(ctx.message.text ?? '').slice(0, 300)}"\nWhy: ${escalation.reason}`,
+        escalation.id,
+      );
       return `Slack DM to ${assignee}`;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -291,7 +296,9 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs, win
             : ctx.config.escalation.handoffMessage;
         try {
           const sent = await outbound.sendText(ctx, notice, 'handoff', attempt);
-          done.push(sent.skipped === sent.parts ? 'hand-off notice already sent' : `hand-off notice sent${opensAt ? ` (outside business hours, back ${opensAt})` : ''}`);
+          done.push(
+            sent.skipped === sent.parts ? 'hand-off notice already sent' : `hand-off notice sent${opensAt ? ` (outside business hours, back ${opensAt})` : ''}`,
+          );
         } catch (err) {
           if (!PERMANENT.some((type) => err instanceof type)) throw err;
           done.push(`hand-off notice not sent: ${(err as Error).message}`);
@@ -366,7 +373,10 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs, win
         const agents = roster(ctx.config);
         const next = agents[(agents.indexOf(row.offeredTo ?? '') + 1) % agents.length]!;
         if (!(await markRung(escalationId, index, `offered to ${next}`))) return { value: { attempt, detail: 'already done' }, summary: { kind: rung.kind } };
-        await db.update(escalations).set({ offeredTo: next }).where(and(eq(escalations.id, escalationId), eq(escalations.status, 'open')));
+        await db
+          .update(escalations)
+          .set({ offeredTo: next })
+          .where(and(eq(escalations.id, escalationId), eq(escalations.status, 'open')));
         const told = await tell(ctx, next, `A hand-off nobody has claimed is offered to you ${about}`, `${escalationId}:offer:${index}`);
         return { value: { attempt, detail: `offered to ${next}: ${told}` }, summary: { kind: rung.kind, offeredTo: next, told } };
       });
@@ -390,7 +400,9 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs, win
             and(
               eq(escalations.id, escalationId),
               eq(escalations.status, 'open'),
-              end.unlessClaimed ? or(isNull(escalations.claimedBy), isNull(escalations.claimActiveUntil), lte(escalations.claimActiveUntil, sql`now()`)) : undefined,
+              end.unlessClaimed
+                ? or(isNull(escalations.claimedBy), isNull(escalations.claimActiveUntil), lte(escalations.claimActiveUntil, sql`now()`))
+                : undefined,
             ),
           )
           .returning({ id: escalations.id });
@@ -432,7 +444,13 @@ export function createHandoffActivities({ db, channels, escalationTimeoutMs, win
         .where(or(eq(agentTasks.id, taskId), eq(agentTasks.joinedEscalationId, escalationId)))
         .orderBy(asc(messages.createdAt));
       const [row] = await db.select({ draft: escalations.draft }).from(escalations).where(eq(escalations.id, escalationId));
-      return { ...outcome, summary: resumeSummary(asked.map((m) => m.text ?? '').filter((t) => t.trim() !== ''), row?.draft ?? null) };
+      return {
+        ...outcome,
+        summary: resumeSummary(
+          asked.map((m) => m.text ?? '').filter((t) => t.trim() !== ''),
+          row?.draft ?? null,
+        ),
+      };
     },
 
     /** Decisions that came too late, twice, or did not fit (a signal cannot be answered): kept for the audit. */

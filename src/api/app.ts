@@ -83,7 +83,10 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
   api.use('/namespaces/:ns/contacts', contactRoutes(database.db, tasks));
-  api.use('/namespaces/:ns/templates', templateRoutes(database.db, { channels, whatsapp: senders.whatsapp, envBusinessAccountId: config.whatsapp.businessAccountId }));
+  api.use(
+    '/namespaces/:ns/templates',
+    templateRoutes(database.db, { channels, whatsapp: senders.whatsapp, envBusinessAccountId: config.whatsapp.businessAccountId }),
+  );
   api.use('/namespaces', namespaceRoutes(database.db));
   api.use('/rag', ragRoutes({ db: database.db, llm, embed }));
   api.use('/api-keys', apiKeyRoutes(database.db));

@@ -111,7 +111,7 @@ const SlaSchema = z
     offerEvery: durationText.optional().describe('unclaimed: offered to the next agent of `agents` this often'),
     resumeBot: z.boolean().default(false).describe('at the timeout, after the fallback, the assistant resumes with a short summary'),
   })
-  .describe("what happens while nobody has claimed a hand-off; intervals count business time when businessHours are set");
+  .describe('what happens while nobody has claimed a hand-off; intervals count business time when businessHours are set');
 
 /** `whatsapp`: what is sent once the customer-service window has closed. */
 const WhatsAppConfigSchema = z
@@ -130,7 +130,6 @@ const WhatsAppConfigSchema = z
       .describe('the approved template a reply is sent as once the 24-hour window has closed (never free text)'),
   })
   .default({});
-
 
 export const NamespaceConfigSchema = z
   .strictObject({

@@ -119,8 +119,15 @@ export function humanGate(ctx: GateContext): HumanGate {
   );
 
   /** Sends `text` and ends the task: delivered, or closed when nothing went out (superseded, joined). */
-  async function send(text: string, purpose: DeliveryPurpose, closed: TaskStatus = 'delivered', template?: EscalationResolution['template']): Promise<TaskStatus> {
-    const delivered = await ctx.step('deliver', () => (template ? steps.deliver(ctx.taskId, text, purpose, { template }) : steps.deliver(ctx.taskId, text, purpose)));
+  async function send(
+    text: string,
+    purpose: DeliveryPurpose,
+    closed: TaskStatus = 'delivered',
+    template?: EscalationResolution['template'],
+  ): Promise<TaskStatus> {
+    const delivered = await ctx.step('deliver', () =>
+      template ? steps.deliver(ctx.taskId, text, purpose, { template }) : steps.deliver(ctx.taskId, text, purpose),
+    );
     if (delivered.supersededBy || delivered.joinedEscalation) return 'closed';
     if (resolution ?? approval) sentOnDecision = true;
     return closed;

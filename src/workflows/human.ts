@@ -64,7 +64,9 @@ function needsText<S extends z.ZodMiniType<object>>(schema: S, key: string, choi
 
 /** A template for a reply once WhatsApp's window has closed; without it, the namespace's re-engagement template. */
 export const TemplateChoiceSchema = z.strictObject({
-  name: z.string().check(z.regex(/^[a-z0-9_]{1,512}$/, 'a template name: lowercase letters, digits and _'), z.describe('the template, as listed by GET /api/v1/templates')),
+  name: z
+    .string()
+    .check(z.regex(/^[a-z0-9_]{1,512}$/, 'a template name: lowercase letters, digits and _'), z.describe('the template, as listed by GET /api/v1/templates')),
   language: z.optional(z.string().check(z.maxLength(20), z.describe('its language code, e.g. en_US; omitted: the approved one'))),
   parameters: z.optional(
     z

@@ -29,13 +29,19 @@ describe('replies outside the WhatsApp window', () => {
       whatsapp: { reengagementTemplate: { name: TEMPLATE.name, language: TEMPLATE.language, parameters: ['{{contact.name}}', '{{reply}}'] } },
     });
     expect((await api('PUT', `/namespaces/${shop.ns}/templates`, TEMPLATE)).status).toBe(201);
-    expect((await api('PUT', `/namespaces/${shop.ns}/templates`, { name: 'not_yet', language: 'en', body: 'Hello {{1}}', status: 'PENDING' })).status).toBe(201);
+    expect((await api('PUT', `/namespaces/${shop.ns}/templates`, { name: 'not_yet', language: 'en', body: 'Hello {{1}}', status: 'PENDING' })).status).toBe(
+      201,
+    );
   });
 
   it('when a person replies 23 h 59 m after the customer wrote, then it goes as free text; at 24 h 1 m, as the template with the contact and the reply', async () => {
     const early = shop.customer('Ana Lima');
     const earlyTask = await waitForStatus(await early.say('I want to speak to a person', 23 * HOUR + 59 * MINUTE), 'escalated');
-    const inWindow = await api('POST', `/agent-tasks/${earlyTask.id}/escalation`, { action: 'reply', text: 'Hi Ana, Sam here.\nYour refund is on its way.', agent: 'sam' });
+    const inWindow = await api('POST', `/agent-tasks/${earlyTask.id}/escalation`, {
+      action: 'reply',
+      text: 'Hi Ana, Sam here.\nYour refund is on its way.',
+      agent: 'sam',
+    });
     expect(inWindow.body.outcome).toMatchObject({ status: 'delivered', sent: true });
     expect(early.received()).toEqual([
       { type: 'text', text: DEFAULT_HANDOFF_MESSAGE },
@@ -44,7 +50,11 @@ describe('replies outside the WhatsApp window', () => {
 
     const late = shop.customer('Ben Okafor');
     const lateTask = await waitForStatus(await late.say('I want to speak to a person', 24 * HOUR + MINUTE), 'escalated');
-    const closed = await api('POST', `/agent-tasks/${lateTask.id}/escalation`, { action: 'reply', text: 'Hi Ben, Sam here.\nYour refund is on its way.', agent: 'sam' });
+    const closed = await api('POST', `/agent-tasks/${lateTask.id}/escalation`, {
+      action: 'reply',
+      text: 'Hi Ben, Sam here.\nYour refund is on its way.',
+      agent: 'sam',
+    });
     expect(closed.body.outcome).toMatchObject({ status: 'delivered', sent: true });
     // The hand-off notice too went out as the template: nothing free-form reached a closed window.
     expect(late.received()).toEqual([
@@ -88,7 +98,10 @@ describe('replies outside the WhatsApp window', () => {
     // Chosen explicitly, with its own values, it goes out.
     const chosen = await reply({ template: { name: TEMPLATE.name, parameters: ['Kerry', 'we found your parcel'] } });
     expect(chosen.body.outcome).toMatchObject({ status: 'delivered', sent: true });
-    expect(customer.received().at(-1)).toEqual({ type: 'template', template: { name: TEMPLATE.name, language: 'en', parameters: ['Kerry', 'we found your parcel'] } });
+    expect(customer.received().at(-1)).toEqual({
+      type: 'template',
+      template: { name: TEMPLATE.name, language: 'en', parameters: ['Kerry', 'we found your parcel'] },
+    });
   });
 
   it('when the namespace has no re-engagement template, then a reply into a closed window is a 400 that says so, and nothing goes out', async () => {
@@ -99,7 +112,9 @@ describe('replies outside the WhatsApp window', () => {
     expect(customer.received()).toEqual([]);
     const refused = await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Sam here.', agent: 'sam' });
     expect(refused.status).toBe(400);
-    expect(refused.body.error.problems[0].message).toMatch(/^the customer-service window closed at .+: free text would not reach the customer, and namespace notpl-\w+ has no whatsapp\.reengagementTemplate/);
+    expect(refused.body.error.problems[0].message).toMatch(
+      /^the customer-service window closed at .+: free text would not reach the customer, and namespace notpl-\w+ has no whatsapp\.reengagementTemplate/,
+    );
     expect(customer.received()).toEqual([]);
     // Closing needs no message: it is taken.
     expect((await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'close', agent: 'sam' })).status).toBe(200);

@@ -44,7 +44,9 @@ describe('the WhatsApp window on tasks and in the inbox', () => {
       escalation: { timeout: '60s' },
       whatsapp: { reengagementTemplate: { name: 'we_replied', language: 'en_US', parameters: ['{{reply}}'] } },
     });
-    expect((await callApi(stack, 'PUT', `/namespaces/${shop.ns}/templates`, { name: 'we_replied', language: 'en_US', body: 'We replied: {{1}}' })).status).toBe(201);
+    expect((await callApi(stack, 'PUT', `/namespaces/${shop.ns}/templates`, { name: 'we_replied', language: 'en_US', body: 'We replied: {{1}}' })).status).toBe(
+      201,
+    );
     const customer = shop.customer();
     const task = await waitForStatus(await customer.say('I want to talk to a human'), 'escalated');
     const { window } = await get(`/agent-tasks/${task.id}`);

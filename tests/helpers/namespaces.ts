@@ -51,11 +51,11 @@ export async function whatsappNamespace(stack: TestStack, prefix: string, config
   return { ns, phoneNumberId, customer };
 }
 
-/** A call to the API with the admin key; the parsed body, or null. */
-export async function callApi(stack: TestStack, method: string, path: string, body?: unknown) {
+/** A call to the API with the admin key (or `key`); the parsed body, or null. */
+export async function callApi(stack: TestStack, method: string, path: string, body?: unknown, key = ADMIN_KEY) {
   const res = await fetch(`${stack.system.url}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -85,7 +85,11 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsa
       .from(escalations)
       .where(and(eq(escalations.taskId, taskId), eq(escalations.kind, kind), eq(escalations.status, 'open')));
     if (open?.claimedBy && open.claimActiveUntil && open.claimActiveUntil > new Date() && open.claimedBy !== agent) {
-      throw new HttpError(409, 'claimed', `claimed by ${open.claimedBy} until ${open.claimActiveUntil.toISOString()}: only they decide while their claim holds`);
+      throw new HttpError(
+        409,
+        'claimed',
+        `claimed by ${open.claimedBy} until ${open.claimActiveUntil.toISOString()}: only they decide while their claim holds`,
+      );
     }
     return open ? { draft: open.draft } : undefined;
   }
@@ -142,7 +146,8 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsa
     if (!claimed) {
       const [now] = await db.select().from(escalations).where(eq(escalations.id, id));
       if (now?.status !== 'open') throw new HttpError(409, 'not_open', `escalation ${id} is ${now?.status ?? 'gone'}: nothing to claim`);
-      if (body.renew) throw new HttpError(409, 'not_claimed', `escalation ${id} is not claimed by ${body.agent}${now.claimedBy ? ` (claimed by ${now.claimedBy})` : ''}`);
+      if (body.renew)
+        throw new HttpError(409, 'not_claimed', `escalation ${id} is not claimed by ${body.agent}${now.claimedBy ? ` (claimed by ${now.claimedBy})` : ''}`);
       throw new HttpError(409, 'already_claimed', `escalation ${id} is claimed by ${now.claimedBy} until ${now.claimActiveUntil?.toISOString()}`);
     }
     res.json({

@@ -30,7 +30,7 @@ export const SyncBody = z.strictObject({
     .string()
     .regex(/^\d{1,30}$/, 'a WhatsApp Business Account id: digits')
     .optional()
-    .describe('where the templates are listed; omitted: the account\'s settings.businessAccountId, or WHATSAPP_BUSINESS_ACCOUNT_ID for the env account'),
+    .describe("where the templates are listed; omitted: the account's settings.businessAccountId, or WHATSAPP_BUSINESS_ACCOUNT_ID for the env account"),
 });
 
 export const Template = named(
