@@ -36,6 +36,8 @@ interface Scenario {
   text: string;
   /** The fake Graph API posts a `delivered` receipt for each message it accepts. */
   receipts?: boolean;
+  /** The `default` namespace's config for this scenario (else BASE_CONFIG). */
+  config?: Record<string, unknown>;
   arrange(graph: FakeGraph): void;
   /** What a person does while the workflow waits. */
   act?(handle: WorkflowHandle, context: { graph: FakeGraph; url: string }): Promise<void>;
@@ -48,6 +50,24 @@ async function untilStatus(handle: WorkflowHandle, status: string): Promise<void
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${handle.workflowId} never reached ${status}`);
+}
+
+/** Short human timeouts, billing answers held for approval. */
+const BASE_CONFIG = { escalation: { timeout: '3s' }, trustMatrix: { billing: 'approve' } };
+/** An SLA ladder of a few seconds: the wait message, an offer to the next agent, the backup. */
+const SLA_CONFIG = {
+  ...BASE_CONFIG,
+  escalation: { timeout: '4s', assignee: 'sam', agents: ['kim'], backup: 'lee', sla: { waitAfter: '1s', offerEvery: '1500ms', backupAfter: '2s', resumeBot: true } },
+};
+
+/** The escalation's id, from the inbox, and a claim on it through the API. */
+async function claim(url: string, taskId: string, agent: string, renew = false): Promise<void> {
+  const headers = { authorization: 'Bearer record', 'content-type': 'application/json' };
+  const inbox = (await (await fetch(`${url}/api/v1/escalations?status=open`, { headers })).json()) as { data: Array<{ id: string; taskId: string }> };
+  const entry = inbox.data.find((e) => e.taskId === taskId);
+  if (!entry) throw new Error(`no open escalation of task ${taskId}`);
+  const res = await fetch(`${url}/api/v1/escalations/${entry.id}/claim`, { method: 'POST', headers, body: JSON.stringify({ agent, renew }) });
+  if (res.status !== 200) throw new Error(`claim answered ${res.status}: ${await res.text()}`);
 }
 
 const SCENARIOS: Scenario[] = [
@@ -82,6 +102,30 @@ const SCENARIOS: Scenario[] = [
     act: async (handle) => {
       await untilStatus(handle, 'awaiting_approval');
       await handle.signal(decideApprovalSignal, { decision: 'approve', agent: 'lee' });
+    },
+  },
+  {
+    // Nobody claims: the SLA ladder runs (wait message, offers, backup), then the fallback and the assistant's summary.
+    name: 'sla-expired',
+    text: 'I want to talk to a human',
+    config: SLA_CONFIG,
+    arrange: () => undefined,
+  },
+  {
+    // Claimed at once: the ladder's steps are skipped, the deadline passes while the claim holds and is renewed, then the reply.
+    name: 'sla-claimed',
+    text: 'I want to talk to a human',
+    config: SLA_CONFIG,
+    arrange: () => undefined,
+    act: async (handle, { url }) => {
+      await untilStatus(handle, 'escalated');
+      const taskId = (await handle.query(progressQuery)).taskId;
+      await claim(url, taskId, 'sam');
+      for (let i = 0; i < 5; i += 1) {
+        await new Promise((r) => setTimeout(r, 1000));
+        await claim(url, taskId, 'sam', true);
+      }
+      await handle.executeUpdate(resolveEscalationUpdate, { args: [{ action: 'reply', text: 'Sam here, sorted.', agent: 'sam' }] });
     },
   },
   {
@@ -124,13 +168,9 @@ async function main(): Promise<void> {
     phoneNumberId: '100200300',
     adminApiKey: 'record',
     taskQueue: 'record-histories',
-    env: { DELIVERY_RECEIPT_WAIT: '20s', ...(process.env.HISTORY_PAYLOAD_KEY ? { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } : {}) },
+    env: { DELIVERY_RECEIPT_WAIT: '20s', ESCALATION_CLAIM_HOLD: '2s', ...(process.env.HISTORY_PAYLOAD_KEY ? { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } : {}) },
   });
-  // Short human timeouts, billing answers held for approval, and the article that answers them.
-  await database.db
-    .update(namespaces)
-    .set({ config: { escalation: { timeout: '3s' }, trustMatrix: { billing: 'approve' } } })
-    .where(eq(namespaces.name, 'default'));
+  // The article that answers billing questions.
   await addDocument(database.db, {
     namespace: 'default',
     title: 'Invoices',
@@ -140,6 +180,10 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS.filter((s) => only.length === 0 || only.includes(s.name))) {
       scenario.arrange(graph);
+      await database.db
+        .update(namespaces)
+        .set({ config: scenario.config ?? BASE_CONFIG })
+        .where(eq(namespaces.name, 'default'));
       graph.sendReceiptsTo(scenario.receipts ? system.url : undefined);
       const id = wamid();
       // Each scenario is its own customer, so no conversation carries over.

@@ -44,7 +44,8 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
   it('when the recorded histories are replayed on the current code, then every one replays cleanly', async () => {
     // delivered, delivery-rejected and delivery-retried were recorded before the human steps existed, the
     // unprefixed ones before LOCAL_STEPS (three steps as activities), all but receipt-* before the wait for
-    // delivery receipts (RECEIPT_WAIT): they prove old executions still replay.
+    // delivery receipts (RECEIPT_WAIT), all but sla-* before hand-offs had a deadline, an SLA ladder and
+    // claims (HANDOFF_SLA): they prove old executions still replay.
     expect(histories.map((h) => h.workflowId).sort()).toEqual([
       'approval-signalled',
       'delivered',
@@ -60,6 +61,8 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
       'local-steps-escalation-replied',
       'receipt-delivered',
       'receipt-failed',
+      'sla-claimed',
+      'sla-expired',
     ]);
     const results = await replayAll({ codePath: inject('workflowBundlePath') });
     expect(results).toHaveLength(histories.length);
