@@ -1,9 +1,9 @@
 /** The console's view of the HTTP API and the live feed. The key lives in sessionStorage only. */
 
 // The API's shapes come from the server's own types (type-only: nothing of the server is bundled).
-import type { FeedEvent, InboxEntry, TaskDetail } from '../src/api/wire';
+import type { Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList } from '../src/api/wire';
 
-export type { FeedEvent, InboxEntry, TaskDetail, ToolCall } from '../src/api/wire';
+export type { Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList, ToolCall } from '../src/api/wire';
 export interface ConsoleConfig {
   temporalUiUrl: string;
   temporalNamespace: string;
@@ -43,12 +43,16 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 export const inbox = () => api<{ data: InboxEntry[] }>('GET', '/escalations?status=open&limit=200').then((r) => r.data);
 export const taskDetail = (id: string) => api<TaskDetail>('GET', `/agent-tasks/${encodeURIComponent(id)}`);
-export const decide = (entry: InboxEntry, choice: string, agent: string, text?: string) =>
+export const decide = (entry: InboxEntry, choice: string, agent: string, text?: string, template?: { name: string; language: string }) =>
   api<{ outcome: { status: string; sent: boolean } }>(
     'POST',
     `/agent-tasks/${encodeURIComponent(entry.taskId)}/${entry.kind}`,
-    entry.kind === 'escalation' ? { action: choice, text, agent } : { decision: choice, text, agent },
+    entry.kind === 'escalation' ? { action: choice, text, agent, ...(template ? { template } : {}) } : { decision: choice, text, agent },
   );
+/** Takes the hand-off (409 when someone's claim holds); `renew` keeps the agent's own claim. */
+export const claim = (entry: InboxEntry, agent: string, renew = false) =>
+  api<{ claim: Claim }>('POST', `/escalations/${encodeURIComponent(entry.id)}/claim`, { agent, renew }).then((r) => r.claim);
+export const templates = (namespace: string) => api<TemplateList>('GET', `/namespaces/${encodeURIComponent(namespace)}/templates`);
 export const consoleConfig = () => fetch('/console/config.json').then((r) => r.json() as Promise<ConsoleConfig>);
 
 /**

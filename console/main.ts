@@ -1,6 +1,7 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
 import {
   ApiError,
+  claim,
   closeCodecSession,
   consoleConfig,
   decide,
@@ -9,9 +10,11 @@ import {
   openCodecSession,
   session,
   taskDetail,
+  templates,
   type ConsoleConfig,
   type FeedEvent,
   type InboxEntry,
+  type TemplateList,
   type ToolCall,
 } from './api';
 
@@ -160,6 +163,7 @@ function renderInbox() {
           ),
           el('span', { class: 'muted' }, entry.task.channel),
           ...windowBadge(entry),
+          ...claimBadge(entry),
         ),
         el('span', { class: 'preview' }, lastInbound?.text ?? '(no text)'),
       );
@@ -193,6 +197,131 @@ function windowBadge(entry: InboxEntry): HTMLElement[] {
   ];
 }
 
+/** Whose it is: claimed by someone (while their claim holds), or offered to whom. */
+const claimHolds = (entry: InboxEntry) => Boolean(entry.claimedBy && entry.claimActiveUntil && Date.parse(entry.claimActiveUntil) > Date.now());
+function claimBadge(entry: InboxEntry): HTMLElement[] {
+  if (claimHolds(entry)) return [el('span', { class: 'badge claimed', 'data-claimed-by': entry.claimedBy! }, `claimed by ${entry.claimedBy}`)];
+  return entry.offeredTo ? [el('span', { class: 'muted' }, `offered to ${entry.offeredTo}`)] : [];
+}
+
+/** The claim of the open task: who holds it, and the button to take it. */
+function renderClaim(entry: InboxEntry) {
+  const me = $<HTMLInputElement>('agent-name').value.trim();
+  const mine = claimHolds(entry) && entry.claimedBy === me;
+  const button = $<HTMLButtonElement>('claim');
+  button.hidden = mine;
+  button.disabled = claimHolds(entry);
+  $('claim-status').textContent = claimHolds(entry)
+    ? mine
+      ? 'Claimed by you: it stays yours while this task is open.'
+      : `Claimed by ${entry.claimedBy}: only they can answer while their claim holds.`
+    : entry.offeredTo
+      ? `Not claimed yet; offered to ${entry.offeredTo}.`
+      : 'Not claimed yet.';
+}
+
+/** The SLA ladder of an unclaimed hand-off: what happened, what is due. */
+function renderSla(entry: InboxEntry) {
+  const steps = (entry.sla?.steps ?? []).map((step) =>
+    el(
+      'li',
+      { class: step.doneAt ? 'done' : '' },
+      `${step.kind.replace('_', ' ')} ${step.doneAt ? `at ${time(step.doneAt)}: ${step.detail ?? 'done'}` : `due ${new Date(step.dueAt).toLocaleString()}`}`,
+    ),
+  );
+  if (entry.sla?.opensAt) steps.unshift(el('li', {}, `opened outside business hours; people are back ${new Date(entry.sla.opensAt).toLocaleString()}`));
+  $('task-sla').replaceChildren(...steps);
+}
+
+let claimRenewal: number | undefined;
+/** While the agent holds the open task's claim, it is renewed: the hand-off does not time out under them. */
+function keepClaim(entry: InboxEntry, agent: string) {
+  window.clearInterval(claimRenewal);
+  claimRenewal = window.setInterval(() => {
+    if (current !== entry || !session.key) return window.clearInterval(claimRenewal);
+    void claim(entry, agent, true).then(
+      (c) => Object.assign(entry, c),
+      () => window.clearInterval(claimRenewal),
+    );
+  }, 30_000);
+}
+
+$('claim').addEventListener('click', () => {
+  const entry = current;
+  const agent = $<HTMLInputElement>('agent-name').value.trim();
+  if (!entry) return;
+  if (!agent) {
+    $('claim-status').textContent = 'Enter your name at the top first: it is who the claim is for.';
+    $('agent-name').focus();
+    return;
+  }
+  sessionStorage.setItem(AGENT, agent);
+  claim(entry, agent).then(
+    (c) => {
+      Object.assign(entry, { claimedBy: c.claimedBy, claimedAt: c.claimedAt, claimActiveUntil: c.claimActiveUntil, offeredTo: c.claimedBy });
+      renderClaim(entry);
+      renderInbox();
+      keepClaim(entry, agent);
+    },
+    (err: unknown) => {
+      $('claim-status').textContent = err instanceof ApiError ? `Not claimed: ${err.message}` : `Not claimed: ${String(err)}`;
+      void refreshInbox();
+    },
+  );
+});
+
+/** Once the window has closed, the reply goes as a template: which one, and what the customer will read. */
+let offered: TemplateList | undefined;
+async function renderTemplateOffer(entry: InboxEntry) {
+  const box = $('template-offer');
+  const { window: w } = entry;
+  const closed = entry.kind === 'escalation' && w.applies && (!w.closesAt || Date.parse(w.closesAt) <= Date.now());
+  box.hidden = true;
+  offered = undefined;
+  if (!closed) return;
+  let list: TemplateList;
+  try {
+    list = await templates(entry.namespace);
+  } catch {
+    return;
+  }
+  if (current !== entry) return;
+  offered = list;
+  const approved = list.data.filter((t) => t.status === 'APPROVED');
+  const select = $<HTMLSelectElement>('template-choice');
+  select.replaceChildren(
+    ...approved.map((t) => {
+      const option = el('option', { value: `${t.name}|${t.language}` }, `${t.name} (${t.language})`) as HTMLOptionElement;
+      option.selected = t.name === list.reengagement?.name && t.language === list.reengagement?.language;
+      return option;
+    }),
+  );
+  box.hidden = false;
+  if (approved.length === 0) {
+    $('template-preview').textContent = 'No approved template for this number: a reply cannot reach the customer now. Ask an admin to add one.';
+    return;
+  }
+  previewTemplate();
+}
+
+function chosenTemplate() {
+  if (!offered || $('template-offer').hidden) return undefined;
+  const [name, language] = $<HTMLSelectElement>('template-choice').value.split('|');
+  return offered.data.find((t) => t.name === name && t.language === language);
+}
+
+function previewTemplate() {
+  const t = chosenTemplate();
+  if (!t) return;
+  const text = $<HTMLTextAreaElement>('decision-text').value.trim() || '(your reply)';
+  const configured = offered?.reengagement?.name === t.name ? offered.reengagement.parameters : t.parameterCount === 1 ? ['{{reply}}'] : [];
+  const values = configured.map((source) => (source === '{{reply}}' ? text : source === '{{contact.name}}' ? "(the customer's name)" : source));
+  let i = 0;
+  $('template-preview').textContent = `The customer will read: ${t.body.replace(/\{\{\s*[a-z0-9_]+\s*\}\}/gi, (m) => values[i++] ?? m)}`;
+}
+$('template-choice').addEventListener('change', previewTemplate);
+$('decision-text').addEventListener('input', previewTemplate);
+
 /** Before a person writes: free text sent after WhatsApp's window does not reach the customer. */
 function renderWindowWarning(entry: InboxEntry) {
   const warning = $('window-warning');
@@ -200,7 +329,7 @@ function renderWindowWarning(entry: InboxEntry) {
   const closed = w.applies && (!w.closesAt || Date.parse(w.closesAt) <= Date.now());
   warning.hidden = !closed;
   warning.textContent = closed
-    ? `WhatsApp's 24-hour window closed${w.closesAt ? ` at ${new Date(w.closesAt).toLocaleString()}` : ''}: the customer has not written since, and a free-text reply will not reach them.`
+    ? `WhatsApp's 24-hour window closed${w.closesAt ? ` at ${new Date(w.closesAt).toLocaleString()}` : ''}: the customer has not written since, so a reply goes out as an approved template, not as free text.`
     : '';
 }
 
@@ -226,12 +355,22 @@ function renderTranscript(entry: InboxEntry) {
  */
 function refreshOpenTask() {
   const fresh = current && entries.find((e) => e.id === current!.id);
-  if (!current || !fresh || fresh.transcript.length === current.transcript.length) return;
+  if (!current || !fresh) return;
+  if (fresh.claimedBy !== current.claimedBy || fresh.claimActiveUntil !== current.claimActiveUntil || fresh.offeredTo !== current.offeredTo) {
+    Object.assign(current, { claimedBy: fresh.claimedBy, claimedAt: fresh.claimedAt, claimActiveUntil: fresh.claimActiveUntil, offeredTo: fresh.offeredTo });
+    renderClaim(current);
+  }
+  if (JSON.stringify(fresh.sla) !== JSON.stringify(current.sla)) {
+    current.sla = fresh.sla;
+    renderSla(current);
+  }
+  if (fresh.transcript.length === current.transcript.length) return;
   current.transcript = fresh.transcript;
   renderTranscript(current);
 }
 
 async function openTask(entry: InboxEntry) {
+  if (current !== entry) window.clearInterval(claimRenewal);
   current = entry;
   renderInbox();
   $('task-view').hidden = false;
@@ -252,6 +391,9 @@ async function openTask(entry: InboxEntry) {
   if (!entry.passages?.length) $('task-passages').append(el('li', { class: 'muted' }, 'No passages were retrieved.'));
   renderDecision(entry);
   renderWindowWarning(entry);
+  renderClaim(entry);
+  renderSla(entry);
+  void renderTemplateOffer(entry);
   $('task-gate').replaceChildren(el('li', { class: 'muted' }, 'loading…'));
   $('task-steps').replaceChildren();
   $('task-heading').focus();
@@ -331,10 +473,12 @@ async function send(entry: InboxEntry, choice: string) {
   buttons.forEach((b) => (b.disabled = true));
   say('Sending…', '');
   try {
-    const { outcome } = await decide(entry, choice, agent, text);
+    const template = choice === 'reply' ? chosenTemplate() : undefined;
+    const { outcome } = await decide(entry, choice, agent, text, template && { name: template.name, language: template.language });
     say(outcome.sent ? `Done: sent to the customer (task ${outcome.status}).` : `Done: task ${outcome.status}, nothing sent.`, 'ok');
   } catch (err) {
-    if (err instanceof ApiError && err.status === 409) say('Someone else already answered this (or it expired). Nothing was sent by you.', 'bad');
+    if (err instanceof ApiError && err.code === 'claimed') say(`Not sent: ${err.message}`, 'bad');
+    else if (err instanceof ApiError && err.status === 409) say('Someone else already answered this (or it expired). Nothing was sent by you.', 'bad');
     else if (err instanceof ApiError) say(`Not sent: ${err.message}`, 'bad');
     else say(`Not sent: ${String(err)}`, 'bad');
   } finally {
@@ -351,7 +495,9 @@ function onFeedEvent(event: FeedEvent) {
       ? `${event.step.name} ${event.step.status}`
       : event.type === 'task.created'
         ? 'new task'
-        : `→ ${event.task.status}`;
+        : event.type === 'task.escalation' && event.escalation
+          ? escalationNews(event.escalation)
+          : `→ ${event.task.status}`;
   const list = $('feed-list');
   list.prepend(el('li', {}, el('time', {}, new Date().toLocaleTimeString()), `${event.task.channel} ${event.task.id.slice(0, 8)}: ${what}`));
   while (list.children.length > 50) list.lastElementChild?.remove();
@@ -361,6 +507,14 @@ function onFeedEvent(event: FeedEvent) {
       (d) => renderSteps(d.toolCalls),
       () => undefined,
     );
+}
+
+/** What changed on a hand-off, in a few words for the feed. */
+function escalationNews(e: NonNullable<FeedEvent['escalation']>): string {
+  if (e.status !== 'open') return `${e.kind} ${e.status}`;
+  const last = [...(e.sla?.steps ?? [])].reverse().find((s) => s.doneAt);
+  if (e.claimedBy) return `claimed by ${e.claimedBy}`;
+  return last ? `${last.kind.replace('_', ' ')}: ${last.detail ?? 'done'}` : `${e.kind} open${e.offeredTo ? `, offered to ${e.offeredTo}` : ''}`;
 }
 
 // ---- start --------------------------------------------------------------------------------

@@ -57,7 +57,13 @@ const BASE_CONFIG = { escalation: { timeout: '3s' }, trustMatrix: { billing: 'ap
 /** An SLA ladder of a few seconds: the wait message, an offer to the next agent, the backup. */
 const SLA_CONFIG = {
   ...BASE_CONFIG,
-  escalation: { timeout: '4s', assignee: 'sam', agents: ['kim'], backup: 'lee', sla: { waitAfter: '1s', offerEvery: '1500ms', backupAfter: '2s', resumeBot: true } },
+  escalation: {
+    timeout: '4s',
+    assignee: 'sam',
+    agents: ['kim'],
+    backup: 'lee',
+    sla: { waitAfter: '1s', offerEvery: '1500ms', backupAfter: '2s', resumeBot: true },
+  },
 };
 
 /** The escalation's id, from the inbox, and a claim on it through the API. */
@@ -168,7 +174,11 @@ async function main(): Promise<void> {
     phoneNumberId: '100200300',
     adminApiKey: 'record',
     taskQueue: 'record-histories',
-    env: { DELIVERY_RECEIPT_WAIT: '20s', ESCALATION_CLAIM_HOLD: '2s', ...(process.env.HISTORY_PAYLOAD_KEY ? { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } : {}) },
+    env: {
+      DELIVERY_RECEIPT_WAIT: '20s',
+      ESCALATION_CLAIM_HOLD: '2s',
+      ...(process.env.HISTORY_PAYLOAD_KEY ? { PAYLOAD_ENCRYPTION_KEY: REPLAY_PAYLOAD_KEY } : {}),
+    },
   });
   // The article that answers billing questions.
   await addDocument(database.db, {

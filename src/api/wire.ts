@@ -11,7 +11,8 @@ import type { FeedEvent as FeedEventRow } from './live-feed';
 import type { ConversationWindow as ConversationWindowRow } from '../channels/window';
 import type { PresentedTask } from './present-task';
 import type { AgentTask, ToolCall as ToolCallSchema } from './schemas/agent-tasks';
-import type { Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
+import type { Claim as ClaimSchema, Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
+import type { TemplateList as TemplateListSchema } from './schemas/templates';
 
 export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
@@ -43,6 +44,8 @@ export const routesSendWhatIsDocumented: [
 export type InboxEntry = z.output<typeof Escalation>;
 export type TranscriptMessage = z.output<typeof TranscriptMessageSchema>;
 export type ToolCall = z.output<typeof ToolCallSchema>;
+export type TemplateList = z.output<typeof TemplateListSchema>;
+export type Claim = z.output<typeof ClaimSchema>['claim'];
 /** GET /api/v1/agent-tasks/:id, the parts the console reads. */
 export interface TaskDetail {
   task: z.output<typeof AgentTask>;

@@ -50,7 +50,7 @@ describe('agent console', () => {
     await stack.database.db.insert(namespaces).values({ name: ns, config });
     await stack.database.db.insert(channelAccounts).values({ namespace: ns, channel: 'whatsapp', externalId: phoneNumberId, settings: { source: 'env' } });
     await addDocument(stack.database.db, { namespace: ns, title: 'Delivery', contentType: 'text/markdown', content: SHIPPING });
-    return () => {
+    const customer = () => {
       const from = `4479${Math.floor(Math.random() * 1e8)}`;
       /** `sentAt` in seconds; now by default (WhatsApp's window counts from the customer's own time of writing). */
       const say = async (text: string, sentAt = Math.floor(Date.now() / 1000)) => {
@@ -64,8 +64,9 @@ describe('agent console', () => {
           .sent()
           .filter((r) => r.body.to === from)
           .map((r) => r.body.text.body as string);
-      return { say, received };
+      return { say, received, from };
     };
+    return Object.assign(customer, { ns });
   }
 
   const api = (method: string, apiPath: string, body?: unknown) =>
@@ -135,8 +136,15 @@ describe('agent console', () => {
     await item(task.id).waitFor({ state: 'detached' });
   });
 
-  it('when the customer last wrote more than 24 hours ago, then the item says the window closed and the task warns before anyone writes', async () => {
-    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+  it('when the customer last wrote more than 24 hours ago, then the item says the window closed, the task warns and offers the template, and the reply goes as it', async () => {
+    const ns = await namespaceWith({
+      escalation: { timeout: '120s' },
+      whatsapp: { reengagementTemplate: { name: 'follow_up', language: 'en', parameters: ['{{reply}}'] } },
+    });
+    const nsName = ns.ns;
+    expect((await api('PUT', `/namespaces/${nsName}/templates`, { name: 'follow_up', language: 'en', body: 'About your message: {{1}}' })).status).toBe(201);
+    expect((await api('PUT', `/namespaces/${nsName}/templates`, { name: 'other_one', language: 'de', body: 'Zu Ihrer Nachricht: {{1}}' })).status).toBe(201);
+    const customer = ns();
     const id = await customer.say('I want to speak to a real person', Math.floor(Date.now() / 1000) - 25 * 3600);
     const task = await waitForStatus(id, 'escalated');
     await item(task.id).waitFor({ timeout: 10_000 });
@@ -144,8 +152,57 @@ describe('agent console', () => {
     await item(task.id).click();
     await expect.poll(() => page.locator('#window-warning').isVisible()).toBe(true);
     expect(await page.locator('#window-warning').textContent()).toMatch(
-      /^WhatsApp's 24-hour window closed at .+: the customer has not written since, and a free-text reply will not reach them\.$/,
+      /^WhatsApp's 24-hour window closed at .+: the customer has not written since, so a reply goes out as an approved template, not as free text\.$/,
     );
+    await expect.poll(() => page.locator('#template-offer').isVisible()).toBe(true);
+    expect(await page.locator('#template-choice').inputValue()).toBe('follow_up|en');
+    await page.getByLabel('Reply to the customer').fill('We found your parcel.');
+    expect(await page.locator('#template-preview').textContent()).toBe('The customer will read: About your message: We found your parcel.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('sent to the customer');
+    const sent = stack.graph.sent().filter((r) => r.body.to === customer.from);
+    expect(sent.map((r) => r.body.type)).toEqual(['template', 'template']);
+    expect(sent[1]!.body.template).toMatchObject({
+      name: 'follow_up',
+      language: { code: 'en' },
+      components: [{ parameters: [{ text: 'We found your parcel.' }] }],
+    });
+  });
+
+  it("when an agent claims in the page, then others see it claimed, cannot claim or answer it, and it is the agent's to answer", async () => {
+    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    const id = await customer.say('I want to speak to a real person');
+    const task = await waitForStatus(id, 'escalated');
+    await item(task.id).click();
+    await expect.poll(() => page.locator('#claim-status').textContent()).toBe('Not claimed yet.');
+    await page.getByRole('button', { name: 'Claim', exact: true }).click();
+    await expect.poll(() => page.locator('#claim-status').textContent()).toBe('Claimed by you: it stays yours while this task is open.');
+    await expect.poll(() => item(task.id).locator('.badge.claimed').textContent()).toBe('claimed by sam@acme.test');
+    const [entry] = (
+      (await (await api('GET', '/escalations?status=open&limit=200')).json()) as { data: Array<{ id: string; taskId: string; claimedBy: string }> }
+    ).data.filter((e) => e.taskId === task.id);
+    expect(entry!.claimedBy).toBe('sam@acme.test');
+    expect((await api('POST', `/escalations/${entry!.id}/claim`, { agent: 'kim' })).status).toBe(409);
+    expect((await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Kim here', agent: 'kim' })).status).toBe(409);
+    await page.getByLabel('Reply to the customer').fill('Sam here, on it.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(() => result().textContent(), { timeout: 15_000 }).toContain('sent to the customer');
+    expect(customer.received()).toEqual([DEFAULT_HANDOFF_MESSAGE, 'Sam here, on it.']);
+  });
+
+  it('when another agent claims through the API, then the inbox shows it claimed live and the task says by whom', async () => {
+    const customer = (await namespaceWith({ escalation: { timeout: '120s' } }))();
+    const task = await waitForStatus(await customer.say('I want to speak to a real person'), 'escalated');
+    await item(task.id).click();
+    const [entry] = ((await (await api('GET', '/escalations?status=open&limit=200')).json()) as { data: Array<{ id: string; taskId: string }> }).data.filter(
+      (e) => e.taskId === task.id,
+    );
+    expect((await api('POST', `/escalations/${entry!.id}/claim`, { agent: 'kim' })).status).toBe(200);
+    await expect.poll(() => item(task.id).locator('.badge.claimed').textContent(), { timeout: 10_000 }).toBe('claimed by kim');
+    await expect.poll(() => page.locator('#claim-status').textContent()).toBe('Claimed by kim: only they can answer while their claim holds.');
+    expect(await page.getByRole('button', { name: 'Claim', exact: true }).isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('#feed-list').textContent()).toContain('claimed by kim');
+    expect((await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'close', agent: 'kim' })).status).toBe(200);
   });
 
   it('when the trust matrix holds a draft, then the agent edits it in the page and the customer receives the edited text', async () => {
