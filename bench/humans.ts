@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { DatabaseHandle } from '../src/db';
-import { agentTasks, channelAccounts, messages, namespaces } from '../src/db/schema';
+import { agentTasks, channelAccounts, escalations, messages, namespaces } from '../src/db/schema';
 import { resolveEscalationSignal } from '../src/workflows/agent-task';
 import { startFakeGraph } from '../testkit/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
@@ -96,4 +96,75 @@ async function waitForEscalated(database: DatabaseHandle, externalId: string) {
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`task for ${externalId} never escalated`);
+}
+
+export interface SlaLatency {
+  database: string;
+  escalations: number;
+  /** The wait message's SLA deadline (the rung's dueAt) → the fake Graph API receiving the message. */
+  deadlineToWaitMessageP50Ms: number;
+  deadlineToWaitMessageP95Ms: number;
+  deadlineToWaitMessageMaxMs: number;
+}
+
+/**
+ * The time from an escalation's SLA deadline to the customer's wait message: `count` escalations,
+ * a few hundred ms apart, each with `sla.waitAfter: 1s`; nobody claims them; each wait message is
+ * timed from its planned due time (the same machine's clock) to its arrival at the fake Graph API.
+ */
+export async function measureSlaLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<SlaLatency> {
+  const graph = await startFakeGraph();
+  const phoneNumberId = `9${Date.now()}`;
+  const system = await startLocalSystem({
+    address,
+    database,
+    graphUrl: graph.url,
+    phoneNumberId,
+    adminApiKey: 'bench',
+    taskQueue: `bench-sla-${label}-${Date.now()}`,
+  });
+  const ns = `bench-sla-${Date.now()}`;
+  await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m', sla: { waitAfter: '1s' } } } });
+  await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));
+  const latencies: number[] = [];
+  try {
+    const started = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 250));
+        const from = `4477${i + 10}${Date.now() % 1e6}`;
+        const id = wamid();
+        const res = await postWebhook(system.url!, textMessageWebhook({ phoneNumberId, id, from, text: 'I want to talk to a human' }));
+        if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+        return { from, task: await waitForEscalated(database, id) };
+      }),
+    );
+    for (const { from, task } of started) {
+      const message = await (async () => {
+        for (let i = 0; i < 600; i += 1) {
+          const wait = graph.sent().find((r) => r.body.to === from && String(r.body.text?.body ?? '').startsWith('Thanks for waiting'));
+          if (wait) return wait;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`no wait message reached ${from}`);
+      })();
+      const [row] = await database.db.select({ sla: escalations.sla }).from(escalations).where(eq(escalations.taskId, task.id));
+      const due = Date.parse(row!.sla!.steps.find((s) => s.kind === 'wait_message')!.dueAt);
+      latencies.push(message.at - due);
+      await fetch(`${system.url}/api/v1/agent-tasks/${task.id}/escalation`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+        body: JSON.stringify({ action: 'close', agent: 'bench' }),
+      });
+    }
+  } finally {
+    await system.stop();
+    await graph.close();
+  }
+  return {
+    database: label,
+    escalations: count,
+    deadlineToWaitMessageP50Ms: round(percentile(latencies, 50)),
+    deadlineToWaitMessageP95Ms: round(percentile(latencies, 95)),
+    deadlineToWaitMessageMaxMs: round(Math.max(...latencies)),
+  };
 }

@@ -32,7 +32,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inArray, sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import WebSocket from 'ws';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { agentToolCalls } from '../src/db/schema';
@@ -40,14 +39,13 @@ import { installRuntime } from '../src/system';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
 import { startFakeGraph } from '../testkit/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
-import { percentile, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
+import { percentile, startLocalSystem, startScratchDevServer, withScratchPostgres } from '../testkit/local-system';
 
 const CLIENTS = Number(process.env.LIVE_FEED_CLIENTS ?? 50);
 const TASKS = Number(process.env.LIVE_FEED_TASKS ?? 100);
 const CONCURRENCY = Number(process.env.LIVE_FEED_CONCURRENCY ?? 4);
 const WARMUP = Number(process.env.LIVE_FEED_WARMUP ?? 5);
 const DBS = (process.env.LIVE_FEED_DBS ?? 'postgres,pglite').split(',').map((s) => s.trim());
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ADMIN_KEY = 'bench-live-feed';
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -221,32 +219,13 @@ async function measure(label: string, address: string, database: DatabaseHandle)
   };
 }
 
-async function withPostgres<T>(run: (database: DatabaseHandle) => Promise<T>): Promise<T> {
-  const dbName = `agent_tasks_bench_live_${process.pid}`;
-  const admin = postgres(POSTGRES_ADMIN_URL, { max: 1, onnotice: () => undefined });
-  try {
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(POSTGRES_ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    const database = await openDatabase({ url: url.toString() });
-    try {
-      return await run(database);
-    } finally {
-      await database.close();
-      await admin.unsafe(`drop database ${dbName} with (force)`);
-    }
-  } finally {
-    await admin.end();
-  }
-}
-
 async function main(): Promise<void> {
   installRuntime('ERROR');
   const server = await startScratchDevServer('bench-live');
   const runs: Run[] = [];
   try {
     for (const kind of DBS) {
-      if (kind === 'postgres') runs.push(await withPostgres((db) => measure('postgres', server.address, db)));
+      if (kind === 'postgres') runs.push(await withScratchPostgres('bench_live', (db) => measure('postgres', server.address, db)));
       else if (kind === 'pglite') {
         const pglite = await openDatabase({ pgliteDir: path.join(server.dir, 'pglite') });
         try {

@@ -174,3 +174,29 @@ export async function untilReady(url: string, child: () => ChildProcess | undefi
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Runs `run` on a scratch PostgreSQL database (created on `adminUrl`, migrated by openDatabase's caller), dropped after. */
+export async function withScratchPostgres<T>(
+  name: string,
+  run: (database: import('../src/db').DatabaseHandle) => Promise<T>,
+  adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+): Promise<T> {
+  const { default: postgres } = await import('postgres');
+  const { openDatabase } = await import('../src/db');
+  const dbName = `agent_tasks_${name}_${process.pid}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await admin.unsafe(`create database ${dbName}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    const database = await openDatabase({ url: url.toString() });
+    try {
+      return await run(database);
+    } finally {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}

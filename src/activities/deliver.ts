@@ -26,7 +26,7 @@ import {
   type SentTemplate,
 } from '../db/schema';
 import { ChannelNotConfiguredError, DeliveryOutcomeUnknownError, PermanentSendFailureError, RecipientBlockedError } from '../errors';
-import { planSend, type PlannedTemplate, type TemplateChoice } from '../channels/reengagement';
+import { planForTask, type PlannedTemplate, type TemplateChoice } from '../channels/reengagement';
 import { DEFAULT_WINDOW_MS } from '../channels/window';
 import { recordStep } from './tool-calls';
 import { loadTaskContext, type TaskContext } from './task-context';
@@ -240,17 +240,7 @@ export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEF
     if (ctx.conversation.blockedAt) {
       throw new RecipientBlockedError(`conversation ${ctx.conversation.externalId} cannot be written to: ${ctx.conversation.blockedReason ?? 'blocked'}`);
     }
-    const plan = await planSend(db, {
-      channel: ctx.task.channel,
-      namespace: ctx.task.namespace,
-      config: ctx.config,
-      accountId: ctx.account.id,
-      lastCustomerMessageAt: ctx.conversation.lastMessageAt,
-      contactName: ctx.contact.displayName,
-      text,
-      choice,
-      windowMs,
-    });
+    const plan = await planForTask(db, ctx, text, choice, windowMs);
     if (plan.mode === 'refused') throw new PermanentSendFailureError(`not sent: ${plan.problems.join('; ')}`);
     const template = plan.mode === 'template' ? plan.template : undefined;
     const base = DELIVERY_PURPOSES[purpose];

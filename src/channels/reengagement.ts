@@ -9,6 +9,7 @@
  * nothing is sent.
  */
 import { and, asc, eq } from 'drizzle-orm';
+import type { TaskContext } from '../activities/task-context';
 import type { Database } from '../db';
 import { messageTemplates } from '../db/schema';
 import type { NamespaceConfig } from '../namespaces/config';
@@ -106,4 +107,19 @@ export async function planSend(db: Database, input: PlanInput): Promise<SendPlan
   const problems = parameterProblems(template, values);
   if (problems.length > 0) return { mode: 'refused', window, template: spec.name, problems };
   return { mode: 'template', window, template: { ...template, parameters: values }, text: renderTemplate(row.body, values) };
+}
+
+/** The plan for a task's next message (the deliver activity's, and the API's check before a decision). */
+export function planForTask(db: Database, ctx: TaskContext, text: string, choice: TemplateChoice | undefined, windowMs: number): Promise<SendPlan> {
+  return planSend(db, {
+    channel: ctx.task.channel,
+    namespace: ctx.task.namespace,
+    config: ctx.config,
+    accountId: ctx.account.id,
+    lastCustomerMessageAt: ctx.conversation.lastMessageAt,
+    contactName: ctx.contact.displayName,
+    text,
+    choice,
+    windowMs,
+  });
 }

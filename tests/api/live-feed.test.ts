@@ -148,6 +148,38 @@ describe('live feed /ws/agent-tasks, on postgres', () => {
     client.ws.close();
   });
 
+  it('when a hand-off opens, is claimed and closed, then task.escalation events carry the row as it changed', async () => {
+    const client = await connect(feedUrl(), admin);
+    const id = wamid();
+    await postWebhook(
+      stack.system.url!,
+      textMessageWebhook({ phoneNumberId: stack.system.phoneNumberId, id, from: phone(), text: 'I want to talk to a human' }),
+    );
+    const task = await waitFor(async () => ((await taskOf(id))?.status === 'escalated' ? taskOf(id) : undefined));
+    const opened = await waitFor(() => client.events.find((e) => e.type === 'task.escalation' && e.task.id === task!.id));
+    expect(opened.escalation).toMatchObject({ taskId: task!.id, status: 'open', claimedBy: null });
+    const call = (path: string, body: unknown) =>
+      fetch(`${stack.system.url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { ...admin.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await call(`/escalations/${opened.escalation!.id}/claim`, { agent: 'sam' })).status).toBe(200);
+    await waitFor(() => client.events.find((e) => e.type === 'task.escalation' && e.escalation?.claimedBy === 'sam'), 5_000, 'the claimed event');
+    // A renewal alone is not news.
+    const before = client.events.length;
+    expect((await call(`/escalations/${opened.escalation!.id}/claim`, { agent: 'sam', renew: true })).status).toBe(200);
+    expect((await call(`/agent-tasks/${task!.id}/escalation`, { action: 'close', agent: 'sam' })).status).toBe(200);
+    const closed = await waitFor(
+      () => client.events.find((e) => e.type === 'task.escalation' && e.escalation?.status === 'resolved'),
+      5_000,
+      'the closed event',
+    );
+    expect(closed.escalation).toMatchObject({ resolvedBy: 'sam', claimedBy: 'sam' });
+    expect(client.events.slice(before).filter((e) => e.type === 'task.escalation')).toHaveLength(1);
+    client.ws.close();
+  });
+
   it('when clients filter by status or namespace, then each gets only what it asked for', async () => {
     const [delivered, early, ours, other] = await Promise.all([
       connect(feedUrl('?status=delivered'), admin),

@@ -26,7 +26,7 @@ import { Router, type Request, type Response } from 'express';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { loadTaskContext } from '../../activities/task-context';
-import { planSend, type TemplateChoice } from '../../channels/reengagement';
+import { planForTask, type TemplateChoice } from '../../channels/reengagement';
 import type { Database } from '../../db';
 import { conversationWindow, DEFAULT_WINDOW_MS } from '../../channels/window';
 import { agentTasks, API_KEY_ROLES, conversations, escalations, humanDecisions, messages } from '../../db/schema';
@@ -59,18 +59,7 @@ export function humanDecisionRoutes(db: Database, tasks: AgentTaskClient, whatsa
   /** 400 naming the template when the reply would go into a closed window and no template fits; nothing is sent then. */
   async function checkTemplate(taskId: string, out: { text: string; choice?: TemplateChoice } | undefined): Promise<void> {
     if (!out) return;
-    const ctx = await loadTaskContext(db, taskId);
-    const plan = await planSend(db, {
-      channel: ctx.task.channel,
-      namespace: ctx.task.namespace,
-      config: ctx.config,
-      accountId: ctx.account.id,
-      lastCustomerMessageAt: ctx.conversation.lastMessageAt,
-      contactName: ctx.contact.displayName,
-      text: out.text,
-      choice: out.choice,
-      windowMs: whatsappWindowMs,
-    });
+    const plan = await planForTask(db, await loadTaskContext(db, taskId), out.text, out.choice, whatsappWindowMs);
     if (plan.mode !== 'refused') return;
     throw invalid(
       'template_invalid',
