@@ -237,13 +237,16 @@ let claimRenewal: number | undefined;
 /** While the agent holds the open task's claim, it is renewed: the hand-off does not time out under them. */
 function keepClaim(entry: InboxEntry, agent: string) {
   window.clearInterval(claimRenewal);
+  // A third of the hold (ESCALATION_CLAIM_HOLD), at most every 30 s: a renewal can fail once and the claim still holds.
+  const hold = Date.parse(entry.claimActiveUntil ?? '') - Date.parse(entry.claimedAt ?? '');
+  const every = Number.isFinite(hold) ? Math.max(1000, Math.min(30_000, hold / 3)) : 30_000;
   claimRenewal = window.setInterval(() => {
     if (current !== entry || !session.key) return window.clearInterval(claimRenewal);
     void claim(entry, agent, true).then(
       (c) => Object.assign(entry, c),
       () => window.clearInterval(claimRenewal),
     );
-  }, 30_000);
+  }, every);
 }
 
 $('claim').addEventListener('click', () => {

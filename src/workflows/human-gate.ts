@@ -209,8 +209,15 @@ export function humanGate(ctx: GateContext): HumanGate {
     if (!decision) {
       if (!expiry) await close('escalation', { status: 'expired', note: 'fallback message sent' });
       await send(opened.fallbackMessage, 'fallback');
-      // The assistant takes the conversation back (escalation.sla.resumeBot).
-      if (expiry?.summary) await send(expiry.summary, 'summary');
+      // The assistant takes the conversation back (escalation.sla.resumeBot). The summary is extra: when
+      // it cannot go out (a closed window, a parameter too long for the template), the step says why.
+      if (expiry?.summary) {
+        try {
+          await send(expiry.summary, 'summary');
+        } catch {
+          // recorded as the failed deliver step; the fallback went out
+        }
+      }
       return 'closed';
     }
     await close('escalation', { status: 'resolved', decision });

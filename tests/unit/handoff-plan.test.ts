@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { planSla, resumeSummary, roster } from '../../src/activities/handoff';
 import { addBusinessTime, describeOpening, isOpen, parseInterval, type BusinessHours } from '../../src/namespaces/business-hours';
 import { validateNamespaceConfig, type NamespaceConfig } from '../../src/namespaces/config';
+import { planSend } from '../../src/channels/reengagement';
+import type { Database } from '../../src/db';
 import { graphTemplate, parameterProblems, parameterValue, placeholders, readTemplatePage, renderTemplate } from '../../src/channels/whatsapp/templates';
 
 const HOUR = 3_600_000;
@@ -150,5 +152,22 @@ describe('templates', () => {
       next: 'https://graph.example/next',
       skipped: ['b'],
     });
+  });
+});
+
+describe('channels without a window', () => {
+  it('when a reply goes to Telegram or Slack, then it is text; naming a template there is refused with why', async () => {
+    const parsed = validateNamespaceConfig({});
+    if (!parsed.ok) throw new Error('default config');
+    // No database is asked: there is nothing to look up on a channel without templates.
+    const db = undefined as unknown as Database;
+    const input = { namespace: 'acme', config: parsed.config, accountId: 'a', lastCustomerMessageAt: new Date(0), contactName: null, text: 'hi' };
+    for (const channel of ['telegram', 'slack']) {
+      expect(await planSend(db, { ...input, channel })).toMatchObject({ mode: 'text', window: { applies: false, open: true } });
+      expect(await planSend(db, { ...input, channel, choice: { name: 'follow_up' } })).toMatchObject({
+        mode: 'refused',
+        problems: [`${channel} has no customer-service window and no templates: send text`],
+      });
+    }
   });
 });

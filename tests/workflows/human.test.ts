@@ -21,8 +21,8 @@ describe('escalationProblems', () => {
       'text: must be a string',
     ]);
     expect(escalationProblems({ action: 'reply', text: 'x'.repeat(MAX_HUMAN_TEXT + 1), agent: 'sam' })).toEqual([`text: at most ${MAX_HUMAN_TEXT} characters`]);
-    expect(escalationProblems(null)).toEqual(['body: must be an object { action, text?, agent }']);
-    expect(escalationProblems(['reply'])).toEqual(['body: must be an object { action, text?, agent }']);
+    expect(escalationProblems(null)).toEqual(['body: must be an object { action, text?, agent, template? }']);
+    expect(escalationProblems(['reply'])).toEqual(['body: must be an object { action, text?, agent, template? }']);
   });
 });
 
