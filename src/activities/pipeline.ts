@@ -226,6 +226,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             gateIntent: decision.intent,
             gateConfidence: decision.confidence,
             gateReasons: decision.reasons,
+            gateCause: decision.cause ?? null,
             unresolved,
             // An injection attempt's or a leaking draft is never kept where it could be sent.
             ...(withheld ? { draft: null } : holding ? { draft: holding } : {}),

@@ -1,6 +1,7 @@
-/** record_status: the workflow's status changes, written to the task row. Idempotent. */
+/** record_status: the workflow's status changes, written to the task row, and a finished task's outcome. Idempotent. */
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
+import { markReopening, recordOutcome } from '../analytics/outcomes';
 import { agentTasks, TERMINAL_STATUSES } from '../db/schema';
 import type { StatusChange } from './types';
 
@@ -18,6 +19,10 @@ export function createStatusActivities({ db }: { db: Database }) {
           ...(terminal ? { finishedAt: sql`coalesce(${agentTasks.finishedAt}, now())` } : {}),
         })
         .where(eq(agentTasks.id, taskId));
+      // What analytics counts: who resolved it, who wrote the reply, how fast (src/analytics/outcomes.ts).
+      if (terminal) await recordOutcome(db, taskId, change.status);
+      // Past the gate (its intent known): a new question within a week reopens the conversation's last answer.
+      if (terminal || change.status === 'escalated' || change.status === 'awaiting_approval') await markReopening(db, taskId);
     },
   };
 }

@@ -17,6 +17,7 @@ import { FindQuery } from './schemas/contacts';
 import { DocumentBody } from './schemas/documents';
 import { ClaimBody, InboxQuery } from './schemas/escalations';
 import { SyncBody, TemplateBody } from './schemas/templates';
+import { AnalyticsQuery, FeedbackBody } from './schemas/analytics';
 import './schemas/health';
 import './schemas/namespaces';
 import { DraftRequest } from './schemas/rag';
@@ -113,6 +114,7 @@ const schemas: Record<string, Schema> = {
   DraftRequest: fromZod(DraftRequest),
   ApiKeyInput: fromZod(CreateKey),
   ClaimInput: fromZod(ClaimBody),
+  FeedbackInput: fromZod(FeedbackBody),
   TemplateInput: fromZod(TemplateBody),
   TemplateSyncInput: fromZod(SyncBody),
 };
@@ -414,6 +416,31 @@ const paths = {
       summary: 'Removes a template',
       parameters: [namespaceParam, param('id', 'path', str, 'the template id')],
       responses: { '204': { description: 'removed' }, '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/analytics': {
+    get: {
+      operationId: 'getAnalytics',
+      tags: ['analytics'],
+      summary: 'What the assistant is worth over a window: outcomes, hand-off reasons, attribution, response times, flags, and trust matrix suggestions',
+      parameters: queryParams(AnalyticsQuery),
+      responses: { '200': response('the figures', ref('Analytics')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/agent-tasks/{id}/feedback': {
+    post: {
+      operationId: 'flagReply',
+      tags: ['analytics'],
+      summary: "An agent flags the assistant's reply of a task: incorrect, outdated, inappropriate or incomplete, with a note",
+      parameters: [taskId],
+      requestBody: { required: true, content: json(ref('FeedbackInput')) },
+      responses: {
+        '201': response('flagged', ref('Feedback')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        ...authErrors,
+      },
     },
   },
   '/api/v1/escalations/{id}/claim': {

@@ -4,6 +4,7 @@
  * always had: `{ citations, model, usage, fallback?, gate: { route, intent, confidence, reasons },
  * unresolved, joinedEscalation? }`, null before generate ran.
  */
+import type { HandoffReason } from '../gate/decide';
 import type { agentTasks, Route } from '../db/schema';
 
 type TaskRow = typeof agentTasks.$inferSelect;
@@ -14,7 +15,7 @@ export interface TaskResult {
   model?: string;
   usage?: { promptTokens: number; completionTokens: number };
   fallback?: string;
-  gate?: { route: Route; intent?: string; confidence: number | null; reasons: string[] };
+  gate?: { route: Route; intent?: string; confidence: number | null; reasons: string[]; cause?: HandoffReason };
   unresolved?: boolean;
   joinedEscalation?: string;
 }
@@ -32,6 +33,7 @@ export function presentTask(
   | 'gateIntent'
   | 'gateConfidence'
   | 'gateReasons'
+  | 'gateCause'
   | 'unresolved'
   | 'joinedEscalationId'
 > & { result: TaskResult | null } {
@@ -45,6 +47,7 @@ export function presentTask(
     gateIntent,
     gateConfidence,
     gateReasons,
+    gateCause,
     unresolved,
     joinedEscalationId,
     ...task
@@ -54,7 +57,17 @@ export function presentTask(
     ...(model !== null ? { model } : {}),
     ...(promptTokens !== null || completionTokens !== null ? { usage: { promptTokens: promptTokens ?? 0, completionTokens: completionTokens ?? 0 } } : {}),
     ...(draftFallback !== null ? { fallback: draftFallback } : {}),
-    ...(gateRoute !== null ? { gate: { route: gateRoute, intent: gateIntent ?? undefined, confidence: gateConfidence, reasons: gateReasons ?? [] } } : {}),
+    ...(gateRoute !== null
+      ? {
+          gate: {
+            route: gateRoute,
+            intent: gateIntent ?? undefined,
+            confidence: gateConfidence,
+            reasons: gateReasons ?? [],
+            ...(gateCause ? { cause: gateCause } : {}),
+          },
+        }
+      : {}),
     ...(unresolved !== null ? { unresolved } : {}),
     ...(joinedEscalationId !== null ? { joinedEscalation: joinedEscalationId } : {}),
   };

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -107,4 +108,10 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
       if (!client.closed) await client.close();
     },
   };
+}
+
+/** Rows of a raw query; postgres.js answers an array, PGlite an object with `rows`. */
+export async function queryRows<T = Record<string, unknown>>(db: Database, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

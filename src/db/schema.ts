@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import type { StepName } from '../activities/types';
 import type { Attachment, ChannelKind } from '../channels/types';
+import type { HandoffReason } from '../gate/decide';
 import type { Passage } from '../llm/types';
 import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
@@ -165,6 +166,8 @@ export const agentTasks = pgTable(
     gateIntent: text('gate_intent'),
     gateConfidence: real('gate_confidence'),
     gateReasons: jsonb('gate_reasons').$type<string[]>(),
+    /** Why the gate held it, from the fixed list (src/gate/decide.ts HANDOFF_REASONS); null when it went out on its own. */
+    gateCause: text('gate_cause').$type<HandoffReason>(),
     /** The answer did not resolve the question (nothing found, or low confidence): the next task counts it. */
     unresolved: boolean('unresolved'),
     /** The open escalation of the conversation this task joined instead of answering (written by deliver). */
@@ -593,4 +596,67 @@ export const retentionBatches = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.runKey, t.seq] }), index('retention_batches_created_idx').on(t.createdAt)],
+);
+
+export const RESOLVERS = ['assistant', 'person', 'none'] as const;
+export type Resolver = (typeof RESOLVERS)[number];
+export const ATTRIBUTIONS = ['assistant', 'assistant_edited', 'person'] as const;
+export type Attribution = (typeof ATTRIBUTIONS)[number];
+
+/**
+ * How each answered message ended, for analytics (src/analytics/outcomes.ts derives it from the task,
+ * its hand-offs and deliveries when the task finishes): who resolved it, whether and why it went to a
+ * person, who wrote the reply, how fast the first reply and the first human reply came, and whether
+ * the customer came back within 7 days. Tasks that joined another's escalation or gave way to a
+ * newer message have none: the other task answers for them.
+ */
+export const taskOutcomes = pgTable(
+  'task_outcomes',
+  {
+    // Derived from the task: deleted with it (retention, erasure).
+    taskId: uuid('task_id')
+      .primaryKey()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    namespace: text('namespace').notNull(),
+    channel: text('channel').$type<ChannelKind>().notNull(),
+    conversationId: uuid('conversation_id').notNull(),
+    intent: text('intent'),
+    resolvedBy: text('resolved_by').$type<Resolver>().notNull(),
+    handedOver: boolean('handed_over').notNull(),
+    handoffReason: text('handoff_reason').$type<HandoffReason>(),
+    attribution: text('attribution').$type<Attribution>(),
+    /** For drafts held for approval: approve, edit, reject, or expired. */
+    approval: text('approval'),
+    firstResponseMs: integer('first_response_ms'),
+    firstHumanResponseMs: integer('first_human_response_ms'),
+    reopened: boolean('reopened').notNull().default(false),
+    /** When the customer's message came in (the task's creation). */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('task_outcomes_namespace_created_idx').on(t.namespace, t.createdAt),
+    index('task_outcomes_conversation_finished_idx').on(t.conversationId, t.finishedAt),
+  ],
+);
+
+export const FEEDBACK_CATEGORIES = ['incorrect', 'outdated', 'inappropriate', 'incomplete'] as const;
+export type FeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number];
+
+/** An agent's flag on an AI reply: what was wrong with it, and a note. */
+export const replyFeedback = pgTable(
+  'reply_feedback',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Deleted with the task it is about (retention, erasure): the note may quote the customer.
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    namespace: text('namespace').notNull(),
+    category: text('category').$type<FeedbackCategory>().notNull(),
+    note: text('note'),
+    agent: text('agent').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('reply_feedback_namespace_created_idx').on(t.namespace, t.createdAt), index('reply_feedback_task_idx').on(t.taskId)],
 );

@@ -89,9 +89,15 @@ export interface GateInput {
   systemPrompt?: string;
 }
 
+/** Why a message went to a person (or a person's approval), from a fixed list: what analytics counts. */
+export const HANDOFF_REASONS = ['customer_asked', 'knowledge_missing', 'policy', 'injection', 'low_confidence', 'model_failure', 'timeout'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
 export interface GateDecision {
   route: GateRoute;
   action: GateAction;
+  /** Why it was held: the first rule, in rule order, that fired with the winning action; absent for auto. */
+  cause?: HandoffReason;
   intent: string;
   confidence: number;
   injection: { detected: boolean; matches: string[]; byModel: boolean };
@@ -100,6 +106,15 @@ export interface GateDecision {
   /** Every rule that fired, in plain words, in rule order. */
   reasons: string[];
 }
+
+/** What each built-in escalation signal counts as. */
+const SIGNAL_CAUSE: Readonly<Record<EscalationSignal, HandoffReason>> = {
+  human_request: 'customer_asked',
+  legal: 'policy',
+  complaint: 'policy',
+  fraud: 'policy',
+  repeat: 'knowledge_missing',
+};
 
 export const DEFAULT_MIN_CONFIDENCE = 0.35;
 /** The confidence a "not in the knowledge base" reply can have at most. */
@@ -211,22 +226,22 @@ export function gateConfidence(input: GateInput, intent: string): number {
 
 export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
   const config = withDefaults(gateConfig);
-  const fired: Array<{ action: GateAction; reason: string }> = [];
-  const fire = (action: GateAction, reason: string) => fired.push({ action, reason });
+  const fired: Array<{ action: GateAction; reason: string; cause: HandoffReason }> = [];
+  const fire = (action: GateAction, reason: string, cause: HandoffReason) => fired.push({ action, reason, cause });
 
   // 1. Injection.
   const patterns = detectInjection(input.text);
   const byModel = input.modelAssessment?.injection === true;
   if (patterns.detected) {
-    fire('escalate', `prompt injection in the message (${patterns.matches.slice(0, 3).join('; ')}): the draft must not be sent`);
+    fire('escalate', `prompt injection in the message (${patterns.matches.slice(0, 3).join('; ')}): the draft must not be sent`, 'injection');
   }
   if (byModel) {
     const why = input.modelAssessment?.reason?.trim();
-    fire('escalate', `the model flagged a prompt injection${why ? ` (${why})` : ''}: the draft must not be sent`);
+    fire('escalate', `the model flagged a prompt injection${why ? ` (${why})` : ''}: the draft must not be sent`, 'injection');
   }
 
   const leak = input.systemPrompt !== undefined && repeatsText(input.draft, input.systemPrompt);
-  if (leak) fire('escalate', 'the draft repeats the system prompt: the draft must not be sent');
+  if (leak) fire('escalate', 'the draft repeats the system prompt: the draft must not be sent', 'injection');
 
   // 2. What a support lead escalates, read in the message's language.
   const language = gateLanguage(input.text);
@@ -246,13 +261,13 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
     if (insists && sameSubject(input.text, input.earlierMessages ?? []) >= 1)
       signals.push({ signal: 'repeat', evidence: `asked again ("${insists}") after ${input.earlierMessages!.length} messages on the subject` });
   }
-  for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`);
+  for (const hit of signals) fire('escalate', `${hit.evidence}, read as ${LANGUAGE_NAMES[language]}`, SIGNAL_CAUSE[hit.signal]);
 
   // Escalation keywords (the operator's own list).
   const folded = foldWords(input.text);
   const keywords = config.escalation.keywords.filter((k) => containsPhrase(folded, k));
   if (keywords.length > 0) {
-    fire('escalate', `escalation keyword${keywords.length > 1 ? 's' : ''} ${quoted(keywords)} in the message`);
+    fire('escalate', `escalation keyword${keywords.length > 1 ? 's' : ''} ${quoted(keywords)} in the message`, 'policy');
   }
 
   // 3. Intent.
@@ -261,37 +276,43 @@ export function decide(input: GateInput, gateConfig: GateConfig): GateDecision {
     modelIntent !== undefined && config.intents.includes(modelIntent)
       ? modelIntent
       : offlineIntent(input.text, config.intents, language, signals, config.intentExamples);
-  if (config.escalation.intents.includes(intent)) fire('escalate', `intent ${intent} is configured to escalate`);
+  if (config.escalation.intents.includes(intent)) {
+    fire('escalate', `intent ${intent} is configured to escalate`, intent === 'human_request' ? 'customer_asked' : 'policy');
+  }
 
   // 4. Generation failed.
-  if (input.generationFailed) fire('escalate', 'the model call failed: the fallback draft needs a human');
+  if (input.generationFailed) fire('escalate', 'the model call failed: the fallback draft needs a human', 'model_failure');
 
   // 5. Confidence.
   const confidence = gateConfidence(input, intent);
   if (input.notFound) {
-    fire('auto', `the reply says the answer is not in the knowledge base: confidence capped at ${NOT_FOUND_CONFIDENCE_CAP}`);
+    fire('auto', `the reply says the answer is not in the knowledge base: confidence capped at ${NOT_FOUND_CONFIDENCE_CAP}`, 'knowledge_missing');
   }
   const min = config.escalation.minConfidence;
   const trust = config.trustMatrix[intent];
   if (confidence < min) {
     // The operator's explicit policy decides before the fallback: a person approves the draft anyway.
-    if (trust === 'approve') fire('approve', `confidence ${confidence} is below the minimum ${min}: the person approving will check the draft`);
-    else fire('escalate', `confidence ${confidence} is below the minimum ${min}`);
+    // Below the minimum because the knowledge base had nothing: that is what is missing.
+    const cause = input.notFound || input.retrieval.passages === 0 ? 'knowledge_missing' : 'low_confidence';
+    if (trust === 'approve') fire('approve', `confidence ${confidence} is below the minimum ${min}: the person approving will check the draft`, cause);
+    else fire('escalate', `confidence ${confidence} is below the minimum ${min}`, cause);
   }
 
   // 6. Asked again.
   const attempts = Math.max(0, Math.floor(input.unresolvedAttempts || 0));
   if (attempts >= MAX_UNRESOLVED_ATTEMPTS) {
-    fire('escalate', `the customer asked again ${attempts === 2 ? 'twice' : `${attempts} times`}`);
+    fire('escalate', `the customer asked again ${attempts === 2 ? 'twice' : `${attempts} times`}`, 'knowledge_missing');
   }
 
   // 7. Trust matrix.
-  fire(trust ?? 'auto', `intent ${intent}: trust matrix says ${trust ?? 'auto (default)'}`);
+  fire(trust ?? 'auto', `intent ${intent}: trust matrix says ${trust ?? 'auto (default)'}`, 'policy');
 
   const action = fired.reduce<GateAction>((best, f) => (STRENGTH[f.action] > STRENGTH[best] ? f.action : best), 'auto');
+  const cause = action === 'auto' ? undefined : fired.find((f) => f.action === action)?.cause;
   return {
     route: ROUTE_FOR[action],
     action,
+    ...(cause ? { cause } : {}),
     intent,
     confidence,
     injection: { detected: patterns.detected || byModel, matches: patterns.matches, byModel },

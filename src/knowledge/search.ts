@@ -30,7 +30,7 @@
  * 0..1, so the confidence gate reads it the same with or without embeddings.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db';
+import { queryRows, type Database } from '../db';
 import type { Passage } from '../llm/types';
 import { LANGUAGE_CODES, detectLanguage, type TextSearchLanguage } from './language';
 import { lexiconPairs } from './lexicon';
@@ -456,11 +456,7 @@ const passage = (c: CandidateChunk, score: number): Passage => ({
   score,
 });
 
-/** Rows of a raw query; postgres.js answers an array, PGlite an object with `rows`. */
-async function rows<T>(db: Database, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+const rows = queryRows;
 
 const chunkColumns = sql.raw(`c.id, c.document_id as "documentId", d.title as "documentTitle", c.heading, c.position, c.text`);
 

@@ -282,6 +282,18 @@ describe('OpenAPI document', () => {
     expect(approved.body.outcome).toMatchObject({ status: 'delivered', action: 'approve' });
     expect((await call('POST', approval, { json: { decision: 'approve', agent: 'lee' } })).status).toBe(409);
     expect((await call('GET', `/api/v1/escalations?status=resolved&namespace=${ns}`)).body.data.length).toBe(2);
+
+    // The approved draft was the assistant's: it can be flagged; the person's reply cannot.
+    await waitFor(async () =>
+      (await call('POST', `/api/v1/agent-tasks/${waiting.id}/feedback`, { json: { category: 'outdated', agent: 'lee' } })).status === 201 ? true : undefined,
+    );
+    expect((await call('POST', `/api/v1/agent-tasks/${escalated.id}/feedback`, { json: { category: 'outdated', agent: 'lee' } })).status).toBe(409);
+    expect((await call('POST', `/api/v1/agent-tasks/${escalated.id}/feedback`, { json: { category: 'meh', agent: 'lee' } })).status).toBe(400);
+    expect((await call('POST', `/api/v1/agent-tasks/${randomUUID()}/feedback`, { json: { category: 'outdated', agent: 'lee' } })).status).toBe(404);
+    const analytics = await call('GET', `/api/v1/analytics?namespace=${ns}&window=1h`);
+    expect(analytics.body).toMatchObject({ namespace: ns, flags: { total: 1 } });
+    expect((await call('GET', '/api/v1/analytics?window=never')).status).toBe(400);
+    expect((await call('GET', '/api/v1/analytics?namespace=nobody-here')).status).toBe(404);
   });
 
   it('when templates are written, listed, synced and removed, then they answer as documented', async () => {

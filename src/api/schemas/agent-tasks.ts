@@ -1,5 +1,6 @@
 /** The agent-task resource: the list, the stats and an attachment asked for, and what each answers. */
 import { z } from 'zod';
+import { HANDOFF_REASONS } from '../../gate/decide';
 import { STEP_NAMES } from '../../activities/types';
 import { CHANNELS } from '../../channels/types';
 import { DELIVERY_STATUSES, ROUTES, TASK_STATUSES, TOOL_CALL_STATUSES } from '../../db/schema';
@@ -42,7 +43,15 @@ export const TaskResult = z.object({
   model: z.string().optional(),
   usage: z.object({ promptTokens: count(), completionTokens: count() }).optional(),
   fallback: z.string().optional().describe('why the configured model was not used'),
-  gate: z.object({ route: z.enum(ROUTES), intent: z.string().optional(), confidence: z.number().nullable(), reasons: z.array(z.string()) }).optional(),
+  gate: z
+    .object({
+      route: z.enum(ROUTES),
+      intent: z.string().optional(),
+      confidence: z.number().nullable(),
+      reasons: z.array(z.string()),
+      cause: z.enum(HANDOFF_REASONS).optional().describe('why it was held, from the fixed list analytics counts'),
+    })
+    .optional(),
   unresolved: z.boolean().optional(),
   joinedEscalation: id().optional().describe('the escalation this task joined: a person held the conversation'),
 });

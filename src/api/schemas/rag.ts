@@ -1,5 +1,6 @@
 /** The RAG resource: a draft for a message, without a task, and what it answers. */
 import { z } from 'zod';
+import { HANDOFF_REASONS } from '../../gate/decide';
 import { CHANNELS } from '../../channels/types';
 import { ROUTES } from '../../db/schema';
 import { ADAPTER_KINDS } from '../../llm/types';
@@ -29,6 +30,7 @@ export const Draft = named(
     gate: z.object({
       route: z.enum(ROUTES),
       action: z.enum(['auto', 'approve', 'escalate']),
+      cause: z.enum(HANDOFF_REASONS).optional().describe('why it would be held (absent when it would go out on its own)'),
       intent: z.string(),
       confidence: z.number(),
       injection: z.object({ detected: z.boolean(), matches: z.array(z.string()), byModel: z.boolean() }),

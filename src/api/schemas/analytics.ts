@@ -1,0 +1,90 @@
+/** GET /api/v1/analytics and POST /api/v1/agent-tasks/:id/feedback (src/api/routes/analytics.ts). */
+import { z } from 'zod';
+import { FEEDBACK_CATEGORIES } from '../../db/schema';
+import { HANDOFF_REASONS } from '../../gate/decide';
+import { parseDuration } from '../../duration';
+import { count, id, keyed, named, namespaceName, timestamp } from './common';
+
+export const AnalyticsQuery = z.strictObject({
+  namespace: namespaceName().optional().describe("default: the key's own namespace, or default"),
+  window: z
+    .string()
+    .default('7d')
+    .refine((v) => {
+      const ms = parseDuration(v);
+      return ms !== undefined && ms >= 60_000 && ms <= 366 * 86_400_000;
+    }, 'a duration from 1m up to 366d, like 24h, 7d or 30d')
+    .describe('how far back from now: 24h, 7d, 30d (default 7d)'),
+});
+
+export const FeedbackBody = z.strictObject({
+  category: z.enum(FEEDBACK_CATEGORIES).describe('what was wrong with the reply'),
+  note: z.string().trim().max(2000).optional(),
+  agent: z.string().trim().min(1, 'required, who flags it').max(200),
+});
+
+const rate = () => z.number().min(0).max(1).nullable().describe('a share, 0..1; null when there is nothing to divide by');
+const latency = () => z.object({ p50Ms: z.number().nullable(), p95Ms: z.number().nullable() });
+
+export const Feedback = named(
+  'Feedback',
+  z.object({
+    id: id(),
+    taskId: id(),
+    namespace: z.string(),
+    category: z.enum(FEEDBACK_CATEGORIES),
+    note: z.string().nullable(),
+    agent: z.string(),
+    createdAt: timestamp(),
+  }),
+);
+
+export const Analytics = named(
+  'Analytics',
+  z.object({
+    namespace: z.string(),
+    from: timestamp(),
+    to: timestamp(),
+    tasks: count().describe('finished messages with an outcome, created in the window'),
+    resolved: z
+      .object({ assistant: count(), person: count(), none: count() })
+      .describe('who resolved each: the assistant on its own (or approved, handed back), a person, nobody'),
+    resolutionRate: rate().describe('resolved by the assistant / tasks'),
+    handedOver: z.object({ total: count(), byReason: keyed(HANDOFF_REASONS, count()) }),
+    reopened: z.object({ total: count(), rate: rate().describe('of the resolved ones, the customer wrote again within 7 days') }),
+    attribution: z.object({ assistant: count(), assistant_edited: count(), person: count() }).describe('who wrote each reply that went out'),
+    firstResponse: latency().describe('the message received → the first thing sent (an answer or a notice)'),
+    firstHumanResponse: latency().describe("the message received → a person's reply (or their approved or edited draft)"),
+    series: z.object({
+      unit: z.enum(['hour', 'day']),
+      points: z.array(z.object({ at: timestamp(), tasks: count(), resolvedByAssistant: count(), resolvedByPerson: count(), handedOver: count() })),
+    }),
+    intents: z.array(
+      z.object({
+        intent: z.string(),
+        trust: z.enum(['auto', 'approve', 'escalate']),
+        approved: count(),
+        edited: count(),
+        rejected: count(),
+        replies: count().describe('sent on their own'),
+        flagged: count(),
+        decided: count(),
+        editRate: rate(),
+        rejectRate: rate(),
+        flagRate: rate(),
+      }),
+    ),
+    flags: z.object({ total: count(), byCategory: keyed(FEEDBACK_CATEGORIES, count()) }),
+    suggestions: z
+      .array(
+        z.object({
+          intent: z.string(),
+          from: z.enum(['approve', 'auto']),
+          to: z.enum(['auto', 'approve']),
+          why: z.string(),
+          figures: z.object({ decided: count(), editRate: rate(), rejectRate: rate(), replies: count(), flagRate: rate() }),
+        }),
+      )
+      .describe("trust matrix changes the data supports; nothing changes until a person PUTs the namespace's trustMatrix"),
+  }),
+);
