@@ -1,9 +1,9 @@
 /** The console's view of the HTTP API and the live feed. The key lives in sessionStorage only. */
 
 // The API's shapes come from the server's own types (type-only: nothing of the server is bundled).
-import type { Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList } from '../src/api/wire';
+import type { Analytics, Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList } from '../src/api/wire';
 
-export type { Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList, ToolCall } from '../src/api/wire';
+export type { Analytics, Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList, ToolCall } from '../src/api/wire';
 export interface ConsoleConfig {
   temporalUiUrl: string;
   temporalNamespace: string;
@@ -52,6 +52,8 @@ export const decide = (entry: InboxEntry, choice: string, agent: string, text?: 
 /** Takes the hand-off (409 when someone's claim holds); `renew` keeps the agent's own claim. */
 export const claim = (entry: InboxEntry, agent: string, renew = false) =>
   api<{ claim: Claim }>('POST', `/escalations/${encodeURIComponent(entry.id)}/claim`, { agent, renew }).then((r) => r.claim);
+export const analytics = (namespace: string, window: string) =>
+  api<Analytics>('GET', `/analytics?${namespace ? `namespace=${encodeURIComponent(namespace)}&` : ''}window=${encodeURIComponent(window)}`);
 export const templates = (namespace: string) => api<TemplateList>('GET', `/namespaces/${encodeURIComponent(namespace)}/templates`);
 export const consoleConfig = () => fetch('/console/config.json').then((r) => r.json() as Promise<ConsoleConfig>);
 

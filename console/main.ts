@@ -1,4 +1,5 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
+import { showDashboard } from './dashboard';
 import {
   ApiError,
   claim,
@@ -519,6 +520,25 @@ function escalationNews(e: NonNullable<FeedEvent['escalation']>): string {
   if (e.claimedBy) return `claimed by ${e.claimedBy}`;
   return last ? `${last.kind.replace('_', ' ')}: ${last.detail ?? 'done'}` : `${e.kind} open${e.offeredTo ? `, offered to ${e.offeredTo}` : ''}`;
 }
+
+// ---- dashboard ----------------------------------------------------------------------------
+
+function showView(view: 'inbox' | 'dashboard') {
+  $('console-view').hidden = view !== 'inbox';
+  $('dashboard-view').hidden = view !== 'dashboard';
+  $('show-inbox').setAttribute('aria-pressed', String(view === 'inbox'));
+  $('show-dashboard').setAttribute('aria-pressed', String(view === 'dashboard'));
+  if (view === 'dashboard') {
+    $('dashboard-heading').focus();
+    void showDashboard($<HTMLInputElement>('dash-namespace').value.trim(), $<HTMLSelectElement>('dash-window').value);
+  }
+}
+$('show-inbox').addEventListener('click', () => showView('inbox'));
+$('show-dashboard').addEventListener('click', () => showView('dashboard'));
+$('dash-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void showDashboard($<HTMLInputElement>('dash-namespace').value.trim(), $<HTMLSelectElement>('dash-window').value);
+});
 
 // ---- start --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import type { PresentedTask } from './present-task';
 import type { AgentTask, ToolCall as ToolCallSchema } from './schemas/agent-tasks';
 import type { Claim as ClaimSchema, Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
 import type { TemplateList as TemplateListSchema } from './schemas/templates';
+import type { Analytics as AnalyticsSchema } from './schemas/analytics';
 
 export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
@@ -45,6 +46,7 @@ export type InboxEntry = z.output<typeof Escalation>;
 export type TranscriptMessage = z.output<typeof TranscriptMessageSchema>;
 export type ToolCall = z.output<typeof ToolCallSchema>;
 export type TemplateList = z.output<typeof TemplateListSchema>;
+export type Analytics = z.output<typeof AnalyticsSchema>;
 export type Claim = z.output<typeof ClaimSchema>['claim'];
 /** GET /api/v1/agent-tasks/:id, the parts the console reads. */
 export interface TaskDetail {

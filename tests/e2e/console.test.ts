@@ -266,4 +266,32 @@ describe('agent console', () => {
       expect((await api('POST', `/agent-tasks/${task.id}/${kind}`, body)).status).toBe(200);
     }
   });
+
+  it('when the dashboard is opened, then the figures and four charts of the namespace are drawn, matching its outcomes', async () => {
+    const shop = await namespaceWith({ ...APPROVING, escalation: { timeout: '120s' } });
+    const hello = await waitForStatus(await shop().say('hello'), 'delivered');
+    const held = await waitForStatus(await shop().say('How long does express delivery take?'), 'awaiting_approval');
+    const human = await waitForStatus(await shop().say('Can I talk to a human please?'), 'escalated');
+    expect((await api('POST', `/agent-tasks/${held.id}/approval`, { decision: 'edit', text: 'Next working day.', agent: 'lee' })).status).toBe(200);
+    expect((await api('POST', `/agent-tasks/${human.id}/escalation`, { action: 'reply', text: 'Sam here.', agent: 'sam' })).status).toBe(200);
+    await expect
+      .poll(async () => (await api('POST', `/agent-tasks/${hello.id}/feedback`, { category: 'incomplete', agent: 'lee' })).status, { timeout: 10_000 })
+      .toBe(201);
+
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    await page.getByLabel('Namespace').fill(shop.ns);
+    await page.getByLabel('Window').selectOption('24h');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => page.locator('#dash-status').textContent(), { timeout: 10_000 }).toContain(`${shop.ns}: 3 messages`);
+    const tiles = await page.locator('#dash-tiles').textContent();
+    expect(tiles).toContain('Resolved by the assistant33.3%');
+    expect(tiles).toContain('Handed over1');
+    expect(tiles).toContain('AI replies flagged1');
+    for (const id of ['chart-resolution', 'chart-reasons', 'chart-edits', 'chart-flags']) {
+      expect(await page.evaluate<boolean>(`(() => { const c = document.getElementById('${id}'); return c.width > 0 && c.height > 0; })()`)).toBe(true);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Inbox' }).click();
+    expect(await page.locator('#console-view').isVisible()).toBe(true);
+  });
 });
