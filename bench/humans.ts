@@ -27,20 +27,31 @@ export interface HumanLatency {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
-export async function measureHumanLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<HumanLatency> {
+/**
+ * A fake Graph API and the system against it, its WhatsApp number in a namespace of its own with
+ * `config`: what each measurement here (and bench/run.ts) starts from.
+ */
+export async function startBenchSystem(kind: string, address: string, database: DatabaseHandle, config?: Record<string, unknown>) {
   const graph = await startFakeGraph();
-  const phoneNumberId = `8${Date.now()}`;
+  const phoneNumberId = `9${Date.now()}${Math.floor(Math.random() * 100)}`;
   const system = await startLocalSystem({
     address,
     database,
     graphUrl: graph.url,
     phoneNumberId,
     adminApiKey: 'bench',
-    taskQueue: `bench-humans-${label}-${Date.now()}`,
+    taskQueue: `bench-${kind}-${Date.now()}`,
   });
-  const ns = `bench-humans-${Date.now()}`;
-  await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m' } } });
-  await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));
+  if (config) {
+    const ns = `bench-${kind}-${Date.now()}`;
+    await database.db.insert(namespaces).values({ name: ns, config });
+    await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));
+  }
+  return { graph, phoneNumberId, system };
+}
+
+export async function measureHumanLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<HumanLatency> {
+  const { graph, phoneNumberId, system } = await startBenchSystem(`humans-${label}`, address, database, { escalation: { timeout: '10m' } });
   const byUpdate: number[] = [];
   const answered: number[] = [];
   const bySignal: number[] = [];
@@ -113,19 +124,9 @@ export interface SlaLatency {
  * timed from its planned due time (the same machine's clock) to its arrival at the fake Graph API.
  */
 export async function measureSlaLatency(label: string, address: string, database: DatabaseHandle, count: number): Promise<SlaLatency> {
-  const graph = await startFakeGraph();
-  const phoneNumberId = `9${Date.now()}`;
-  const system = await startLocalSystem({
-    address,
-    database,
-    graphUrl: graph.url,
-    phoneNumberId,
-    adminApiKey: 'bench',
-    taskQueue: `bench-sla-${label}-${Date.now()}`,
+  const { graph, phoneNumberId, system } = await startBenchSystem(`sla-${label}`, address, database, {
+    escalation: { timeout: '10m', sla: { waitAfter: '1s' } },
   });
-  const ns = `bench-sla-${Date.now()}`;
-  await database.db.insert(namespaces).values({ name: ns, config: { escalation: { timeout: '10m', sla: { waitAfter: '1s' } } } });
-  await database.db.update(channelAccounts).set({ namespace: ns }).where(eq(channelAccounts.externalId, phoneNumberId));
   const latencies: number[] = [];
   try {
     const started = await Promise.all(

@@ -23,11 +23,10 @@ import postgres from 'postgres';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { installRuntime } from '../src/system';
 import { REPO_ROOT } from '../scripts/lib/temporal-dev-server';
-import { startFakeGraph } from '../testkit/fake-graph';
 import { postWebhook, textMessageWebhook, wamid } from '../testkit/whatsapp';
 import { loadKnowledgeBase, loadQuestions } from '../src/knowledge/eval';
-import { measureHumanLatency, type HumanLatency } from './humans';
-import { percentile, startLocalSystem, startScratchDevServer } from '../testkit/local-system';
+import { measureHumanLatency, startBenchSystem, type HumanLatency } from './humans';
+import { percentile, startScratchDevServer } from '../testkit/local-system';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
 const ESCALATIONS = Number(process.env.BENCH_ESCALATIONS ?? 60);
@@ -82,16 +81,7 @@ async function deliverableQuestions(url: string, database: DatabaseHandle): Prom
 }
 
 async function measure(label: string, address: string, database: DatabaseHandle): Promise<Run> {
-  const graph = await startFakeGraph();
-  const phoneNumberId = `9${Date.now()}`;
-  const system = await startLocalSystem({
-    address,
-    database,
-    graphUrl: graph.url,
-    phoneNumberId,
-    adminApiKey: 'bench',
-    taskQueue: `bench-${label}-${Date.now()}`,
-  });
+  const { graph, phoneNumberId, system } = await startBenchSystem(label, address, database);
   const acks: number[] = [];
   const e2e: number[] = [];
   let questions: string[] = [];
