@@ -19,6 +19,7 @@ import { retentionRoutes } from './routes/retention';
 import { healthRoutes } from './routes/health';
 import { templateRoutes } from './routes/templates';
 import { analyticsRoutes } from './routes/analytics';
+import { gapRoutes } from './routes/gaps';
 import { humanDecisionRoutes } from './routes/human';
 import { httpMetrics, metricsRoutes, webhookMetrics } from './routes/metrics';
 import { statsRoutes } from './routes/stats';
@@ -84,6 +85,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });
   api.use('/namespaces/:ns/documents', documentRoutes(database.db, { embed }));
+  api.use('/namespaces/:ns/knowledge-gaps', gapRoutes(database.db, { embed }));
   api.use('/namespaces/:ns/contacts', contactRoutes(database.db, tasks));
   api.use(
     '/namespaces/:ns/templates',

@@ -17,7 +17,7 @@ import { FindQuery } from './schemas/contacts';
 import { DocumentBody } from './schemas/documents';
 import { ClaimBody, InboxQuery } from './schemas/escalations';
 import { SyncBody, TemplateBody } from './schemas/templates';
-import { AnalyticsQuery, FeedbackBody } from './schemas/analytics';
+import { AnalyticsQuery, DraftFromReply, FeedbackBody, GapsQuery, PublishDraft } from './schemas/analytics';
 import './schemas/health';
 import './schemas/namespaces';
 import { DraftRequest } from './schemas/rag';
@@ -115,6 +115,8 @@ const schemas: Record<string, Schema> = {
   ApiKeyInput: fromZod(CreateKey),
   ClaimInput: fromZod(ClaimBody),
   FeedbackInput: fromZod(FeedbackBody),
+  DraftFromReplyInput: fromZod(DraftFromReply),
+  PublishDraftInput: fromZod(PublishDraft),
   TemplateInput: fromZod(TemplateBody),
   TemplateSyncInput: fromZod(SyncBody),
 };
@@ -425,6 +427,47 @@ const paths = {
       summary: 'What the assistant is worth over a window: outcomes, hand-off reasons, attribution, response times, flags, and trust matrix suggestions',
       parameters: queryParams(AnalyticsQuery),
       responses: { '200': response('the figures', ref('Analytics')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/namespaces/{ns}/knowledge-gaps': {
+    get: {
+      operationId: 'knowledgeGaps',
+      tags: ['analytics'],
+      summary: 'Questions the knowledge base could not answer and flagged answers, grouped by topic, with what a person replied',
+      parameters: [namespaceParam, ...queryParams(GapsQuery)],
+      responses: { '200': response('the gaps', ref('KnowledgeGaps')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
+    },
+  },
+  '/api/v1/namespaces/{ns}/knowledge-gaps/drafts': {
+    post: {
+      operationId: 'draftArticle',
+      tags: ['analytics'],
+      summary: "A knowledge-base article drafted from a person's reply to a gap (not searchable until published)",
+      parameters: [namespaceParam],
+      requestBody: { required: true, content: json(ref('DraftFromReplyInput')) },
+      responses: {
+        '201': response('drafted', ref('ArticleDraft')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        ...authErrors,
+      },
+    },
+  },
+  '/api/v1/namespaces/{ns}/knowledge-gaps/drafts/{id}/publish': {
+    post: {
+      operationId: 'publishArticle',
+      tags: ['analytics'],
+      summary: 'The draft (as edited) becomes a document of the knowledge base, searchable at once',
+      parameters: [namespaceParam, param('id', 'path', str, 'the draft id')],
+      requestBody: { required: false, content: json(ref('PublishDraftInput')) },
+      responses: {
+        '201': response('published', ref('ArticleDraft')),
+        '400': problem('BadRequest'),
+        '404': problem('NotFound'),
+        '409': problem('Conflict'),
+        ...authErrors,
+      },
     },
   },
   '/api/v1/agent-tasks/{id}/feedback': {

@@ -660,3 +660,26 @@ export const replyFeedback = pgTable(
   },
   (t) => [index('reply_feedback_namespace_created_idx').on(t.namespace, t.createdAt), index('reply_feedback_task_idx').on(t.taskId)],
 );
+
+/**
+ * A knowledge-base article drafted from a person's reply to a question the knowledge base could not
+ * answer (src/api/routes/gaps.ts): not searchable until published, when it becomes a document.
+ */
+export const articleDrafts = pgTable(
+  'article_drafts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    namespace: text('namespace')
+      .notNull()
+      .references(() => namespaces.name),
+    /** The question it answers; kept when the task is deleted. */
+    taskId: uuid('task_id').references(() => agentTasks.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    createdBy: text('created_by').notNull(),
+    /** Set once published: the document it became. */
+    documentId: uuid('document_id').references(() => documents.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('article_drafts_namespace_created_idx').on(t.namespace, t.createdAt)],
+);

@@ -294,6 +294,13 @@ describe('OpenAPI document', () => {
     expect(analytics.body).toMatchObject({ namespace: ns, flags: { total: 1 } });
     expect((await call('GET', '/api/v1/analytics?window=never')).status).toBe(400);
     expect((await call('GET', '/api/v1/analytics?namespace=nobody-here')).status).toBe(404);
+    const gaps = await call('GET', `/api/v1/namespaces/${ns}/knowledge-gaps?window=1h`);
+    expect(gaps.body).toMatchObject({ namespace: ns, groupedBy: 'words' });
+    expect((await call('GET', `/api/v1/namespaces/${ns}/knowledge-gaps?window=later`)).status).toBe(400);
+    expect((await call('POST', `/api/v1/namespaces/${ns}/knowledge-gaps/drafts`, { json: { taskId: randomUUID(), agent: 'lee' } })).status).toBe(404);
+    expect((await call('POST', `/api/v1/namespaces/${ns}/knowledge-gaps/drafts`, { json: { taskId: escalated.id, agent: 'lee' } })).status).toBe(409);
+    expect((await call('POST', `/api/v1/namespaces/${ns}/knowledge-gaps/drafts`, { json: { agent: 'lee' } })).status).toBe(400);
+    expect((await call('POST', `/api/v1/namespaces/${ns}/knowledge-gaps/drafts/${randomUUID()}/publish`, { json: {} })).status).toBe(404);
   });
 
   it('when templates are written, listed, synced and removed, then they answer as documented', async () => {

@@ -159,4 +159,50 @@ describe('outcomes, feedback and analytics', () => {
     expect((await api('GET', '/analytics?window=soon')).status).toBe(400);
     expect((await api('GET', '/analytics?namespace=nobody-here')).status).toBe(404);
   });
+
+  it('when the knowledge base could not answer, then the questions are grouped by topic with the replies, and a reply becomes an article that answers next time', async () => {
+    const gaps = await whatsappNamespace(stack, 'gaps', { escalation: { timeout: '60s' } });
+    const iceland = await ask(gaps, 'Do you ship to Iceland?', 'escalated');
+    const iceland2 = await ask(gaps, 'Can you deliver my parcel to Iceland?', 'escalated');
+    const password = await ask(gaps, 'How do I reset my password?', 'escalated');
+    const hello = await ask(gaps, 'hello', 'delivered');
+    const reply = 'Yes: we ship to Iceland with DHL Express, 4 to 6 working days, 25 EUR.';
+    expect((await decide(iceland.task.id, 'escalation', { action: 'reply', text: reply })).status).toBe(200);
+    expect((await decide(password.task.id, 'escalation', { action: 'reply', text: 'Use "Forgot password" on the sign-in page.' })).status).toBe(200);
+    await outcomeOf(hello.task.id);
+    expect(await outcomeOf(iceland.task.id)).toMatchObject({ handoffReason: 'knowledge_missing', attribution: 'person' });
+    expect(await outcomeOf(password.task.id)).toMatchObject({ handoffReason: 'knowledge_missing' });
+
+    const report = (await api('GET', `/namespaces/${gaps.ns}/knowledge-gaps?window=1h`)).body;
+    expect(report.groupedBy).toBe('words');
+    expect(report.groups.map((g: { count: number; questions: Array<{ text: string }> }) => [g.count, g.questions.map((q) => q.text)])).toEqual([
+      [1, ['Do you ship to Iceland?']],
+      [1, ['How do I reset my password?']],
+    ]);
+    expect(report.groups[0].questions[0]).toMatchObject({ why: 'knowledge_missing', reply });
+    // The unanswered one is still open: it joins its topic once it has an outcome.
+    expect((await decide(iceland2.task.id, 'escalation', { action: 'close' })).status).toBe(200);
+    await outcomeOf(iceland2.task.id);
+    const grouped = (await api('GET', `/namespaces/${gaps.ns}/knowledge-gaps?window=1h`)).body.groups;
+    expect(grouped[0]).toMatchObject({ count: 2, topic: expect.stringContaining('iceland') });
+    expect(grouped[0].questions.map((q: { reply: string | null }) => q.reply)).toEqual([reply, null]);
+
+    const draftOf = (taskId: string) => api('POST', `/namespaces/${gaps.ns}/knowledge-gaps/drafts`, { taskId, agent: 'lee' });
+    expect((await draftOf(iceland2.task.id)).body.error.code).toBe('no_reply');
+    expect((await draftOf(hello.task.id)).body.error.code).toBe('not_a_gap');
+    expect((await draftOf((await ask(shop, 'hello', 'delivered')).task.id)).status).toBe(404); // another namespace's
+    const draft = await draftOf(iceland.task.id);
+    expect(draft.status).toBe(201);
+    expect(draft.body).toMatchObject({ title: 'Do you ship to Iceland?', content: `# Do you ship to Iceland?\n\n${reply}\n`, documentId: null });
+    // Not searchable until published.
+    const before = await api('POST', '/rag/draft', { namespace: gaps.ns, text: 'Do you deliver to Iceland?' });
+    expect(before.body.passages).toEqual([]);
+    const published = await api('POST', `/namespaces/${gaps.ns}/knowledge-gaps/drafts/${draft.body.id}/publish`, { title: 'Shipping to Iceland' });
+    expect(published.status).toBe(201);
+    expect(published.body.documentId).toEqual(expect.any(String));
+    expect((await api('POST', `/namespaces/${gaps.ns}/knowledge-gaps/drafts/${draft.body.id}/publish`, {})).body.error.code).toBe('already_published');
+    const after = await api('POST', '/rag/draft', { namespace: gaps.ns, text: 'Do you deliver to Iceland?' });
+    expect(after.body.passages[0].title).toMatch(/^Shipping to Iceland/);
+    expect(after.body.passages[0].text).toContain('DHL Express');
+  });
 });

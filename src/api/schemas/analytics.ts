@@ -88,3 +88,64 @@ export const Analytics = named(
       .describe("trust matrix changes the data supports; nothing changes until a person PUTs the namespace's trustMatrix"),
   }),
 );
+
+export const GapsQuery = z.strictObject({
+  window: z
+    .string()
+    .default('30d')
+    .refine((v) => {
+      const ms = parseDuration(v);
+      return ms !== undefined && ms >= 60_000 && ms <= 366 * 86_400_000;
+    }, 'a duration from 1m up to 366d, like 7d or 30d')
+    .describe('how far back from now (default 30d)'),
+});
+
+export const KnowledgeGaps = named(
+  'KnowledgeGaps',
+  z.object({
+    namespace: z.string(),
+    from: timestamp(),
+    to: timestamp(),
+    groupedBy: z.enum(['embeddings', 'words']).describe("embeddings: the retrieval's model; words: content-word roots, without one"),
+    groups: z.array(
+      z.object({
+        topic: z.string().describe("the group's most frequent words"),
+        count: count(),
+        questions: z.array(
+          z.object({
+            taskId: id(),
+            text: z.string(),
+            at: timestamp(),
+            why: z.enum(['knowledge_missing', 'flagged']),
+            reply: z.string().nullable().describe('what a person sent instead; null when nobody did'),
+          }),
+        ),
+      }),
+    ),
+  }),
+);
+
+export const DraftFromReply = z.strictObject({
+  taskId: z.uuid(),
+  agent: z.string().trim().min(1, 'required, who drafts it').max(200),
+  title: z.string().trim().min(1).max(200).optional().describe("default: the customer's question"),
+});
+
+export const PublishDraft = z.strictObject({
+  title: z.string().trim().min(1).max(200).optional(),
+  content: z.string().trim().min(1).max(200_000).optional().describe('the edited article, markdown; default: the draft as it is'),
+});
+
+export const ArticleDraft = named(
+  'ArticleDraft',
+  z.object({
+    id: id(),
+    namespace: z.string(),
+    taskId: id().nullable(),
+    title: z.string(),
+    content: z.string(),
+    createdBy: z.string(),
+    documentId: id().nullable().describe('the document it became, once published'),
+    createdAt: timestamp(),
+  }),
+);
