@@ -5,16 +5,20 @@ import { HANDOFF_REASONS } from '../../gate/decide';
 import { parseDuration } from '../../duration';
 import { count, id, keyed, named, namespaceName, timestamp } from './common';
 
-export const AnalyticsQuery = z.strictObject({
-  namespace: namespaceName().optional().describe("default: the key's own namespace, or default"),
-  window: z
+/** How far back from now a report looks: a duration from 1m up to 366d. */
+const lookBack = (byDefault: string) =>
+  z
     .string()
-    .default('7d')
+    .default(byDefault)
     .refine((v) => {
       const ms = parseDuration(v);
       return ms !== undefined && ms >= 60_000 && ms <= 366 * 86_400_000;
     }, 'a duration from 1m up to 366d, like 24h, 7d or 30d')
-    .describe('how far back from now: 24h, 7d, 30d (default 7d)'),
+    .describe(`how far back from now: 24h, 7d, 30d (default ${byDefault})`);
+
+export const AnalyticsQuery = z.strictObject({
+  namespace: namespaceName().optional().describe("default: the key's own namespace, or default"),
+  window: lookBack('7d'),
 });
 
 export const FeedbackBody = z.strictObject({
@@ -89,16 +93,7 @@ export const Analytics = named(
   }),
 );
 
-export const GapsQuery = z.strictObject({
-  window: z
-    .string()
-    .default('30d')
-    .refine((v) => {
-      const ms = parseDuration(v);
-      return ms !== undefined && ms >= 60_000 && ms <= 366 * 86_400_000;
-    }, 'a duration from 1m up to 366d, like 7d or 30d')
-    .describe('how far back from now (default 30d)'),
-});
+export const GapsQuery = z.strictObject({ window: lookBack('30d') });
 
 export const KnowledgeGaps = named(
   'KnowledgeGaps',
