@@ -89,7 +89,8 @@ function topicOf(texts: string[]): string {
     .join(', ');
 }
 
-export async function knowledgeGaps(db: Database, q: { namespace: string; from: Date; to: Date; embed?: EmbedFn }) {
+/** The gap questions of a namespace in a window, newest last; with `taskId`, that task's only (whatever its age). */
+export async function gapQuestions(db: Database, q: { namespace: string; from?: Date; to?: Date; taskId?: string }): Promise<GapQuestion[]> {
   const human = DELIVERY_PURPOSES.human;
   const rows = await queryRows<{ task_id: string; text: string | null; at: string; why: string; reply: string | null }>(
     db,
@@ -102,19 +103,18 @@ export async function knowledgeGaps(db: Database, q: { namespace: string; from: 
       from task_outcomes o
       join agent_tasks t on t.id = o.task_id
       join messages m on m.id = t.message_id
-      where o.namespace = ${q.namespace} and o.created_at >= ${q.from.toISOString()}::timestamptz and o.created_at < ${q.to.toISOString()}::timestamptz
+      where o.namespace = ${q.namespace}
+        and ${q.taskId ? sql`o.task_id = ${q.taskId}` : sql`o.created_at >= ${q.from!.toISOString()}::timestamptz and o.created_at < ${q.to!.toISOString()}::timestamptz`}
         and (o.handoff_reason = 'knowledge_missing' or exists (select 1 from reply_feedback f where f.task_id = o.task_id))
         and coalesce(m.text, '') <> ''
       order by o.created_at desc
       limit ${MAX_QUESTIONS}`,
   );
-  const questions: GapQuestion[] = rows.reverse().map((r) => ({
-    taskId: r.task_id,
-    text: r.text!,
-    at: new Date(r.at).toISOString(),
-    why: r.why as GapQuestion['why'],
-    reply: r.reply,
-  }));
+  return rows.reverse().map((r) => ({ taskId: r.task_id, text: r.text!, at: new Date(r.at).toISOString(), why: r.why as GapQuestion['why'], reply: r.reply }));
+}
+
+export async function knowledgeGaps(db: Database, q: { namespace: string; from: Date; to: Date; embed?: EmbedFn }) {
+  const questions = await gapQuestions(db, q);
   let vectors: Vector[] | undefined;
   if (q.embed && questions.length > 0) vectors = await q.embed(questions.map((x) => x.text)).catch(() => undefined);
   const groups = vectors

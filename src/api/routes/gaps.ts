@@ -8,7 +8,7 @@
  */
 import { Router } from 'express';
 import { and, eq, isNull } from 'drizzle-orm';
-import { knowledgeGaps } from '../../analytics/gaps';
+import { gapQuestions, knowledgeGaps } from '../../analytics/gaps';
 import type { Database } from '../../db';
 import { agentTasks, articleDrafts, messages } from '../../db/schema';
 import { parseDuration } from '../../duration';
@@ -35,8 +35,7 @@ export function gapRoutes(db: Database, options: { embed?: EmbedFn } = {}): Rout
   router.post('/drafts', managers, async (req, res) => {
     const namespace = await namespaceParam(db, req);
     const body = parseOr400(DraftFromReply, req.body ?? {}, 'invalid_request');
-    const gaps = await knowledgeGaps(db, { namespace, from: new Date(0), to: new Date(Date.now() + 1000) });
-    const question = gaps.groups.flatMap((g) => g.questions).find((q) => q.taskId === body.taskId);
+    const [question] = await gapQuestions(db, { namespace, taskId: body.taskId });
     if (!question) {
       const [task] = await db
         .select({ id: agentTasks.id, text: messages.text })
