@@ -135,6 +135,13 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // Ratings on: the answer goes out, the conversation stays quiet for `csat.after`, the rating question follows.
+    name: 'csat-asked',
+    text: 'hello',
+    config: { ...BASE_CONFIG, csat: { after: '500ms' } },
+    arrange: () => undefined,
+  },
+  {
     // The reply's `delivered` receipt reaches the waiting workflow, which ends before its wait is over.
     name: 'receipt-delivered',
     text: 'hello',

@@ -45,9 +45,11 @@ describe('replaying recorded AgentTaskWorkflow histories', () => {
     // delivered, delivery-rejected and delivery-retried were recorded before the human steps existed, the
     // unprefixed ones before LOCAL_STEPS (three steps as activities), all but receipt-* before the wait for
     // delivery receipts (RECEIPT_WAIT), all but sla-* before hand-offs had a deadline, an SLA ladder and
-    // claims (HANDOFF_SLA): they prove old executions still replay.
+    // claims (HANDOFF_SLA), all but csat-asked before the rating question (CSAT_SURVEY): they prove old
+    // executions still replay.
     expect(histories.map((h) => h.workflowId).sort()).toEqual([
       'approval-signalled',
+      'csat-asked',
       'delivered',
       'delivery-rejected',
       'delivery-retried',

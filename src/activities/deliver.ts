@@ -10,7 +10,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, desc, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import type { Channels } from '../channels';
-import type { ChannelKind, ChannelSender } from '../channels/types';
+import type { ChannelKind, ChannelSender, OutboundText } from '../channels/types';
 import { ChannelSendError } from '../channels/types';
 import type { Database } from '../db';
 import {
@@ -48,6 +48,9 @@ export interface DeliverOptions {
   template?: TemplateChoice;
 }
 const DONE: ReadonlySet<string> = new Set(['sent', 'delivered', 'read']);
+
+/** Choices sent with a message (the rating question's 1-5). */
+export type Buttons = Pick<OutboundText, 'choices' | 'choiceButton'>;
 
 /** The sending machinery, shared by deliver and the hand-off activities. */
 export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEFAULT_WINDOW_MS }: DeliverDeps) {
@@ -133,10 +136,12 @@ export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEF
     delivery: Delivery,
     replaceProviderMessageId?: string,
     template?: PlannedTemplate,
+    buttons?: Buttons,
   ): Promise<string> {
     try {
       const { providerMessageId } = await sender.send({
         ...(template ? { template } : {}),
+        ...buttons,
         accountExternalId: ctx.account.externalId,
         token,
         to: delivery.recipient,
@@ -230,7 +235,7 @@ export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEF
    * Once WhatsApp's window has closed it goes out as the namespace's re-engagement template (or the one
    * `choice` names), in one part; with no template that fits, nothing is sent (PermanentSendFailure).
    */
-  async function sendText(ctx: TaskContext, text: string, purpose: DeliveryPurpose, attempt: number, choice?: TemplateChoice) {
+  async function sendText(ctx: TaskContext, text: string, purpose: DeliveryPurpose, attempt: number, choice?: TemplateChoice, buttons?: Buttons) {
     const sender = channels.senders[ctx.task.channel as ChannelKind];
     if (!sender) throw new ChannelNotConfiguredError(`no outbound adapter for channel ${ctx.task.channel}`);
     const { token } = channels.secrets(ctx.account);
@@ -244,7 +249,8 @@ export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEF
     if (plan.mode === 'refused') throw new PermanentSendFailureError(`not sent: ${plan.problems.join('; ')}`);
     const template = plan.mode === 'template' ? plan.template : undefined;
     const base = DELIVERY_PURPOSES[purpose];
-    const parts = plan.mode === 'template' ? [plan.text] : sender.formatText(text).slice(0, MAX_PARTS);
+    // A message with buttons goes as one part: the buttons belong to its text.
+    const parts = plan.mode === 'template' ? [plan.text] : sender.formatText(text).slice(0, buttons ? 1 : MAX_PARTS);
     const replaces = sender.placeholderText ? await placeholderId(ctx, base) : undefined;
     const providerMessageIds: string[] = [];
     let skipped = 0;
@@ -260,7 +266,7 @@ export function createOutbound({ db, channels, receiptWaitMs = 0, windowMs = DEF
         skipped += 1;
         continue;
       }
-      providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined, template));
+      providerMessageIds.push(await sendPart(ctx, sender, token, delivery, index === 0 ? replaces : undefined, template, template ? undefined : buttons));
     }
     const receipts = sender.reportsDelivery && receiptWaitMs > 0 && providerMessageIds.length > 0 ? { receiptWaitMs } : {};
     return { parts: parts.length, providerMessageIds, skipped, ...(template ? { template: template.name } : {}), ...receipts };

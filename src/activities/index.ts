@@ -8,6 +8,7 @@ import type { Embedder, LlmRegistry } from '../llm';
 import { createDeliverActivities } from './deliver';
 import { createHandoffActivities } from './handoff';
 import { createPipelineActivities } from './pipeline';
+import { createRatingActivities } from './rating';
 import { createRetentionActivities } from './retention';
 import { createStatusActivities } from './task-status';
 
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createStatusActivities(deps),
     ...createHandoffActivities({ ...deps, escalationTimeoutMs: deps.escalationTimeoutMs ?? DEFAULT_ESCALATION_TIMEOUT_MS }),
     ...createRetentionActivities(deps),
+    ...createRatingActivities(deps),
   };
 }
 

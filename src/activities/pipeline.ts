@@ -20,6 +20,7 @@ import { heartbeating, recordStep } from './tool-calls';
 import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import type { DraftResult, GateResult, ProfileContext, RagResult } from './types';
 import { adapterFor } from '../namespaces/config';
+import { parseDuration } from '../duration';
 import { bestScore, isAnswer } from '../knowledge/search';
 
 /** How many earlier messages of the conversation the prompt sees in full. */
@@ -100,6 +101,7 @@ export function createPipelineActivities({ db, llm, channels, embed }: PipelineD
             attachments: ctx.message.attachments.map((a) => ({ type: a.type, mimeType: a.mimeType, filename: a.filename })),
           },
           ...(heldBy ? { heldBy } : {}),
+          ...(ctx.config.csat?.enabled ? { rating: { afterMs: parseDuration(ctx.config.csat.after) ?? 0 } } : {}),
         };
         return {
           value,

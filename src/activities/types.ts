@@ -14,6 +14,8 @@ export const STEP_NAMES = [
   'sla_wait',
   'sla_backup',
   'sla_offer',
+  // The customer's rating of a resolved conversation (src/activities/rating.ts), once it has gone quiet.
+  'ask_rating',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -32,6 +34,8 @@ export interface ProfileContext extends StepResult {
   message: InboundContent;
   /** A person holds the conversation (another task's open escalation): this message joins it. */
   heldBy?: { escalationId: string; taskId: string };
+  /** The namespace asks for ratings (`csat`): how long after a resolved reply the question may go out. */
+  rating?: { afterMs: number };
 }
 
 export interface RagResult extends StepResult {
@@ -78,4 +82,9 @@ export interface StatusChange {
   status: TaskStatus;
   route?: Route;
   error?: string;
+}
+
+export interface RatingAsked extends StepResult {
+  asked: boolean;
+  surveyId?: string;
 }

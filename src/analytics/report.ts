@@ -1,6 +1,6 @@
 /**
  * GET /api/v1/analytics: what a support lead reads, over a window of one namespace's finished tasks
- * (task_outcomes) and the agents' flags (reply_feedback). Computed in SQL over the
+ * (task_outcomes), the agents' flags (reply_feedback) and the customers' ratings (csat_surveys). Computed in SQL over the
  * (namespace, created_at) indexes; bench/analytics.ts holds it to its budget over 100,000 tasks.
  */
 import { sql } from 'drizzle-orm';
@@ -25,7 +25,8 @@ export async function analyticsReport(db: Database, q: AnalyticsQuery) {
   const inWindow = sql`namespace = ${q.namespace} and created_at >= ${q.from.toISOString()}::timestamptz and created_at < ${q.to.toISOString()}::timestamptz`;
   // Hours for a window up to two days, days beyond.
   const unit = q.to.getTime() - q.from.getTime() <= 48 * 3_600_000 ? 'hour' : 'day';
-  const [totals, reasons, series, intents, flags] = await Promise.all([
+  const askedInWindow = sql`namespace = ${q.namespace} and asked_at >= ${q.from.toISOString()}::timestamptz and asked_at < ${q.to.toISOString()}::timestamptz`;
+  const [totals, reasons, series, intents, flags, ratings, ratingSeries] = await Promise.all([
     queryRows(
       db,
       sql`
@@ -67,7 +68,36 @@ export async function analyticsReport(db: Database, q: AnalyticsQuery) {
       from task_outcomes o where ${inWindow} and o.intent is not null group by o.intent order by o.intent`,
     ),
     queryRows(db, sql`select category, count(*) as n from reply_feedback where ${inWindow} group by category`),
+    // CSAT: the questions asked in the window (src/activities/rating.ts) and what came back.
+    queryRows(
+      db,
+      sql`
+      select count(*) as asked, count(score) as answered, avg(score) as average,
+        count(*) filter (where score >= 4) as satisfied,
+        count(*) filter (where score = 1) as s1, count(*) filter (where score = 2) as s2, count(*) filter (where score = 3) as s3,
+        count(*) filter (where score = 4) as s4, count(*) filter (where score = 5) as s5,
+        count(score) filter (where resolved_by = 'assistant') as a_answered,
+        count(*) filter (where resolved_by = 'assistant' and score >= 4) as a_satisfied,
+        avg(score) filter (where resolved_by = 'assistant') as a_average,
+        count(score) filter (where resolved_by = 'person') as p_answered,
+        count(*) filter (where resolved_by = 'person' and score >= 4) as p_satisfied,
+        avg(score) filter (where resolved_by = 'person') as p_average
+      from csat_surveys where ${askedInWindow}`,
+    ),
+    queryRows(
+      db,
+      sql`
+      select date_trunc(${unit}, asked_at) as at, count(score) as answered, count(*) filter (where score >= 4) as satisfied
+      from csat_surveys where ${askedInWindow} and score is not null group by 1 order by 1`,
+    ),
   ]);
+  const r = ratings[0] ?? {};
+  const average = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+  const resolverCsat = (answered: unknown, satisfied: unknown, avg: unknown) => ({
+    answered: num(answered),
+    score: share(num(satisfied), num(answered)),
+    average: average(avg),
+  });
   const t = totals[0] ?? {};
   const tasks = num(t.tasks);
   const byReason = Object.fromEntries(HANDOFF_REASONS.map((r) => [r, 0])) as Record<HandoffReason, number>;
@@ -112,6 +142,24 @@ export async function analyticsReport(db: Database, q: AnalyticsQuery) {
     },
     intents: perIntent,
     flags: { total: Object.values(byCategory).reduce((a, b) => a + b, 0), byCategory },
+    csat: {
+      asked: num(r.asked),
+      answered: num(r.answered),
+      responseRate: share(num(r.answered), num(r.asked)),
+      /** CSAT as support teams quote it: the share of ratings that are 4 or 5. */
+      score: share(num(r.satisfied), num(r.answered)),
+      average: average(r.average),
+      distribution: { 1: num(r.s1), 2: num(r.s2), 3: num(r.s3), 4: num(r.s4), 5: num(r.s5) },
+      byResolver: {
+        assistant: resolverCsat(r.a_answered, r.a_satisfied, r.a_average),
+        person: resolverCsat(r.p_answered, r.p_satisfied, r.p_average),
+      },
+      series: ratingSeries.map((p) => ({
+        at: new Date(String(p.at)).toISOString(),
+        answered: num(p.answered),
+        score: share(num(p.satisfied), num(p.answered)),
+      })),
+    },
     suggestions,
   };
 }

@@ -23,6 +23,8 @@ import {
   type InboundEventOutcome,
   type TaskStatus,
 } from '../db/schema';
+import { takeRating } from '../analytics/csat';
+import { parseRatingText, type RatingReply } from '../channels/rating';
 import type { Logger } from '../logger';
 import { agentTaskWorkflowId } from '../temporal/ids';
 import { describeDeliveryFailure } from '../channels/whatsapp/errors';
@@ -41,10 +43,18 @@ export interface Accepted {
   workflowId?: string;
   /**
    * `new`: stored and started now; `duplicate`: seen before (its workflow is started if it
-   * was not); `stored`: kept for the record, not answered (a reaction, an unanswered edit).
+   * was not); `stored`: kept for the record, not answered (a reaction, an unanswered edit);
+   * `rated`: the customer's rating of the conversation (CSAT), counted unless its question had closed.
    */
-  outcome: 'new' | 'duplicate' | 'stored';
+  outcome: 'new' | 'duplicate' | 'stored' | 'rated';
+  rating?: { surveyId?: string; score: number; counted: boolean };
 }
+
+/** A typed score counts only while a survey waits for it (takeRating checks). */
+const scoreOf = (text: string): RatingReply | undefined => {
+  const score = parseRatingText(text);
+  return score === undefined ? undefined : { score };
+};
 
 export async function findAccount(db: Database, channel: string, externalId: string): Promise<ChannelAccount | undefined> {
   if (externalId.includes('\u0000')) return undefined; // no such id exists, and PostgreSQL refuses NUL in text
@@ -127,6 +137,14 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
       .returning({ id: messages.id });
     if (!message) return undefined; // seen before
     if (!inbound.answer) return 'stored' as const;
+    // An answer to the rating question is a rating, not a question for the assistant.
+    const reply = inbound.rating ?? scoreOf(inbound.text);
+    if (reply) {
+      const taken = await takeRating(tx, { namespace: account.namespace, conversationId: conversation!.id, messageId: message.id }, reply);
+      if (taken) return { rated: taken };
+      // A tap on the choices of a question that has closed: kept, not answered.
+      if (inbound.rating) return { rated: undefined };
+    }
     const [task] = await tx
       .insert(agentTasks)
       .values({
@@ -143,6 +161,10 @@ export async function acceptInbound(db: Database, tasks: AgentTaskClient, inboun
   });
 
   if (stored === 'stored') return { externalId: inbound.externalId, outcome: 'stored' };
+  if (stored && 'rated' in stored) {
+    const rating = stored.rated ? { ...stored.rated, counted: true } : { surveyId: inbound.rating?.surveyId, score: inbound.rating!.score, counted: false };
+    return { externalId: inbound.externalId, outcome: 'rated', rating };
+  }
   const task = stored ?? (await findTask(db, workflowId));
   if (!task) return { externalId: inbound.externalId, outcome: 'stored' }; // a stored-only message, redelivered
   // A duplicate whose workflow never started (the process died between commit and start)
@@ -323,6 +345,8 @@ export interface IngestSummary {
   statuses: number;
   changes: number;
   tasks: Array<{ taskId: string; workflowId: string; outcome: 'new' | 'duplicate' }>;
+  /** Ratings of conversations (CSAT) among the messages; `counted` false for a question that had closed. */
+  ratings: Array<{ externalId: string; surveyId?: string; score: number; counted: boolean }>;
 }
 
 export interface IngestDeps {
@@ -348,6 +372,7 @@ export async function ingestParsed({ db, tasks, log, startTimeoutMs }: IngestDep
     statuses: parsed.statuses.length,
     changes: parsed.conversationChanges.length,
     tasks: [],
+    ratings: [],
   };
   const results = await Promise.allSettled(parsed.messages.map((m) => acceptInbound(db, tasks, m, startTimeoutMs)));
   const unknown = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof UnknownAccountError ? [r.reason] : []));
@@ -360,6 +385,12 @@ export async function ingestParsed({ db, tasks, log, startTimeoutMs }: IngestDep
     const a = result.value;
     if (a.outcome === 'stored') {
       summary.stored += 1;
+      continue;
+    }
+    if (a.outcome === 'rated') {
+      summary.stored += 1;
+      summary.ratings.push({ externalId: a.externalId, ...a.rating! });
+      log.info({ externalId: a.externalId, surveyId: a.rating!.surveyId, score: a.rating!.score, counted: a.rating!.counted }, 'rating received');
       continue;
     }
     if (a.outcome === 'new') summary.received += 1;

@@ -4,6 +4,7 @@
  * and classify outbound text. The ingest story (src/api/ingest.ts) and the deliver
  * activity (src/activities/deliver.ts) do the rest, the same for every channel.
  */
+import type { Choice, RatingReply } from './rating';
 
 export const CHANNELS = ['whatsapp', 'telegram', 'slack'] as const;
 export type ChannelKind = (typeof CHANNELS)[number];
@@ -49,6 +50,8 @@ export interface InboundMessage {
    */
   answer: boolean;
   note?: string;
+  /** A tap on one of our rating buttons (src/channels/rating.ts): the survey it answers and the score. */
+  rating?: RatingReply;
   sentAt: Date;
   /** The platform's own representation, kept for audit and later features. */
   raw: Record<string, unknown>;
@@ -121,6 +124,13 @@ export interface OutboundText {
    * window); `text` is then what the filled template reads as, for the record.
    */
   template?: { name: string; language: string; body: string; parameters: string[] };
+  /**
+   * Buttons to go with the text (the rating question): Telegram's inline keyboard, Slack's
+   * buttons, WhatsApp's reply buttons (up to 3) or a list (up to 10) opened by `choiceButton`.
+   */
+  choices?: Choice[];
+  /** The label of the button that opens a WhatsApp list (at most 20 characters). */
+  choiceButton?: string;
 }
 
 export interface SendResult {

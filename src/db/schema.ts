@@ -7,7 +7,7 @@ import type { StepName } from '../activities/types';
 import type { Attachment, ChannelKind } from '../channels/types';
 import type { HandoffReason } from '../gate/decide';
 import type { Passage } from '../llm/types';
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -218,9 +218,10 @@ export const PLACEHOLDER_PART = -1;
 /**
  * What a task sends, each in its own range of part numbers, so that every message is claimed
  * once per task: the answer (0…), the hand-off notice, a human's reply, the fallback after an
- * expired escalation, a rejection notice, the SLA's wait message, the bot's summary when it resumes.
+ * expired escalation, a rejection notice, the SLA's wait message, the bot's summary when it resumes,
+ * the rating question (CSAT).
  */
-export const DELIVERY_PURPOSES = { answer: 0, handoff: 100, human: 200, fallback: 300, notice: 400, wait: 500, summary: 600 } as const;
+export const DELIVERY_PURPOSES = { answer: 0, handoff: 100, human: 200, fallback: 300, notice: 400, wait: 500, summary: 600, rating: 700 } as const;
 export type DeliveryPurpose = keyof typeof DELIVERY_PURPOSES;
 /** Parts one message may have at most (the channel's length limit × 100 is far beyond any reply). */
 export const MAX_PARTS = 100;
@@ -659,6 +660,48 @@ export const replyFeedback = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index('reply_feedback_namespace_created_idx').on(t.namespace, t.createdAt), index('reply_feedback_task_idx').on(t.taskId)],
+);
+
+export const RATING_ANSWERS = ['button', 'text'] as const;
+export type RatingAnswer = (typeof RATING_ANSWERS)[number];
+
+/**
+ * A customer's rating of a resolved conversation (CSAT), asked once on the channel after the
+ * conversation went quiet (src/activities/rating.ts), answered by a button or a typed 1-5
+ * (src/api/ingest.ts). One per task at most; `score` stays null until the customer answers.
+ */
+export const csatSurveys = pgTable(
+  'csat_surveys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // Deleted with the task it rates (retention, erasure).
+    taskId: uuid('task_id')
+      .notNull()
+      .unique()
+      .references(() => agentTasks.id, { onDelete: 'cascade' }),
+    namespace: text('namespace').notNull(),
+    channel: text('channel').$type<ChannelKind>().notNull(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** Who resolved the conversation being rated (task_outcomes.resolved_by when it was asked). */
+    resolvedBy: text('resolved_by').$type<Resolver>().notNull(),
+    /** Set once the question went out; a row without it was never seen by the customer. */
+    askedAt: timestamp('asked_at', { withTimezone: true }),
+    /** An answer after this is stored as a message, not counted. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    score: integer('score'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    answeredVia: text('answered_via').$type<RatingAnswer>(),
+    /** The customer's message (the tap or the typed number) that answered it. */
+    answerMessageId: uuid('answer_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('csat_surveys_namespace_asked_idx').on(t.namespace, t.askedAt),
+    index('csat_surveys_conversation_asked_idx').on(t.conversationId, t.askedAt),
+    check('csat_surveys_score_range', sql`${t.score} between 1 and 5`),
+  ],
 );
 
 /**

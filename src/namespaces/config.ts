@@ -113,6 +113,29 @@ const SlaSchema = z
   })
   .describe('what happens while nobody has claimed a hand-off; intervals count business time when businessHours are set');
 
+/** Asked by default; a namespace writes its own, in its customers' language. */
+export const DEFAULT_CSAT_QUESTION = 'How did we do? Please rate this conversation from 1 (very poor) to 5 (excellent).';
+export const DEFAULT_CSAT_LABELS = ['Very poor', 'Poor', 'OK', 'Good', 'Excellent'];
+
+/** `csat`: one rating question on the channel once a resolved conversation has gone quiet (src/activities/rating.ts). */
+const CsatSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('false keeps the settings and asks nobody'),
+    question: nonBlank(1000).default(DEFAULT_CSAT_QUESTION).describe('the one question; buttons 1-5 come with it where the channel has them'),
+    labels: z
+      .array(nonBlank(72))
+      .length(5)
+      .default(DEFAULT_CSAT_LABELS)
+      .describe('what 1 to 5 mean, lowest first (shown beside the numbers where the channel has room)'),
+    after: durationText.default('10m').describe('how long a resolved conversation stays quiet before the question'),
+    every: durationText.default('24h').describe('at most one question per conversation this often'),
+    expiresAfter: durationText.default('24h').describe('an answer later than this is kept as a message, not counted'),
+    button: nonBlank(20).default('Rate').describe('the label of the button that opens the choices on WhatsApp'),
+    thanks: nonBlank(200).default('Thanks for your feedback!').describe('shown to whoever taps a button, where the channel can (Telegram)'),
+  })
+  .describe('customer satisfaction: asked after a resolved conversation, counted in analytics');
+export type CsatConfig = z.infer<typeof CsatSchema>;
+
 /** `whatsapp`: what is sent once the customer-service window has closed. */
 const WhatsAppConfigSchema = z
   .strictObject({
@@ -196,6 +219,7 @@ export const NamespaceConfigSchema = z
       }),
     businessHours: BusinessHoursSchema.optional(),
     whatsapp: WhatsAppConfigSchema,
+    csat: CsatSchema.optional(),
     approval: z
       .strictObject({
         /** How long a draft waits for approval before it escalates; unset → the escalation timeout. */

@@ -6,6 +6,7 @@
  *                                                               └→ await_human → deliver (reply, handback, fallback)
  *   inject_profile finds the conversation held by a person → await_human (joins their escalation)
  *   delivered on WhatsApp → waits for the delivery receipts (./receipts): a failed part fails the task
+ *   delivered, ratings on (`csat`) → sleeps `csat.after`, then ask_rating (the customer's one rating question)
  *
  * Orchestration only: every step is an activity that records itself as a tool call; this
  * file keeps the step list for the `progress` query, the task status (in the database via
@@ -26,6 +27,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { DeliverResult, StepName, StepResult } from '../activities/types';
@@ -40,6 +42,8 @@ export * from './definitions';
 export type { ApprovalDecision, EscalationResolution, HumanOutcome } from './human';
 /** Executions started before the change replay with the three steps as activities. */
 export const LOCAL_STEPS = 'local-db-steps';
+/** Executions started before ratings replay without the wait for the rating question. */
+export const CSAT_SURVEY = 'csat-survey';
 
 export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTaskResult> {
   const progress: Progress = { taskId: input.taskId, status: 'queued', route: null, steps: [] };
@@ -79,10 +83,12 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
 
   let final: TaskStatus = 'failed';
   let error: string | undefined;
+  let ratingAfterMs: number | undefined;
   const dbSteps = patched(LOCAL_STEPS) ? fast : steps;
   try {
     await setStatus('running');
     const profile = await step('inject_profile', () => dbSteps.inject_profile(input.taskId));
+    ratingAfterMs = profile.rating?.afterMs;
     if (profile.heldBy) {
       // A person holds the conversation: this message is theirs to answer.
       progress.route = 'await_human';
@@ -121,6 +127,13 @@ export async function AgentTaskWorkflow(input: AgentTaskInput): Promise<AgentTas
       await setStatus(final, error);
     }
     setCurrentDetails(`**${final}**${error ? `: ${error}` : ''}`);
+  }
+  if (final === 'delivered' && ratingAfterMs !== undefined && patched(CSAT_SURVEY)) {
+    // The customer's rating, once the conversation has stayed quiet; the task's status is already final.
+    setCurrentDetails(`**delivered**; the rating question may go out in ${Math.round(ratingAfterMs / 1000)} s, if the conversation stays quiet`);
+    await sleep(ratingAfterMs);
+    const asked = await step('ask_rating', () => steps.ask_rating(input.taskId)).catch(() => undefined); // a survey never fails its task
+    setCurrentDetails(`**delivered**; ${asked?.detail ?? 'the rating question failed'}`);
   }
   await condition(allHandlersFinished);
   return { taskId: input.taskId, status: final, route: progress.route, ...(error ? { error } : {}) };

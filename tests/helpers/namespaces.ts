@@ -44,7 +44,9 @@ export async function whatsappNamespace(stack: TestStack, prefix: string, config
                     parameters: (r.body.template.components?.[0]?.parameters ?? []).map((p: { text: string }) => p.text),
                   },
                 }
-              : { type: r.body.type, text: r.body.text.body as string },
+              : r.body.type === 'interactive'
+                ? { type: 'interactive', text: r.body.interactive.body.text as string }
+                : { type: r.body.type, text: r.body.text.body as string },
           ),
     };
   };

@@ -28,6 +28,7 @@ export const FeedbackBody = z.strictObject({
 });
 
 const rate = () => z.number().min(0).max(1).nullable().describe('a share, 0..1; null when there is nothing to divide by');
+const csatPart = () => z.object({ answered: count(), score: rate(), average: z.number().min(1).max(5).nullable() });
 const latency = () => z.object({ p50Ms: z.number().nullable(), p95Ms: z.number().nullable() });
 
 export const Feedback = named(
@@ -79,6 +80,20 @@ export const Analytics = named(
       }),
     ),
     flags: z.object({ total: count(), byCategory: keyed(FEEDBACK_CATEGORIES, count()) }),
+    csat: z
+      .object({
+        asked: count().describe('rating questions that went out in the window'),
+        answered: count(),
+        responseRate: rate().describe('answered / asked'),
+        score: rate().describe('CSAT: the share of ratings that are 4 or 5'),
+        average: z.number().min(1).max(5).nullable().describe('the mean rating, 1..5'),
+        distribution: z.object({ 1: count(), 2: count(), 3: count(), 4: count(), 5: count() }),
+        byResolver: z
+          .object({ assistant: csatPart(), person: csatPart() })
+          .describe('the conversations the assistant resolved against those a person resolved'),
+        series: z.array(z.object({ at: timestamp(), answered: count(), score: rate() })).describe('per hour or day, as `series.unit`'),
+      })
+      .describe("the customers' ratings (namespace `csat`), by when they were asked"),
     suggestions: z
       .array(
         z.object({

@@ -47,8 +47,13 @@ export function asBadRequest<T>(parse: () => T, PayloadError: new (...args: neve
   }
 }
 
-export function sendSummary(res: Response, summary: IngestSummary): void {
+/** The counts of what a webhook carried; `extra` is the channel's own (Telegram's answer to a tapped button). */
+export function sendSummary(res: Response, summary: IngestSummary, extra: Record<string, unknown> = {}): void {
+  const rated = summary.ratings.filter((r) => r.counted).length;
   res.json({
+    // Ratings of conversations counted (CSAT); only there when there were some.
+    ...(rated > 0 ? { rated } : {}),
+    ...extra,
     received: summary.tasks.length,
     duplicates: summary.duplicates,
     stored: summary.stored,

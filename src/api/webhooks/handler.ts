@@ -11,7 +11,7 @@
 import { Router, type Request } from 'express';
 import type { ChannelKind, ParsedInbound } from '../../channels/types';
 import { notFound } from '../errors';
-import { ingestParsed, recordEvent, seenEvent, UnknownAccountError, type ChannelAccount, type IngestDeps } from '../ingest';
+import { ingestParsed, recordEvent, seenEvent, UnknownAccountError, type ChannelAccount, type IngestDeps, type IngestSummary } from '../ingest';
 import { bytesOf, rawBody, sendSummary } from './common';
 
 /** A request the adapter has verified: the account it is for (when the platform names one) and its JSON. */
@@ -41,6 +41,8 @@ export interface WebhookAdapter<A extends Authenticated = Authenticated> {
   read(req: Request, request: A): Promise<WebhookReading>;
   /** Told when a redelivery is answered as a duplicate. */
   onRedelivery?(req: Request, request: A): void;
+  /** Fields of the channel's own to answer with, once ingested (Telegram answers a tapped rating button in its reply). */
+  answerWith?(summary: IngestSummary, request: A): Promise<Record<string, unknown> | undefined>;
   /** Routes of the channel's own besides the POST (WhatsApp's verification handshake). */
   extraRoutes?(router: Router): void;
 }
@@ -103,7 +105,7 @@ export function webhookRouter<A extends Authenticated>(adapter: WebhookAdapter<A
         payload: { tasks: summary.tasks.map((t) => t.taskId), ...reading.payload },
       });
     }
-    sendSummary(res, summary);
+    sendSummary(res, summary, await adapter.answerWith?.(summary, request));
   });
 
   return router;

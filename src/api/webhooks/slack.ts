@@ -1,13 +1,22 @@
 /**
  * Slack Events API: `POST /webhooks/slack`. The v0 signature with its 5-minute window,
- * `url_verification`, and `event_callback` for mentions and direct messages. Redeliveries
+ * `url_verification`, and `event_callback` for mentions and direct messages; the same URL serves as
+ * the Interactivity Request URL, for taps on the rating's buttons (`block_actions`, form-encoded). Redeliveries
  * (X-Slack-Retry-Num) are recognised by event_id. Slack wants an answer within 3 seconds,
  * so the workflow start is bounded well inside that; a slower start answers 503 and Slack's
  * retry finds the stored message. Through the one webhook handler (./handler).
  */
 import type { Request } from 'express';
 import { accountSecrets, ENV_ACCOUNT_ID } from '../../channels/accounts';
-import { parseEnvelope, parseEvent, SlackPayloadError, verifySlackSignature, type SlackEnvelope } from '../../channels/slack';
+import {
+  parseBlockActions,
+  parseEnvelope,
+  parseEvent,
+  interactionPayload,
+  SlackPayloadError,
+  verifySlackSignature,
+  type SlackEnvelope,
+} from '../../channels/slack';
 import type { Config } from '../../config';
 import type { Database } from '../../db';
 import { notFound, unauthorized } from '../errors';
@@ -43,9 +52,15 @@ export function slackAdapter({ db, config, log, startTimeoutMs }: SlackWebhookDe
       const timestamp = req.get('x-slack-request-timestamp');
       const signature = req.get('x-slack-signature');
       if (!timestamp || !signature) throw unauthorized('X-Slack-Signature and X-Slack-Request-Timestamp are required');
-      const body = parseJson(raw);
+      // Interactions (a tap on a button) come form-encoded to the same URL, their JSON in `payload`.
+      const body = req.is('application/x-www-form-urlencoded')
+        ? parseJson(Buffer.from(asBadRequest(() => interactionPayload(raw), SlackPayloadError)))
+        : parseJson(raw);
       const envelope = asBadRequest(() => parseEnvelope(body), SlackPayloadError);
-      const account = envelope.type === 'event_callback' ? await routeAccount(db, [envelope.teamId, envelope.apiAppId]) : await routeAccount(db, []);
+      const account =
+        envelope.type === 'event_callback' || envelope.type === 'block_actions'
+          ? await routeAccount(db, [envelope.teamId, envelope.apiAppId])
+          : await routeAccount(db, []);
       if (!account) throw notFound('no slack account for this team or app');
       const verdict = verifySlackSignature(raw, timestamp, signature, accountSecrets(config, account).signingSecret);
       if (verdict === 'stale') throw unauthorized('X-Slack-Request-Timestamp is more than 5 minutes away from now');
@@ -67,6 +82,14 @@ export function slackAdapter({ db, config, log, startTimeoutMs }: SlackWebhookDe
           eventKind: envelope.envelopeType,
           reason: `Slack request type ${envelope.envelopeType} is not served`,
           payload: envelope.raw,
+        };
+      }
+      if (envelope.type === 'block_actions') {
+        return {
+          kind: 'messages',
+          parsed: parseBlockActions(envelope, { accountExternalId: account.externalId }),
+          eventKind: 'block_actions',
+          startTimeoutMs: Math.min(startTimeoutMs ?? SLACK_START_TIMEOUT_MS, SLACK_START_TIMEOUT_MS),
         };
       }
       return {

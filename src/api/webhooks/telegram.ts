@@ -8,11 +8,15 @@ import type { Request } from 'express';
 import { accountSecrets, answersEdits } from '../../channels/accounts';
 import { botIdFromToken, parseUpdate, TelegramPayloadError, type TelegramBot, type TelegramSender, verifySecretToken } from '../../channels/telegram';
 import { isObject } from '../../channels/types';
+import { namespaceConfig } from '../../activities/drafting';
 import type { Config } from '../../config';
 import { notFound, unauthorized, unavailable } from '../errors';
 import { findAccount, type ChannelAccount, type IngestDeps } from '../ingest';
 import { asBadRequest, parseJson } from './common';
 import { webhookRouter, type WebhookAdapter } from './handler';
+
+/** The toast for a tap on the choices of a rating question that has closed. */
+export const RATING_CLOSED = 'This rating has closed. Thank you all the same!';
 
 export interface TelegramWebhookDeps extends IngestDeps {
   config: Config;
@@ -68,6 +72,16 @@ export function telegramAdapter({
         TelegramPayloadError,
       );
       return { kind: 'messages', parsed, eventKind: 'update' };
+    },
+    /**
+     * A tapped rating button is answered in the webhook's reply (Bot API: a method in the response
+     * body), so the button stops spinning and the customer sees the thanks; no task, no extra call.
+     */
+    async answerWith(summary, { account }) {
+      const tap = summary.ratings.find((r) => r.externalId.startsWith('cbq:'));
+      if (!tap) return undefined;
+      const text = tap.counted ? (await namespaceConfig(db, account.namespace)).csat?.thanks : RATING_CLOSED;
+      return { method: 'answerCallbackQuery', callback_query_id: tap.externalId.slice('cbq:'.length), ...(text ? { text } : {}) };
     },
   };
 }

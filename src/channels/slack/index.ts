@@ -5,6 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { postJson, retryAfterMs, type JsonResponse } from '../http';
+import { parseRatingChoice, type Choice } from '../rating';
 import { safeEqual } from '../verify';
 import {
   ChannelSendError,
@@ -84,6 +85,8 @@ export type SlackEnvelope =
       event: Record<string, unknown>;
       raw: Record<string, unknown>;
     }
+  /** An interaction (Interactivity Request URL): a tap on one of our buttons. */
+  | { type: 'block_actions'; teamId?: string; apiAppId?: string; raw: Record<string, unknown> }
   | { type: 'other'; envelopeType: string; raw: Record<string, unknown> };
 
 /**
@@ -114,7 +117,69 @@ export function parseEnvelope(body: unknown): SlackEnvelope {
       raw: body,
     };
   }
+  if (body.type === 'block_actions') {
+    const team = isObject(body.team) ? str(body.team.id) : undefined;
+    return { type: 'block_actions', teamId: team, apiAppId: str(body.api_app_id), raw: body };
+  }
   return { type: 'other', envelopeType: body.type, raw: body };
+}
+
+/**
+ * The JSON text of an interaction: Slack posts it form-encoded, in the `payload` field, signed like
+ * every request. Throws SlackPayloadError when there is none.
+ */
+export function interactionPayload(raw: Buffer): string {
+  const payload = new URLSearchParams(raw.toString('utf8')).get('payload');
+  if (!payload) throw new SlackPayloadError('an interaction without a payload field');
+  return payload;
+}
+
+/**
+ * Taps on our buttons (block_actions). Only a rating's choices are ours to read (src/channels/rating.ts):
+ * each becomes a message in the thread the question was posted in, carrying its score. Any other
+ * action is ignored; a payload without a channel, user or message is rejected.
+ */
+export function parseBlockActions(envelope: Extract<SlackEnvelope, { type: 'block_actions' }>, options: { accountExternalId: string }): ParsedInbound {
+  const result = emptyParsed();
+  const body = envelope.raw;
+  const channel = isObject(body.channel) ? str(body.channel.id) : isObject(body.container) ? str(body.container.channel_id) : undefined;
+  const user = isObject(body.user) ? body.user : undefined;
+  const userId = user ? str(user.id) : undefined;
+  const message = isObject(body.message) ? body.message : undefined;
+  const ts = message ? str(message.ts) : undefined;
+  const actions = Array.isArray(body.actions) ? body.actions.filter(isObject) : [];
+  const ignore = (reason: string, outcome: IgnoredEvent['outcome'] = 'ignored') =>
+    result.ignored.push({ channel: 'slack', accountExternalId: options.accountExternalId, kind: 'block_actions', reason, outcome, raw: body });
+  if (!channel || !userId || !ts) {
+    ignore(`block_actions without ${[!channel && 'channel', !userId && 'user', !ts && 'message'].filter(Boolean).join(', ')}`, 'rejected');
+    return result;
+  }
+  const root = str(message!.thread_ts) ?? ts;
+  for (const action of actions) {
+    const rating = parseRatingChoice(str(action.value));
+    const at = str(action.action_ts);
+    if (!rating || !at) {
+      ignore(`action ${str(action.action_id) ?? '(no id)'} is not one of ours to answer`);
+      continue;
+    }
+    result.messages.push({
+      channel: 'slack',
+      accountExternalId: options.accountExternalId,
+      externalId: `${channel}:action:${at}`,
+      conversation: { externalId: `${channel}:${root}` },
+      from: { externalId: userId, displayName: str(user!.name) ?? str(user!.username) },
+      kind: 'block_actions',
+      text: String(rating.score),
+      attachments: [],
+      replyToExternalId: `${channel}:${ts}`,
+      answer: true,
+      rating,
+      sentAt: Number.isFinite(Number(at)) ? new Date(Number(at) * 1000) : new Date(),
+      raw: action,
+    });
+  }
+  if (actions.length === 0) ignore('block_actions without actions', 'rejected');
+  return result;
 }
 
 /**
@@ -340,6 +405,7 @@ export function createSlackSender(options: SlackSenderOptions): ChannelSender {
     const { channel: postedIn, ts } = await call('chat.postMessage', message.token, {
       channel,
       text: message.text,
+      ...(message.choices?.length ? { blocks: choiceBlocks(message.text, message.choices) } : {}),
       ...(threadTs ? { thread_ts: threadTs } : {}),
       // Links in an answer should not grow into previews bigger than the answer.
       unfurl_links: false,
@@ -383,6 +449,17 @@ export function createSlackSender(options: SlackSenderOptions): ChannelSender {
       }
     },
   };
+}
+
+/** The text as a section and the choices as one row of buttons (each button's value is its choice id). */
+function choiceBlocks(text: string, choices: Choice[]): Json[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text } },
+    {
+      type: 'actions',
+      elements: choices.map((c) => ({ type: 'button', action_id: c.id, value: c.id, text: { type: 'plain_text', text: c.title.slice(0, 75) } })),
+    },
+  ];
 }
 
 /** `C123` or `C123:1700000000.000100` (a thread). */

@@ -3,6 +3,7 @@
  * button presses, the bot's own membership), and outbound text as HTML through sendMessage.
  */
 import { postJson, retryAfterMs, type JsonResponse } from '../http';
+import { parseRatingChoice, type Choice } from '../rating';
 import { safeEqual } from '../verify';
 import {
   ChannelSendError,
@@ -356,6 +357,7 @@ function parseCallbackQuery(value: unknown, options: TelegramParseOptions): Outc
     conversation = { externalId: String(chat.id), title: str(chat.title) ?? personName(chat) };
     replyToExternalId = `${chat.id}:${message.message_id}`;
   }
+  const rating = parseRatingChoice(str(value.data));
   return {
     message: {
       channel: 'telegram',
@@ -364,10 +366,12 @@ function parseCallbackQuery(value: unknown, options: TelegramParseOptions): Outc
       conversation,
       from: { externalId: String(from.id), displayName: personName(from), locale: str(from.language_code) },
       kind,
-      text: str(value.data) ?? '',
+      // A rating button reads as its score; any other button as its data.
+      text: rating ? String(rating.score) : (str(value.data) ?? ''),
       attachments: [],
       replyToExternalId,
       answer: true,
+      ...(rating ? { rating } : {}),
       // A callback query carries no time of its own; it arrives as it happens.
       sentAt: new Date(),
       raw: value,
@@ -476,6 +480,8 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
     const method = target ? 'editMessageText' : 'sendMessage';
     const address = target ? { chat_id: target.chatId, message_id: target.messageId } : { chat_id: message.to, ...replyParameters(message) };
     const preview = { link_preview_options: { is_disabled: true } };
+    // The rating's buttons, in one row; a tap comes back as a callback query carrying the choice's id.
+    if (message.choices?.length) Object.assign(preview, { reply_markup: inlineKeyboard(message.choices) });
     let response = await call(message.token, method, { ...address, text: message.text, parse_mode: 'HTML', ...preview });
     if (response.status === 400 && /can't parse entities/i.test(description(response))) {
       // Our HTML is balanced, but a stray tag or entity in the model's text can still upset
@@ -544,6 +550,11 @@ export function createTelegramSender(options: TelegramSenderOptions): TelegramSe
       return pending;
     },
   };
+}
+
+/** One row of buttons; callback_data is at most 64 bytes, which a choice id (`csat:<uuid>:<n>`) keeps to. */
+function inlineKeyboard(choices: Choice[]): Json {
+  return { inline_keyboard: [choices.map((c) => ({ text: c.title, callback_data: c.id }))] };
 }
 
 /** `<chat id>:<message id>`, as in our external ids; anything after it (`:edit:…`) is ignored. */

@@ -20,6 +20,7 @@ import {
   type ParsedInbound,
   type SendResult,
 } from '../types';
+import { parseRatingChoice, type Choice } from '../rating';
 import { safeEqual } from '../verify';
 import { reasonFor, RETRYABLE_CODES } from './errors';
 import { graphTemplate, readTemplatePage, type GraphTemplate } from './templates';
@@ -152,8 +153,11 @@ function normalizeMessage(m: unknown, phoneNumberId: string, nameOf: (waId: stri
       return { ...base, text: str(part.body) ?? '' };
     case 'button':
       return { ...base, text: str(part.text) ?? '' };
-    case 'interactive':
-      return { ...base, text: interactiveText(part) };
+    case 'interactive': {
+      // A tap on one of the rating's choices reads as its score.
+      const rating = parseRatingChoice(interactiveReplyId(part));
+      return rating ? { ...base, text: String(rating.score), rating } : { ...base, text: interactiveText(part) };
+    }
     case 'location':
       return { ...base, text: locationText(part) };
     case 'contacts':
@@ -197,6 +201,11 @@ function mediaAttachment(kind: string, part: Json): Attachment | undefined {
     caption: str(part.caption),
     filename: str(part.filename),
   };
+}
+
+function interactiveReplyId(part: Json): string | undefined {
+  const reply = isObject(part.button_reply) ? part.button_reply : isObject(part.list_reply) ? part.list_reply : undefined;
+  return reply ? str(reply.id) : undefined;
 }
 
 /** A button or list reply's title (its id stays in raw); a flow's reply body. */
@@ -263,6 +272,23 @@ export interface WhatsAppSender extends ChannelSender {
   listTemplates(token: string, businessAccountId: string): Promise<{ templates: GraphTemplate[]; skipped: string[] }>;
 }
 
+/**
+ * Text with choices as an interactive message: up to three reply buttons, else a list of up to ten
+ * rows behind one button (Graph's limits: body 1024, button title 20, row title 24, description 72).
+ */
+export function interactiveChoices(text: string, choices: Choice[], button = 'Choose'): Json {
+  const body = { text: text.slice(0, 1024) };
+  if (choices.length <= 3) {
+    return { type: 'button', body, action: { buttons: choices.map((c) => ({ type: 'reply', reply: { id: c.id, title: c.title.slice(0, 20) } })) } };
+  }
+  const rows = choices.slice(0, 10).map((c) => ({
+    id: c.id,
+    title: c.title.slice(0, 24),
+    ...(c.description ? { description: c.description.slice(0, 72) } : {}),
+  }));
+  return { type: 'list', body, action: { button: button.slice(0, 20), sections: [{ rows }] } };
+}
+
 const noCredentials = () =>
   new ChannelSendError('no WhatsApp access token for this phone number id', {
     channel: 'whatsapp',
@@ -283,7 +309,9 @@ export function createWhatsAppSender(options: WhatsAppSenderOptions): WhatsAppSe
       // Outside the customer-service window only a template reaches the customer: never free text then.
       const content = message.template
         ? { type: 'template', template: graphTemplate(message.template, message.template.parameters) }
-        : { type: 'text', text: { body: message.text, preview_url: false } };
+        : message.choices?.length
+          ? { type: 'interactive', interactive: interactiveChoices(message.text, message.choices, message.choiceButton) }
+          : { type: 'text', text: { body: message.text, preview_url: false } };
       const body = {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
