@@ -1,9 +1,9 @@
 /** The console's view of the HTTP API and the live feed. The key lives in sessionStorage only. */
 
 // The API's shapes come from the server's own types (type-only: nothing of the server is bundled).
-import type { Analytics, Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList } from '../src/api/wire';
+import type { Analytics, Claim, FeedEvent, Feedback, InboxEntry, Reply, TaskDetail, TemplateList } from '../src/api/wire';
 
-export type { Analytics, Claim, FeedEvent, InboxEntry, TaskDetail, TemplateList, ToolCall } from '../src/api/wire';
+export type { Analytics, Claim, FeedEvent, Feedback, InboxEntry, Reply, TaskDetail, TemplateList, ToolCall } from '../src/api/wire';
 export interface ConsoleConfig {
   temporalUiUrl: string;
   temporalNamespace: string;
@@ -54,6 +54,17 @@ export const claim = (entry: InboxEntry, agent: string, renew = false) =>
   api<{ claim: Claim }>('POST', `/escalations/${encodeURIComponent(entry.id)}/claim`, { agent, renew }).then((r) => r.claim);
 export const analytics = (namespace: string, window: string) =>
   api<Analytics>('GET', `/analytics?${namespace ? `namespace=${encodeURIComponent(namespace)}&` : ''}window=${encodeURIComponent(window)}`);
+/** A page of the AI replies that went out (GET /api/v1/replies); `flagged` '' for both. */
+export const replies = (q: { namespace: string; window: string; flagged: '' | 'true' | 'false'; cursor?: string }) => {
+  const params = new URLSearchParams({ window: q.window, limit: '50' });
+  if (q.namespace) params.set('namespace', q.namespace);
+  if (q.flagged) params.set('flagged', q.flagged);
+  if (q.cursor) params.set('cursor', q.cursor);
+  return api<{ namespace: string; data: Reply[]; nextCursor: string | null }>('GET', `/replies?${params.toString()}`);
+};
+/** Flags an AI reply (409 `not_an_ai_reply` when the reply was not the assistant's). */
+export const flagReply = (taskId: string, body: { category: string; note?: string; agent: string }) =>
+  api<Feedback>('POST', `/agent-tasks/${encodeURIComponent(taskId)}/feedback`, body);
 export const templates = (namespace: string) => api<TemplateList>('GET', `/namespaces/${encodeURIComponent(namespace)}/templates`);
 export const consoleConfig = () => fetch('/console/config.json').then((r) => r.json() as Promise<ConsoleConfig>);
 

@@ -1,5 +1,6 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
 import { showDashboard } from './dashboard';
+import { showReplies } from './replies';
 import {
   ApiError,
   claim,
@@ -68,7 +69,7 @@ let firstRender = true;
 function showSignIn(message = '') {
   stopFeed?.();
   window.clearInterval(pollTimer);
-  $('console-view').hidden = true;
+  showView(undefined);
   $('who').hidden = true;
   $('signin-view').hidden = false;
   $('signin-error').textContent = message;
@@ -77,7 +78,7 @@ function showSignIn(message = '') {
 
 async function showConsole() {
   $('signin-view').hidden = true;
-  $('console-view').hidden = false;
+  showView('inbox');
   $('who').hidden = false;
   $<HTMLInputElement>('agent-name').value = sessionStorage.getItem(AGENT) ?? '';
   await refreshInbox();
@@ -521,24 +522,39 @@ function escalationNews(e: NonNullable<FeedEvent['escalation']>): string {
   return last ? `${last.kind.replace('_', ' ')}: ${last.detail ?? 'done'}` : `${e.kind} open${e.offeredTo ? `, offered to ${e.offeredTo}` : ''}`;
 }
 
-// ---- dashboard ----------------------------------------------------------------------------
+// ---- views: inbox, replies, dashboard -----------------------------------------------------
 
-function showView(view: 'inbox' | 'dashboard') {
-  $('console-view').hidden = view !== 'inbox';
-  $('dashboard-view').hidden = view !== 'dashboard';
-  $('show-inbox').setAttribute('aria-pressed', String(view === 'inbox'));
-  $('show-dashboard').setAttribute('aria-pressed', String(view === 'dashboard'));
+const VIEWS = { inbox: 'console-view', replies: 'replies-view', dashboard: 'dashboard-view' } as const;
+type View = keyof typeof VIEWS;
+
+/** Shows one view (none: signed out), and marks its button in the top bar. */
+function showView(view: View | undefined) {
+  for (const [name, id] of Object.entries(VIEWS)) {
+    $(id).hidden = name !== view;
+    $(`show-${name}`).setAttribute('aria-pressed', String(name === view));
+  }
   if (view === 'dashboard') {
     $('dashboard-heading').focus();
     void showDashboard($<HTMLInputElement>('dash-namespace').value.trim(), $<HTMLSelectElement>('dash-window').value);
   }
+  if (view === 'replies') {
+    $('replies-heading').focus();
+    void showReplies();
+  }
 }
 $('show-inbox').addEventListener('click', () => showView('inbox'));
+$('show-replies').addEventListener('click', () => showView('replies'));
 $('show-dashboard').addEventListener('click', () => showView('dashboard'));
 $('dash-form').addEventListener('submit', (e) => {
   e.preventDefault();
   void showDashboard($<HTMLInputElement>('dash-namespace').value.trim(), $<HTMLSelectElement>('dash-window').value);
 });
+$('replies-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  void showReplies();
+});
+for (const filter of ['replies-flagged', 'replies-window']) $(filter).addEventListener('change', () => void showReplies());
+$('replies-more').addEventListener('click', () => void showReplies(true));
 
 // ---- start --------------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health';
 import { templateRoutes } from './routes/templates';
 import { analyticsRoutes } from './routes/analytics';
 import { gapRoutes } from './routes/gaps';
+import { replyRoutes } from './routes/replies';
 import { humanDecisionRoutes } from './routes/human';
 import { httpMetrics, metricsRoutes, webhookMetrics } from './routes/metrics';
 import { statsRoutes } from './routes/stats';
@@ -81,6 +82,7 @@ export function createApp({ config, database, tasks, log, adminApiKey, temporalM
   api.use(humanDecisionRoutes(database.db, tasks, config.whatsappWindowMs, config.claimHoldMs));
   api.use('/agent-tasks', statsRoutes(database.db)); // before /:id takes "stats" for an id
   api.use(analyticsRoutes(database.db));
+  api.use(replyRoutes(database.db));
   api.use('/agent-tasks', agentTaskRoutes(database.db, tasks, log, config.whatsappWindowMs));
   const llm = createLlmRegistry({ ...config.openai, timeoutMs: 60_000 });
   const embed = sharedEmbed ?? createKnowledgeEmbedder({ ...config.openai, timeoutMs: 30_000 });

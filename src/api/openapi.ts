@@ -22,6 +22,7 @@ import './schemas/health';
 import './schemas/namespaces';
 import { DraftRequest } from './schemas/rag';
 import { RunBody } from './schemas/retention';
+import { RepliesQuery } from './schemas/replies';
 
 type Schema = Record<string, unknown>;
 
@@ -484,6 +485,18 @@ const paths = {
         '409': problem('Conflict'),
         ...authErrors,
       },
+    },
+  },
+  '/api/v1/replies': {
+    get: {
+      operationId: 'listReplies',
+      tags: ['analytics'],
+      summary: "The assistant's replies that went out in a namespace, newest first, with agents' flags: what agents review and flag (every role)",
+      description:
+        "Tasks whose reply the assistant wrote (attribution assistant or assistant_edited) and sent, by when the customer's message came in. " +
+        'A key confined to a namespace lists its own; a namespace filter naming another is a 404. Keyset pages: the cursor stays stable while replies are added.',
+      parameters: queryParams(RepliesQuery),
+      responses: { '200': response('a page of replies', ref('ReplyList')), '400': problem('BadRequest'), '404': problem('NotFound'), ...authErrors },
     },
   },
   '/api/v1/escalations/{id}/claim': {

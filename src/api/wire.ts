@@ -13,7 +13,9 @@ import type { PresentedTask } from './present-task';
 import type { AgentTask, ToolCall as ToolCallSchema } from './schemas/agent-tasks';
 import type { Claim as ClaimSchema, Escalation, TranscriptMessage as TranscriptMessageSchema } from './schemas/escalations';
 import type { TemplateList as TemplateListSchema } from './schemas/templates';
-import type { Analytics as AnalyticsSchema } from './schemas/analytics';
+import type { Analytics as AnalyticsSchema, Feedback as FeedbackSchema } from './schemas/analytics';
+import type { ReplyRow } from '../analytics/replies';
+import type { Reply as ReplySchema } from './schemas/replies';
 
 export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
@@ -40,7 +42,8 @@ export const routesSendWhatIsDocumented: [
   Sends<InboxEntryRow, typeof Escalation>,
   Sends<PresentedTask, typeof AgentTask>,
   Sends<typeof agentToolCalls.$inferSelect, typeof ToolCallSchema>,
-] = [true, true, true];
+  Sends<ReplyRow, typeof ReplySchema>,
+] = [true, true, true, true];
 
 export type InboxEntry = z.output<typeof Escalation>;
 export type TranscriptMessage = z.output<typeof TranscriptMessageSchema>;
@@ -48,6 +51,10 @@ export type ToolCall = z.output<typeof ToolCallSchema>;
 export type TemplateList = z.output<typeof TemplateListSchema>;
 export type Analytics = z.output<typeof AnalyticsSchema>;
 export type Claim = z.output<typeof ClaimSchema>['claim'];
+/** An item of GET /api/v1/replies: an AI reply that went out, with its flags. */
+export type Reply = z.output<typeof ReplySchema>;
+/** An agent's flag on an AI reply (POST /api/v1/agent-tasks/:id/feedback). */
+export type Feedback = z.output<typeof FeedbackSchema>;
 /** GET /api/v1/agent-tasks/:id, the parts the console reads. */
 export interface TaskDetail {
   task: z.output<typeof AgentTask>;

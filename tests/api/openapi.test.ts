@@ -290,6 +290,10 @@ describe('OpenAPI document', () => {
     expect((await call('POST', `/api/v1/agent-tasks/${escalated.id}/feedback`, { json: { category: 'outdated', agent: 'lee' } })).status).toBe(409);
     expect((await call('POST', `/api/v1/agent-tasks/${escalated.id}/feedback`, { json: { category: 'meh', agent: 'lee' } })).status).toBe(400);
     expect((await call('POST', `/api/v1/agent-tasks/${randomUUID()}/feedback`, { json: { category: 'outdated', agent: 'lee' } })).status).toBe(404);
+    const flagged = await call('GET', `/api/v1/replies?namespace=${ns}&window=1h&flagged=true&limit=10`);
+    expect(flagged.body.data.map((r: { taskId: string; flags: unknown[] }) => [r.taskId, r.flags.length])).toEqual([[waiting.id, 1]]);
+    expect((await call('GET', '/api/v1/replies?flagged=maybe')).status).toBe(400);
+    expect((await call('GET', '/api/v1/replies?namespace=nobody-here')).status).toBe(404);
     const analytics = await call('GET', `/api/v1/analytics?namespace=${ns}&window=1h`);
     expect(analytics.body).toMatchObject({ namespace: ns, flags: { total: 1 } });
     expect((await call('GET', '/api/v1/analytics?window=never')).status).toBe(400);

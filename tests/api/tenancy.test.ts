@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { agentTasks, channelAccounts, contacts, conversations, escalations, messages, namespaces } from '../../src/db/schema';
+import { agentTasks, channelAccounts, contacts, conversations, escalations, messages, namespaces, outboundDeliveries, taskOutcomes } from '../../src/db/schema';
 import { addDocument } from '../../src/knowledge/store';
 import { json } from '../helpers/http';
 import { ADMIN_KEY, useTestSystem } from '../helpers/system';
@@ -25,6 +25,8 @@ const MANAGERS: Role[] = ['admin', 'operator of A', 'operator of B'];
 interface Seeded {
   name: string;
   taskId: string;
+  /** A task the assistant answered (its outcome says so, its answer was sent). */
+  replyTaskId: string;
   documentId: string;
 }
 
@@ -117,8 +119,55 @@ describe('tenancy: role × route × namespace', () => {
       reason: 'the customer asked for a person',
       deadlineAt: new Date(Date.now() + 3_600_000),
     });
+    const [question] = await db
+      .insert(messages)
+      .values({
+        conversationId: conversation!.id,
+        channelAccountId: account!.id,
+        direction: 'inbound',
+        externalId: `${externalId}.2`,
+        contactId: contact!.id,
+        text: 'hello',
+      })
+      .returning();
+    const [answered] = await db
+      .insert(agentTasks)
+      .values({
+        namespace: name,
+        channel: 'whatsapp',
+        channelAccountId: account!.id,
+        conversationId: conversation!.id,
+        messageId: question!.id,
+        workflowId: `agent-task:${name}:whatsapp:${externalId}.2`,
+        status: 'delivered',
+        route: 'deliver',
+      })
+      .returning();
+    await db.insert(outboundDeliveries).values({
+      taskId: answered!.id,
+      part: 0,
+      channel: 'whatsapp',
+      channelAccountId: account!.id,
+      recipient: contact!.externalId,
+      text: 'Hello! How can I help?',
+      status: 'sent',
+      attempt: 1,
+      sentAt: new Date(),
+    });
+    await db.insert(taskOutcomes).values({
+      taskId: answered!.id,
+      namespace: name,
+      channel: 'whatsapp',
+      conversationId: conversation!.id,
+      intent: 'greeting',
+      resolvedBy: 'assistant',
+      handedOver: false,
+      attribution: 'assistant',
+      createdAt: answered!.createdAt,
+      finishedAt: new Date(),
+    });
     const document = await addDocument(db, { namespace: name, title: 'Orders', contentType: 'text/markdown', content: '# Orders\n\nOrders ship in 2 days.' });
-    return { name, taskId: task!.id, documentId: document.id };
+    return { name, taskId: task!.id, replyTaskId: answered!.id, documentId: document.id };
   }
 
   beforeAll(async () => {
@@ -205,6 +254,21 @@ describe('tenancy: role × route × namespace', () => {
       other: 404,
       request: (ns) => ({ method: 'GET', path: `/escalations?namespace=${ns.name}` }),
       shows: (body, ns) => listed(body).some((e) => e.taskId === ns.taskId),
+    },
+    {
+      route: 'GET /replies?namespace=',
+      roles: ROLES,
+      ok: 200,
+      other: 404,
+      request: (ns) => ({ method: 'GET', path: `/replies?namespace=${ns.name}&window=1h` }),
+      shows: (body, ns) => listed(body).some((r) => r.taskId === ns.replyTaskId),
+    },
+    {
+      route: 'POST /agent-tasks/:id/feedback',
+      roles: ROLES,
+      ok: 201,
+      other: 404,
+      request: (ns) => ({ method: 'POST', path: `/agent-tasks/${ns.replyTaskId}/feedback`, body: { category: 'incomplete', agent: 'tenancy-test' } }),
     },
     { route: 'GET /namespaces/:ns', roles: MANAGERS, ok: 200, other: 404, request: (ns) => ({ method: 'GET', path: `/namespaces/${ns.name}` }) },
     { route: 'PUT /namespaces/:ns', roles: MANAGERS, ok: 200, other: 404, request: (ns) => ({ method: 'PUT', path: `/namespaces/${ns.name}`, body: {} }) },

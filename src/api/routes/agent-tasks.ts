@@ -7,30 +7,22 @@ import { Router } from 'express';
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database } from '../../db';
+import { after, exactTimestamp } from '../../db/keyset';
 import { conversationWindow, DEFAULT_WINDOW_MS } from '../../channels/window';
 import { agentTasks, agentToolCalls, API_KEY_ROLES, conversations, outboundDeliveries } from '../../db/schema';
 import type { Logger } from '../../logger';
 import type { Progress, StepProgress } from '../../workflows/agent-task';
 import { allowRoles, confinedTo, type Principal } from '../auth';
-import { badRequest, notFound } from '../errors';
+import { notFound } from '../errors';
+import { decodeCursor, encodeCursor } from '../cursor';
 import type { AgentTaskClient } from '../temporal-client';
 import { requireVisible } from './namespaces';
 import { validate } from '../validate';
 import { presentTask } from '../present-task';
 import { ListQuery } from '../schemas/agent-tasks';
 
-const Cursor = z.tuple([z.iso.datetime({ offset: true, precision: 6 }).refine((s) => !s.startsWith('0000'), 'PostgreSQL has no year 0'), z.uuid()]);
-const encodeCursor = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw badRequest('cursor is not one this API handed out', 'invalid_cursor');
-  }
-}
-
 /** created_at with its microseconds, so a cursor never skips or repeats a task. */
-const createdAtExact = sql<string>`to_char(${agentTasks.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const createdAtExact = exactTimestamp(agentTasks.createdAt);
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 /** The condition on agent_tasks for what a principal may see; nothing without a principal. */
@@ -65,8 +57,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
     if (q.namespace) where.push(eq(agentTasks.namespace, q.namespace));
     if (q.conversationId) where.push(eq(agentTasks.conversationId, q.conversationId));
     if (q.cursor) {
-      const [createdAt, id] = decodeCursor(q.cursor);
-      where.push(sql`(${agentTasks.createdAt}, ${agentTasks.id}) < (${createdAt}::timestamptz, ${id}::uuid)`);
+      where.push(after(agentTasks.createdAt, agentTasks.id, decodeCursor(q.cursor)));
     }
     const rows = await db
       .select({ task: agentTasks, createdAtExact })
@@ -78,7 +69,7 @@ export function agentTaskRoutes(db: Database, tasks: AgentTaskClient, log: Logge
     const last = page[page.length - 1];
     res.json({
       data: page.map((r) => presentTask(r.task)),
-      nextCursor: rows.length > q.limit && last ? encodeCursor(last.createdAtExact, last.task.id) : null,
+      nextCursor: rows.length > q.limit && last ? encodeCursor([last.createdAtExact, last.task.id]) : null,
     });
   });
 
