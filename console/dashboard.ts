@@ -37,6 +37,8 @@ function tiles(a: Analytics) {
     ['First response (p50)', secs(a.firstResponse.p50Ms)],
     ['First human response (p50)', secs(a.firstHumanResponse.p50Ms)],
     ['AI replies flagged', String(a.flags.total)],
+    ['CSAT (rated 4-5)', a.csat.answered ? `${pct(a.csat.score)} of ${a.csat.answered}` : '–'],
+    ['Ratings answered', a.csat.asked ? pct(a.csat.responseRate) : '–'],
   ];
   $('dash-tiles').replaceChildren(
     ...items.map(([label, value]) => {
@@ -110,6 +112,23 @@ export async function showDashboard(namespace: string, window: string): Promise<
   draw('chart-flags', {
     type: 'bar',
     data: { labels: flags.map(([c]) => c), datasets: [{ label: 'flagged AI replies', data: flags.map(([, n]) => n), backgroundColor: '#5f6368' }] },
+  });
+  // CSAT: the share rated 4-5 over time, and the assistant's conversations against a person's.
+  const csatLabel = (who: string, part: Analytics['csat']['byResolver']['assistant']) =>
+    `${who}: ${pct(part.score)} of ${part.answered}${part.average === null ? '' : `, mean ${part.average}`}`;
+  draw('chart-csat', {
+    type: 'bar',
+    data: {
+      labels: [csatLabel('assistant', a.csat.byResolver.assistant), csatLabel('person', a.csat.byResolver.person)],
+      datasets: [
+        {
+          label: 'CSAT: rated 4 or 5 (%)',
+          data: [a.csat.byResolver.assistant, a.csat.byResolver.person].map((p) => Math.round((p.score ?? 0) * 1000) / 10),
+          backgroundColor: ['#1a73e8', '#188038'],
+        },
+      ],
+    },
+    options: { scales: { y: { min: 0, max: 100 } } },
   });
   $('dash-suggestions').replaceChildren(
     ...(a.suggestions.length

@@ -11,12 +11,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelAccounts, namespaces } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { channelAccounts, csatSurveys, namespaces } from '../../src/db/schema';
 import { addDocument } from '../../src/knowledge/store';
 import { DEFAULT_HANDOFF_MESSAGE, type NamespaceConfigInput } from '../../src/namespaces/config';
-import { ADMIN_KEY, useTestSystem } from '../helpers/system';
+import { ADMIN_KEY, useTestSystem, waitFor } from '../helpers/system';
 import { taskLookups } from '../helpers/tasks';
-import { postWebhook, textMessageWebhook, wamid } from '../../testkit/whatsapp';
+import { postWebhook, textMessageWebhook, wamid, webhookWith, message as waMessage } from '../../testkit/whatsapp';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** A test run leaves the committed pictures alone unless asked to retake them. */
@@ -63,8 +64,18 @@ describe('agent console', () => {
         stack.graph
           .sent()
           .filter((r) => r.body.to === from)
-          .map((r) => r.body.text.body as string);
-      return { say, received, from };
+          .map((r) => (r.body.text?.body ?? r.body.interactive?.body.text) as string);
+      /** Taps `score` in the rating question's list (namespace `csat`), once it has come. */
+      const rate = async (taskId: string, score: number) => {
+        const survey = await waitFor(
+          async () => (await stack.database.db.select().from(csatSurveys).where(eq(csatSurveys.taskId, taskId))).find((row) => row.askedAt),
+          20_000,
+          `the rating question of ${taskId}`,
+        );
+        const tap = waMessage('interactive', { type: 'list_reply', list_reply: { id: `csat:${survey.id}:${score}`, title: String(score) } }, { from });
+        expect((await postWebhook(stack.system.url!, webhookWith(phoneNumberId, { messages: [tap] }, from))).status).toBe(200);
+      };
+      return { say, received, rate, from };
     };
     return Object.assign(customer, { ns });
   }
@@ -267,19 +278,30 @@ describe('agent console', () => {
     }
   });
 
-  it('when the dashboard is opened, then the figures and four charts of the namespace are drawn, matching its outcomes', async () => {
-    const shop = await namespaceWith({ ...APPROVING, escalation: { timeout: '120s' } });
-    const hello = await waitForStatus(await shop().say('hello'), 'delivered');
-    const held = await waitForStatus(await shop().say('How long does express delivery take?'), 'awaiting_approval');
-    const human = await waitForStatus(await shop().say('Can I talk to a human please?'), 'escalated');
+  it('when the dashboard is opened, then the figures and five charts of the namespace are drawn, matching its outcomes and ratings', async () => {
+    const shop = await namespaceWith({ ...APPROVING, escalation: { timeout: '120s' }, csat: { after: '200ms' } });
+    const [first, second, third] = [shop(), shop(), shop()];
+    const hello = await waitForStatus(await first.say('hello'), 'delivered');
+    const held = await waitForStatus(await second.say('How long does express delivery take?'), 'awaiting_approval');
+    const human = await waitForStatus(await third.say('Can I talk to a human please?'), 'escalated');
     expect((await api('POST', `/agent-tasks/${held.id}/approval`, { decision: 'edit', text: 'Next working day.', agent: 'lee' })).status).toBe(200);
     expect((await api('POST', `/agent-tasks/${human.id}/escalation`, { action: 'reply', text: 'Sam here.', agent: 'sam' })).status).toBe(200);
+    // The customers rate: the assistant's answer 5, the edited one 4, the person's reply 2.
+    await first.rate(hello.id, 5);
+    await second.rate(held.id, 4);
+    await third.rate(human.id, 2);
+    await waitFor(
+      async () =>
+        (await stack.database.db.select().from(csatSurveys).where(eq(csatSurveys.namespace, shop.ns))).filter((s) => s.score).length === 3 ? true : undefined,
+      10_000,
+      'three ratings',
+    );
     await expect
       .poll(async () => (await api('POST', `/agent-tasks/${hello.id}/feedback`, { category: 'incomplete', agent: 'lee' })).status, { timeout: 10_000 })
       .toBe(201);
 
     await page.getByRole('button', { name: 'Dashboard' }).click();
-    await page.getByLabel('Namespace').fill(shop.ns);
+    await page.getByLabel('Namespace', { exact: true }).fill(shop.ns);
     await page.getByLabel('Window').selectOption('24h');
     await page.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => page.locator('#dash-status').textContent(), { timeout: 10_000 }).toContain(`${shop.ns}: 3 messages`);
@@ -287,7 +309,9 @@ describe('agent console', () => {
     expect(tiles).toContain('Resolved by the assistant33.3%');
     expect(tiles).toContain('Handed over1');
     expect(tiles).toContain('AI replies flagged1');
-    for (const id of ['chart-resolution', 'chart-reasons', 'chart-edits', 'chart-flags']) {
+    expect(tiles).toContain('CSAT (rated 4-5)66.7% of 3');
+    expect(tiles).toContain('Ratings answered100%');
+    for (const id of ['chart-resolution', 'chart-reasons', 'chart-edits', 'chart-flags', 'chart-csat']) {
       expect(await page.evaluate<boolean>(`(() => { const c = document.getElementById('${id}'); return c.width > 0 && c.height > 0; })()`)).toBe(true);
     }
     await page.screenshot({ path: path.join(SCREENSHOTS, 'console-dashboard.png'), fullPage: true });
