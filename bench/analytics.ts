@@ -1,6 +1,7 @@
 /**
  * `npm run bench:analytics`: GET /api/v1/analytics's queries (src/analytics/report.ts) over 100,000
- * finished tasks of one namespace in PostgreSQL (a scratch database), beside 20,000 of another, for
+ * finished tasks of one namespace in PostgreSQL (a scratch database, with one resolved task in five
+ * rated), beside 20,000 of another, for
  * windows of 24h, 7d and 30d; 30 runs each after 3 to warm up. Budget: p95 ≤ 200 ms.
  * bench/results/analytics.json.
  */
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
         case when n % 5 = 1 then (array['approve','approve','approve','edit','reject'])[1 + (n % 5)] end,
         200 + (n % 5000), case when n % 10 >= 7 then 60000 + (n % 600000) end, n % 23 = 0, t.created_at, t.created_at + interval '2 seconds'
       from (select id, namespace, channel, conversation_id, created_at, row_number() over () as n from agent_tasks) t`);
+    // Ratings as ask_rating and the webhooks leave them: one resolved task in five asked, three in five of those answered.
+    await db.execute(sql`
+      insert into csat_surveys (task_id, namespace, channel, conversation_id, resolved_by, asked_at, expires_at, score, answered_at, answered_via)
+      select o.task_id, o.namespace, o.channel, o.conversation_id, o.resolved_by, o.finished_at + interval '10 minutes', o.finished_at + interval '1 day',
+        case when (n / 5) % 5 < 3 then 1 + (n / 5) % 7 % 5 end,
+        case when (n / 5) % 5 < 3 then o.finished_at + interval '12 minutes' end,
+        case when (n / 5) % 5 < 3 then 'button' end
+      from (select *, row_number() over () as n from task_outcomes where resolved_by <> 'none') o where n % 5 = 0`);
     await db.execute(sql`analyze`);
     const seededMs = performance.now() - started;
     const windows: Record<string, { p50Ms: number; p95Ms: number; maxMs: number; tasks: number }> = {};
