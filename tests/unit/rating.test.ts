@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseRatingChoice, parseRatingText, ratingChoices } from '../../src/channels/rating';
-import { interactionPayload, parseBlockActions, parseEnvelope } from '../../src/channels/slack';
+import { interactionPayload, parseBlockActions, parseEnvelope, SlackPayloadError } from '../../src/channels/slack';
 import { parseUpdate } from '../../src/channels/telegram';
 import { interactiveChoices, parseWebhook } from '../../src/channels/whatsapp';
 import { DEFAULT_CSAT_LABELS, parseNamespaceConfig } from '../../src/namespaces/config';
@@ -165,11 +165,12 @@ describe('Slack', () => {
     expect(() => interactionPayload(Buffer.from('token=x'))).toThrow(/payload/);
   });
 
-  it('when another button is clicked, or the payload misses its channel, then it is ignored or rejected, never a message', () => {
+  it('when another button is clicked, then it is ignored; a payload without its channel, user, message or actions is not one Slack sends', () => {
     expect(parse(interaction([{ action_id: 'approve', value: 'yes', action_ts: '1.2' }]))).toMatchObject({ messages: [], ignored: [{ outcome: 'ignored' }] });
-    expect(parse(interaction([{ value: `csat:${surveyId}:4`, action_ts: '1.2' }], { channel: undefined }))).toMatchObject({
-      messages: [],
-      ignored: [{ outcome: 'rejected' }],
-    });
+    const rating = [{ value: `csat:${surveyId}:4`, action_ts: '1.2' }];
+    expect(() => parse(interaction(rating, { channel: undefined }))).toThrow(/channel\.id/);
+    expect(() => parse(interaction(rating, { user: undefined, message: undefined }))).toThrow(/user\.id, message\.ts/);
+    expect(() => parse(interaction([]))).toThrow(/actions/);
+    expect(() => parseEnvelope({ type: 'block_actions' })).toThrow(SlackPayloadError);
   });
 });

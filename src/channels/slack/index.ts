@@ -118,6 +118,14 @@ export function parseEnvelope(body: unknown): SlackEnvelope {
     };
   }
   if (body.type === 'block_actions') {
+    // What every click on a button of a message carries; without it the body is not Slack's.
+    const missing = [
+      !(isObject(body.user) && str(body.user.id)) && 'user.id',
+      !interactionChannel(body) && 'channel.id',
+      !(isObject(body.message) && str(body.message.ts)) && 'message.ts',
+      !(Array.isArray(body.actions) && body.actions.length > 0) && 'actions',
+    ].filter(Boolean);
+    if (missing.length > 0) throw new SlackPayloadError(`block_actions without ${missing.join(', ')}`);
     const team = isObject(body.team) ? str(body.team.id) : undefined;
     return { type: 'block_actions', teamId: team, apiAppId: str(body.api_app_id), raw: body };
   }
@@ -142,19 +150,15 @@ export function interactionPayload(raw: Buffer): string {
 export function parseBlockActions(envelope: Extract<SlackEnvelope, { type: 'block_actions' }>, options: { accountExternalId: string }): ParsedInbound {
   const result = emptyParsed();
   const body = envelope.raw;
-  const channel = isObject(body.channel) ? str(body.channel.id) : isObject(body.container) ? str(body.container.channel_id) : undefined;
-  const user = isObject(body.user) ? body.user : undefined;
-  const userId = user ? str(user.id) : undefined;
-  const message = isObject(body.message) ? body.message : undefined;
-  const ts = message ? str(message.ts) : undefined;
-  const actions = Array.isArray(body.actions) ? body.actions.filter(isObject) : [];
-  const ignore = (reason: string, outcome: IgnoredEvent['outcome'] = 'ignored') =>
-    result.ignored.push({ channel: 'slack', accountExternalId: options.accountExternalId, kind: 'block_actions', reason, outcome, raw: body });
-  if (!channel || !userId || !ts) {
-    ignore(`block_actions without ${[!channel && 'channel', !userId && 'user', !ts && 'message'].filter(Boolean).join(', ')}`, 'rejected');
-    return result;
-  }
-  const root = str(message!.thread_ts) ?? ts;
+  // parseEnvelope made sure of these.
+  const channel = interactionChannel(body)!;
+  const user = body.user as Json;
+  const message = body.message as Json;
+  const ts = str(message.ts)!;
+  const actions = (body.actions as unknown[]).filter(isObject);
+  const ignore = (reason: string) =>
+    result.ignored.push({ channel: 'slack', accountExternalId: options.accountExternalId, kind: 'block_actions', reason, outcome: 'ignored', raw: body });
+  const root = str(message.thread_ts) ?? ts;
   for (const action of actions) {
     const rating = parseRatingChoice(str(action.value));
     const at = str(action.action_ts);
@@ -167,7 +171,7 @@ export function parseBlockActions(envelope: Extract<SlackEnvelope, { type: 'bloc
       accountExternalId: options.accountExternalId,
       externalId: `${channel}:action:${at}`,
       conversation: { externalId: `${channel}:${root}` },
-      from: { externalId: userId, displayName: str(user!.name) ?? str(user!.username) },
+      from: { externalId: str(user.id)!, displayName: str(user.name) ?? str(user.username) },
       kind: 'block_actions',
       text: String(rating.score),
       attachments: [],
@@ -178,8 +182,12 @@ export function parseBlockActions(envelope: Extract<SlackEnvelope, { type: 'bloc
       raw: action,
     });
   }
-  if (actions.length === 0) ignore('block_actions without actions', 'rejected');
   return result;
+}
+
+/** The channel a clicked message is in. */
+function interactionChannel(body: Json): string | undefined {
+  return (isObject(body.channel) ? str(body.channel.id) : undefined) ?? (isObject(body.container) ? str(body.container.channel_id) : undefined);
 }
 
 /**
