@@ -15,14 +15,29 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { surveyBlocked } from '../analytics/csat';
 import { ratingChoices } from '../channels/rating';
 import { conversationWindow, DEFAULT_WINDOW_MS } from '../channels/window';
+import type { Database } from '../db';
 import { csatSurveys, taskOutcomes } from '../db/schema';
 import { parseDuration } from '../duration';
+import { detectLanguage, LANGUAGE_CODES } from '../knowledge/language';
+import { csatWording } from '../namespaces/csat-wording';
 import { createOutbound, type DeliverDeps } from './deliver';
-import { loadTaskContext } from './task-context';
+import { loadTaskContext, recentMessages, type TaskContext } from './task-context';
 import { recordStep } from './tool-calls';
 import type { RatingAsked } from './types';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The language the customer writes in: told from their last few messages (a lone "hello" says
+ * little), else the locale their platform gave (Telegram's language_code); undefined when neither tells.
+ */
+async function customerLanguage(db: Database, ctx: TaskContext): Promise<string | undefined> {
+  const earlier = await recentMessages(db, ctx.task.conversationId, ctx.message.id, 10);
+  const said = [...earlier.filter((m) => m.direction === 'inbound').slice(-4), ctx.message].map((m) => m.text ?? '').join('\n');
+  const code = LANGUAGE_CODES[detectLanguage(said)];
+  if (code !== 'und') return code;
+  return ctx.contact.locale?.slice(0, 2).toLowerCase() || undefined;
+}
 
 export function createRatingActivities(deps: DeliverDeps) {
   const { db, windowMs = DEFAULT_WINDOW_MS } = deps;
@@ -51,22 +66,29 @@ export function createRatingActivities(deps: DeliverDeps) {
               channel: ctx.task.channel,
               conversationId: ctx.task.conversationId,
               resolvedBy: outcome.resolvedBy,
+              language: csatWording(csat, await customerLanguage(db, ctx)).language,
               expiresAt: new Date(Date.now() + (parseDuration(csat.expiresAfter) ?? DAY_MS)),
             })
             .onConflictDoNothing();
           [survey] = await db.select().from(csatSurveys).where(eq(csatSurveys.taskId, taskId));
         }
         if (!survey) throw new Error(`the survey of task ${taskId} vanished while being made`);
-        const choices = ratingChoices(survey.id, csat.labels);
-        const sent = await outbound.sendText(ctx, csat.question, 'rating', attempt, undefined, { choices, choiceButton: csat.button });
+        const wording = csatWording(csat, survey.language ?? undefined);
+        const choices = ratingChoices(survey.id, wording.labels);
+        const sent = await outbound.sendText(ctx, wording.question, 'rating', attempt, undefined, { choices, choiceButton: wording.button });
         await db
           .update(csatSurveys)
           .set({ askedAt: sql`now()`, expiresAt: sql`now() + ${`${parseDuration(csat.expiresAfter) ?? DAY_MS} milliseconds`}::interval` })
           .where(and(eq(csatSurveys.id, survey.id), isNull(csatSurveys.askedAt)));
         const again = sent.skipped > 0 && sent.providerMessageIds.length === 0;
         return {
-          value: { attempt, detail: `asked on ${ctx.task.channel}${again ? ' (already sent by an earlier attempt)' : ''}`, asked: true, surveyId: survey.id },
-          summary: { asked: true, surveyId: survey.id, sent: sent.providerMessageIds.length, skipped: sent.skipped },
+          value: {
+            attempt,
+            detail: `asked on ${ctx.task.channel} (${wording.language})${again ? ' (already sent by an earlier attempt)' : ''}`,
+            asked: true,
+            surveyId: survey.id,
+          },
+          summary: { asked: true, surveyId: survey.id, language: wording.language, sent: sent.providerMessageIds.length, skipped: sent.skipped },
         };
       });
     },

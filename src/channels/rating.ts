@@ -60,7 +60,7 @@ export function parseRatingText(text: string): number | undefined {
   const t = text.normalize('NFKC').trim().toLowerCase();
   if (!t) return undefined;
   if (STARS.test(t.replace(/\s+/g, ''))) return [...t.replace(/\s+|\uFE0F/g, '')].length;
-  const match = /^(\p{Nd})(?:\uFE0F?\u20E3)?\s*(?:(?:\/|out of|of|sur|von|de|su)\s*(\p{Nd}))?\s*[.!]?$/u.exec(t);
+  const match = /^(\p{Nd})(?:\uFE0F?\u20E3)?\s*(?:(?:\/|out of|of|sur|von|de|su|uit|dari)\s*(\p{Nd}))?\s*[.!]?$/u.exec(t);
   if (!match) return undefined;
   const score = digitValue(match[1]!);
   if (match[2] !== undefined && digitValue(match[2]) !== MAX_SCORE) return undefined;

@@ -684,6 +684,8 @@ export const csatSurveys = pgTable(
     conversationId: uuid('conversation_id')
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
+    /** The language the question was asked in (ISO 639-1), or `default`: the namespace's own question. */
+    language: text('language'),
     /** Who resolved the conversation being rated (task_outcomes.resolved_by when it was asked). */
     resolvedBy: text('resolved_by').$type<Resolver>().notNull(),
     /** Set once the question went out; a row without it was never seen by the customer. */

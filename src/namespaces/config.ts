@@ -132,6 +132,20 @@ const CsatSchema = z
     expiresAfter: durationText.default('24h').describe('an answer later than this is kept as a message, not counted'),
     button: nonBlank(20).default('Rate').describe('the label of the button that opens the choices on WhatsApp'),
     thanks: nonBlank(200).default('Thanks for your feedback!').describe('shown to whoever taps a button, where the channel can (Telegram)'),
+    translations: z
+      .record(
+        z.string().regex(/^[a-z]{2,3}$/, 'an ISO 639-1 language code, like de or es'),
+        z.strictObject({
+          question: nonBlank(1000),
+          labels: z.array(nonBlank(72)).length(5).optional(),
+          button: nonBlank(20).optional(),
+          thanks: nonBlank(200).optional(),
+        }),
+      )
+      .default({})
+      .describe(
+        'the question in other languages, by ISO 639-1 code: asked when the customer writes in that language (built in for es, pt, fr, de, it, nl, id while `question` is the default)',
+      ),
   })
   .describe('customer satisfaction: asked after a resolved conversation, counted in analytics');
 export type CsatConfig = z.infer<typeof CsatSchema>;

@@ -8,6 +8,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentTasks, agentToolCalls, channelAccounts, csatSurveys, messages, namespaces } from '../../src/db/schema';
 import type { NamespaceConfigInput } from '../../src/namespaces/config';
+import { BUILT_IN_CSAT } from '../../src/namespaces/csat-wording';
 import { postWebhook, webhookWith, message as waMessage } from '../../testkit/whatsapp';
 import { json } from '../helpers/http';
 import { callApi, whatsappNamespace } from '../helpers/namespaces';
@@ -151,6 +152,42 @@ describe('customer ratings (CSAT) on every channel', () => {
       outputSummary: { asked: false, why: expect.stringContaining('asked for a rating within') },
     });
     expect(stack.graph.sent().filter((r) => r.body.to === busy.from && r.body.type === 'interactive')).toHaveLength(1);
+  });
+
+  it("when the customer writes Spanish, then the default question goes in Spanish; a namespace's own translation wins over the built-in one", async () => {
+    const multilingual = await whatsappNamespace(stack, 'csat-i18n', {
+      csat: { after: '300ms', translations: { de: { question: 'Wie fanden Sie unsere Antwort? 1 bis 5.' } } },
+    });
+    // Nothing in the knowledge base answers them: a person does, and the question follows in their language.
+    const answeredByPerson = async (id: string) => {
+      const task = await waitForStatus(id, 'escalated');
+      expect((await api('POST', `/agent-tasks/${task.id}/escalation`, { action: 'reply', text: 'Lo siento / Entschuldigung.', agent: 'sam' })).status).toBe(
+        200,
+      );
+      expect((await finished(id)).status).toBe('delivered');
+    };
+    const spanish = multilingual.customer();
+    const hola = await spanish.say('hola, ¿cuánto tarda el envío a Madrid?');
+    await answeredByPerson(hola);
+    const list = await waitFor(
+      async () => stack.graph.sent().find((r) => r.body.to === spanish.from && r.body.type === 'interactive')?.body.interactive,
+      20_000,
+      'the Spanish question',
+    );
+    expect(list).toMatchObject({ body: { text: BUILT_IN_CSAT.es!.question }, action: { button: 'Valorar' } });
+    expect(list.action.sections[0].rows[4]).toMatchObject({ title: '5', description: 'Excelente' });
+    expect(await surveyOf((await taskOf(hola))!.id)).toMatchObject({ language: 'es' });
+
+    const german = multilingual.customer();
+    const hallo = await german.say('Hallo, wie lange dauert der Versand nach Berlin?');
+    await answeredByPerson(hallo);
+    const frage = await waitFor(
+      async () => stack.graph.sent().find((r) => r.body.to === german.from && r.body.type === 'interactive')?.body.interactive,
+      20_000,
+      'the German question',
+    );
+    // The namespace's own question; the labels and the button from the built-in German wording.
+    expect(frage).toMatchObject({ body: { text: 'Wie fanden Sie unsere Antwort? 1 bis 5.' }, action: { button: 'Bewerten' } });
   });
 
   it('when a person resolved the conversation, the rating says so; a namespace without ratings asks nothing', async () => {

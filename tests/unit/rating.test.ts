@@ -8,7 +8,8 @@ import { parseRatingChoice, parseRatingText, ratingChoices } from '../../src/cha
 import { interactionPayload, parseBlockActions, parseEnvelope, SlackPayloadError } from '../../src/channels/slack';
 import { parseUpdate } from '../../src/channels/telegram';
 import { interactiveChoices, parseWebhook } from '../../src/channels/whatsapp';
-import { DEFAULT_CSAT_LABELS, parseNamespaceConfig } from '../../src/namespaces/config';
+import { DEFAULT_CSAT_LABELS, DEFAULT_CSAT_QUESTION, parseNamespaceConfig } from '../../src/namespaces/config';
+import { BUILT_IN_CSAT, csatWording } from '../../src/namespaces/csat-wording';
 import { message, webhookWith } from '../../testkit/whatsapp';
 
 const surveyId = randomUUID();
@@ -22,6 +23,8 @@ describe('a typed score', () => {
     ['4 / 5', 4],
     ['4 out of 5', 4],
     ['4 sur 5', 4],
+    ['4 von 5', 4],
+    ['4 uit 5', 4],
     ['٤', 4], // Arabic-Indic
     ['۳', 3], // Persian
     ['५', 5], // Devanagari
@@ -65,6 +68,35 @@ describe('the choices', () => {
     expect(parseNamespaceConfig({ csat: { after: 'soon' } }).success).toBe(false);
     expect(parseNamespaceConfig({ csat: { labels: ['bad', 'good'] } }).success).toBe(false);
     expect(parseNamespaceConfig({ csat: { button: 'a label far longer than twenty' } }).success).toBe(false);
+  });
+});
+
+describe('the wording', () => {
+  const csat = (raw: Record<string, unknown> = {}) => {
+    const parsed = parseNamespaceConfig({ csat: raw });
+    if (!parsed.success || !parsed.data.csat) throw new Error('not a csat config');
+    return parsed.data.csat;
+  };
+
+  it('when the namespace keeps the default question, then a customer gets it in their language, and in English when it cannot be told', () => {
+    expect(csatWording(csat(), 'de')).toEqual({ language: 'de', ...BUILT_IN_CSAT.de });
+    expect(csatWording(csat(), 'ES').question).toBe(BUILT_IN_CSAT.es!.question);
+    expect(csatWording(csat(), undefined)).toMatchObject({ language: 'default', question: DEFAULT_CSAT_QUESTION, labels: DEFAULT_CSAT_LABELS });
+    expect(csatWording(csat(), 'ja').language).toBe('default');
+    for (const words of Object.values(BUILT_IN_CSAT)) {
+      expect(words.labels).toHaveLength(5);
+      expect(words.button.length).toBeLessThanOrEqual(20);
+      expect(words.labels.every((l) => l.length <= 72)).toBe(true);
+    }
+  });
+
+  it("when the namespace words its own question, then that is asked, unless a translation of the customer's language is given", () => {
+    const own = csat({ question: 'Rate us, 1-5', thanks: 'Cheers' });
+    expect(csatWording(own, 'de')).toMatchObject({ language: 'default', question: 'Rate us, 1-5', thanks: 'Cheers' });
+    const translated = csat({ question: 'Rate us, 1-5', translations: { de: { question: 'Bewerten Sie uns, 1-5', thanks: 'Danke' } } });
+    expect(csatWording(translated, 'de')).toMatchObject({ language: 'de', question: 'Bewerten Sie uns, 1-5', thanks: 'Danke', labels: DEFAULT_CSAT_LABELS });
+    expect(parseNamespaceConfig({ csat: { translations: { german: { question: 'x' } } } }).success).toBe(false);
+    expect(parseNamespaceConfig({ csat: { translations: { de: {} } } }).success).toBe(false);
   });
 });
 

@@ -8,7 +8,11 @@ import type { Request } from 'express';
 import { accountSecrets, answersEdits } from '../../channels/accounts';
 import { botIdFromToken, parseUpdate, TelegramPayloadError, type TelegramBot, type TelegramSender, verifySecretToken } from '../../channels/telegram';
 import { isObject } from '../../channels/types';
+import { eq } from 'drizzle-orm';
 import { namespaceConfig } from '../../activities/drafting';
+import type { Database } from '../../db';
+import { csatSurveys } from '../../db/schema';
+import { csatWording } from '../../namespaces/csat-wording';
 import type { Config } from '../../config';
 import { notFound, unauthorized, unavailable } from '../errors';
 import { findAccount, type ChannelAccount, type IngestDeps } from '../ingest';
@@ -17,6 +21,14 @@ import { webhookRouter, type WebhookAdapter } from './handler';
 
 /** The toast for a tap on the choices of a rating question that has closed. */
 export const RATING_CLOSED = 'This rating has closed. Thank you all the same!';
+
+/** The namespace's thanks, in the language its question was asked in. */
+async function thanksFor(db: Database, namespace: string, surveyId: string | undefined): Promise<string | undefined> {
+  const csat = (await namespaceConfig(db, namespace)).csat;
+  if (!csat || !surveyId) return csat?.thanks;
+  const [survey] = await db.select({ language: csatSurveys.language }).from(csatSurveys).where(eq(csatSurveys.id, surveyId));
+  return csatWording(csat, survey?.language ?? undefined).thanks;
+}
 
 export interface TelegramWebhookDeps extends IngestDeps {
   config: Config;
@@ -80,7 +92,7 @@ export function telegramAdapter({
     async answerWith(summary, { account }) {
       const tap = summary.ratings.find((r) => r.externalId.startsWith('cbq:'));
       if (!tap) return undefined;
-      const text = tap.counted ? (await namespaceConfig(db, account.namespace)).csat?.thanks : RATING_CLOSED;
+      const text = tap.counted ? await thanksFor(db, account.namespace, tap.surveyId) : RATING_CLOSED;
       return { method: 'answerCallbackQuery', callback_query_id: tap.externalId.slice('cbq:'.length), ...(text ? { text } : {}) };
     },
   };

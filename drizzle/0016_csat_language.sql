@@ -1,0 +1,1 @@
+ALTER TABLE "csat_surveys" ADD COLUMN "language" text;
