@@ -1,4 +1,5 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
+import { AGENT, agentName } from './agent';
 import { showDashboard } from './dashboard';
 import { showReplies } from './replies';
 import {
@@ -36,7 +37,6 @@ export function duration(ms: number): string {
   return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
 }
 
-const AGENT = 'agent-console.agent';
 const ACTIONS = {
   escalation: {
     label: 'Reply to the customer',
@@ -253,14 +253,9 @@ function keepClaim(entry: InboxEntry, agent: string) {
 
 $('claim').addEventListener('click', () => {
   const entry = current;
-  const agent = $<HTMLInputElement>('agent-name').value.trim();
   if (!entry) return;
-  if (!agent) {
-    $('claim-status').textContent = 'Enter your name at the top first: it is who the claim is for.';
-    $('agent-name').focus();
-    return;
-  }
-  sessionStorage.setItem(AGENT, agent);
+  const agent = agentName((text) => ($('claim-status').textContent = text), 'it is who the claim is for');
+  if (!agent) return;
   claim(entry, agent).then(
     (c) => {
       Object.assign(entry, { claimedBy: c.claimedBy, claimedAt: c.claimedAt, claimActiveUntil: c.claimActiveUntil, offeredTo: c.claimedBy });
@@ -458,14 +453,8 @@ function say(message: string, tone: 'ok' | 'bad' | '') {
 }
 
 async function send(entry: InboxEntry, choice: string) {
-  const nameInput = $<HTMLInputElement>('agent-name');
-  const agent = nameInput.value.trim();
-  if (!agent) {
-    say('Enter your name at the top first: it is recorded with your decision.', 'bad');
-    nameInput.focus();
-    return;
-  }
-  sessionStorage.setItem(AGENT, agent);
+  const agent = agentName((text) => say(text, 'bad'), 'it is recorded with your decision');
+  if (!agent) return;
   const raw = $<HTMLTextAreaElement>('decision-text').value.trim();
   const needsText = choice === 'reply' || choice === 'edit';
   if (needsText && !raw) {

@@ -2,13 +2,13 @@
  * The Replies view: what the assistant sent (GET /api/v1/replies), newest first, and flagging a reply
  * that was wrong (POST /api/v1/agent-tasks/:id/feedback) with the agent's name from the top bar.
  */
+import { agentName } from './agent';
 import { ApiError, flagReply, replies, type Feedback, type Reply } from './api';
 
 const CATEGORIES = ['incorrect', 'outdated', 'inappropriate', 'incomplete'] as const satisfies ReadonlyArray<Feedback['category']>;
 // Every category the API takes is offered (a new one fails the typecheck here).
 const allOffered: Feedback['category'] extends (typeof CATEGORIES)[number] ? true : never = true;
 void allOffered;
-const AGENT = 'agent-console.agent';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
@@ -131,14 +131,8 @@ function flagForm(reply: Reply, li: HTMLElement, flagButton: HTMLButtonElement, 
   cancel.addEventListener('click', () => closeForm(li, flagButton));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const nameInput = $<HTMLInputElement>('agent-name');
-    const agent = nameInput.value.trim();
-    if (!agent) {
-      say('Enter your name at the top first: it is recorded with your flag.', 'bad');
-      nameInput.focus();
-      return;
-    }
-    sessionStorage.setItem(AGENT, agent);
+    const agent = agentName((text) => say(text, 'bad'), 'it is recorded with your flag');
+    if (!agent) return;
     submit.disabled = true;
     say('Flagging…', '');
     const text = note.value.trim();
