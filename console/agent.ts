@@ -1,4 +1,6 @@
 /** Who is at the keyboard: the name in the top bar, recorded with every decision, claim and flag, remembered for the tab. */
+import { $ } from './dom';
+
 export const AGENT = 'agent-console.agent';
 
 /**
@@ -6,7 +8,7 @@ export const AGENT = 'agent-console.agent';
  * the name is for) and the field focused, and the answer is undefined.
  */
 export function agentName(complain: (text: string) => void, recordedWith: string): string | undefined {
-  const input = document.getElementById('agent-name') as HTMLInputElement;
+  const input = $<HTMLInputElement>('agent-name');
   const agent = input.value.trim();
   if (!agent) {
     complain(`Enter your name at the top first: ${recordedWith}.`);

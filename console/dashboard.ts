@@ -14,10 +14,10 @@ import {
   type ChartType,
 } from 'chart.js';
 import { ApiError, analytics, type Analytics } from './api';
+import { $ } from './dom';
 
 Chart.register(LineController, LineElement, PointElement, BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const charts = new Map<string, { destroy(): void }>();
 const pct = (r: number | null) => (r === null ? '–' : `${Math.round(r * 1000) / 10}%`);
 const secs = (ms: number | null) => (ms === null ? '–' : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`);

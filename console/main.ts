@@ -1,5 +1,6 @@
 /** The agent console: sign in, the inbox of open escalations and approvals, a task, the live feed. */
 import { AGENT, agentName } from './agent';
+import { $, el } from './dom';
 import { showDashboard } from './dashboard';
 import { showReplies } from './replies';
 import {
@@ -21,13 +22,6 @@ import {
   type ToolCall,
 } from './api';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
-  for (const child of children) if (child !== null) node.append(child);
-  return node;
-}
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString() : '');
 export function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

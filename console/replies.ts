@@ -3,20 +3,13 @@
  * that was wrong (POST /api/v1/agent-tasks/:id/feedback) with the agent's name from the top bar.
  */
 import { agentName } from './agent';
+import { $, el } from './dom';
 import { ApiError, flagReply, replies, type Feedback, type Reply } from './api';
 
 const CATEGORIES = ['incorrect', 'outdated', 'inappropriate', 'incomplete'] as const satisfies ReadonlyArray<Feedback['category']>;
 // Every category the API takes is offered (a new one fails the typecheck here).
 const allOffered: Feedback['category'] extends (typeof CATEGORIES)[number] ? true : never = true;
 void allOffered;
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-function el(tag: string, props: Record<string, string> = {}, ...children: Array<Node | string | null>): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) node.setAttribute(k, v);
-  for (const child of children) if (child !== null) node.append(child);
-  return node;
-}
 
 let shown: Reply[] = [];
 let nextCursor: string | null = null;
