@@ -98,21 +98,26 @@ describe('tenancy: role × route × namespace', () => {
         attachments: [{ type: 'image', mediaId: `media-${ns}-${suffix}`, mimeType: 'image/jpeg' }],
       })
       .returning();
-    const [task] = await db
-      .insert(agentTasks)
-      .values({
-        namespace: name,
-        channel: 'whatsapp',
-        channelAccountId: account!.id,
-        conversationId: conversation!.id,
-        messageId: message!.id,
-        workflowId: `agent-task:${name}:whatsapp:${externalId}`,
-        status: 'escalated',
-        route: 'await_human',
-      })
-      .returning();
+    /** The task of a message of this conversation, as the workflow left it. */
+    const taskOf = async (messageId: string, messageExternalId: string, status: 'escalated' | 'delivered', route: 'await_human' | 'deliver') =>
+      (
+        await db
+          .insert(agentTasks)
+          .values({
+            namespace: name,
+            channel: 'whatsapp',
+            channelAccountId: account!.id,
+            conversationId: conversation!.id,
+            messageId,
+            workflowId: `agent-task:${name}:whatsapp:${messageExternalId}`,
+            status,
+            route,
+          })
+          .returning()
+      )[0]!;
+    const task = await taskOf(message!.id, externalId, 'escalated', 'await_human');
     await db.insert(escalations).values({
-      taskId: task!.id,
+      taskId: task.id,
       kind: 'escalation',
       namespace: name,
       conversationId: conversation!.id,
@@ -130,21 +135,9 @@ describe('tenancy: role × route × namespace', () => {
         text: 'hello',
       })
       .returning();
-    const [answered] = await db
-      .insert(agentTasks)
-      .values({
-        namespace: name,
-        channel: 'whatsapp',
-        channelAccountId: account!.id,
-        conversationId: conversation!.id,
-        messageId: question!.id,
-        workflowId: `agent-task:${name}:whatsapp:${externalId}.2`,
-        status: 'delivered',
-        route: 'deliver',
-      })
-      .returning();
+    const answered = await taskOf(question!.id, `${externalId}.2`, 'delivered', 'deliver');
     await db.insert(outboundDeliveries).values({
-      taskId: answered!.id,
+      taskId: answered.id,
       part: 0,
       channel: 'whatsapp',
       channelAccountId: account!.id,
@@ -155,7 +148,7 @@ describe('tenancy: role × route × namespace', () => {
       sentAt: new Date(),
     });
     await db.insert(taskOutcomes).values({
-      taskId: answered!.id,
+      taskId: answered.id,
       namespace: name,
       channel: 'whatsapp',
       conversationId: conversation!.id,
@@ -163,11 +156,11 @@ describe('tenancy: role × route × namespace', () => {
       resolvedBy: 'assistant',
       handedOver: false,
       attribution: 'assistant',
-      createdAt: answered!.createdAt,
+      createdAt: answered.createdAt,
       finishedAt: new Date(),
     });
     const document = await addDocument(db, { namespace: name, title: 'Orders', contentType: 'text/markdown', content: '# Orders\n\nOrders ship in 2 days.' });
-    return { name, taskId: task!.id, replyTaskId: answered!.id, documentId: document.id };
+    return { name, taskId: task.id, replyTaskId: answered.id, documentId: document.id };
   }
 
   beforeAll(async () => {
